@@ -1,0 +1,136 @@
+package dev.duel.engine;
+
+/**
+ * A device's primitive operations on flat float32 buffers: the ~30 ops every backend supplies.
+ * Tensors, views, broadcasting and autograd live above this line; a backend sees only buffers,
+ * offsets (in elements), sizes and strides.
+ *
+ * <p>Conventions (llm.c's): outputs are named {@code out}/{@code y}/{@code gx}; unless a method says it
+ * accumulates, it overwrites its output. All matrices are row-major. Shape legend:
+ * N = batch, C = input channels, H, W = input height/width, K = output channels, R, S = kernel
+ * height/width, P, Q = output height/width.
+ */
+public interface Backend {
+
+  /** "cpu", "cuda" or "cuda-emu". */
+  String name();
+
+  // ---- memory ---------------------------------------------------------------------------------
+
+  /** A new buffer of {@code elements} floats, filled with zeros. */
+  Buffer allocate(long elements);
+
+  void upload(float[] src, int srcOff, Buffer dst, long dstOff, int n);
+
+  void download(Buffer src, long srcOff, float[] dst, int dstOff, int n);
+
+  void fill(Buffer dst, long off, long n, float value);
+
+  /**
+   * dst[dstOff + Σ_d i_d·dstStrides_d] = src[srcOff + Σ_d i_d·srcStrides_d] for every index i of
+   * {@code shape}. A stride of 0 in src broadcasts. Materialises views, concat and slice.
+   */
+  void copyStrided(int[] shape, Buffer src, long srcOff, long[] srcStrides,
+                   Buffer dst, long dstOff, long[] dstStrides);
+
+  /** Blocks until all queued work on this device is done (GPU timing, downloads). */
+  default void synchronize() {}
+
+  // ---- elementwise ----------------------------------------------------------------------------
+
+  /** out[i] = op(x[xOff + i]; alpha) for i < n. {@code out} may be {@code x}. */
+  void unary(UnaryOp op, float alpha, Buffer x, long xOff, Buffer out, long n);
+
+  /**
+   * gx[i] = gy[i] · op'(x[i]) for i < n, the fused first-order backward of an activation;
+   * {@code y} is op(x), passed because tanh and sigmoid differentiate through it.
+   */
+  void unaryBackward(UnaryOp op, float alpha, Buffer x, Buffer y, Buffer gy, Buffer gx, long n);
+
+  /**
+   * out[i] = op(a[aOff + Σ i_d·aStrides_d], b[bOff + Σ i_d·bStrides_d]) over {@code shape}, out
+   * contiguous. Broadcast dims have stride 0. {@code out} may alias a contiguous {@code a}.
+   */
+  void binary(BinaryOp op, int[] shape, Buffer a, long aOff, long[] aStrides,
+              Buffer b, long bOff, long[] bStrides, Buffer out);
+
+  // ---- reductions -----------------------------------------------------------------------------
+
+  /** x viewed as contiguous (outer, len, inner): out[o·inner + i] = op_l x[xOff + (o·len + l)·inner + i]. */
+  void reduce(ReduceOp op, Buffer x, long xOff, int outer, int len, int inner, Buffer out);
+
+  // ---- matrix multiply ------------------------------------------------------------------------
+
+  /**
+   * C = alpha·op(A)·op(B) + beta·C, row-major; op(A) is m×k, op(B) is k×n, C is m×n. With transA
+   * A is stored k×m. {@code batch} independent products at the given element strides.
+   */
+  void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+            Buffer a, long aOff, int lda, long strideA,
+            Buffer b, long bOff, int ldb, long strideB,
+            float beta, Buffer c, long cOff, int ldc, long strideC, int batch);
+
+  // ---- convolution (cross-correlation, NCHW, weights K×C×R×S) ---------------------------------
+
+  /** y[n,k,p,q] = Σ_{c,r,s} x[n,c,p·sh+r−ph, q·sw+s−pw] · w[k,c,r,s] (zero padding). */
+  void conv2d(ConvShape s, Buffer x, Buffer w, Buffer y);
+
+  /** gx = ∂/∂x of Σ gy·conv2d(x, w): the transposed convolution of gy with w. Overwrites gx. */
+  void conv2dBackwardData(ConvShape s, Buffer gy, Buffer w, Buffer gx);
+
+  /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q] · x[n,c,p·sh+r−ph, q·sw+s−pw]. Overwrites gw. */
+  void conv2dBackwardFilter(ConvShape s, Buffer x, Buffer gy, Buffer gw);
+
+  // ---- batch normalisation over (N, HW) per channel C -----------------------------------------
+
+  /**
+   * Training forward: μ_c = mean over (n, hw), σ²_c the biased variance, invStd_c = 1/sqrt(σ²_c + eps),
+   * y = (x − μ_c)·invStd_c·γ_c + β_c. Writes y, mean (μ) and invStd; also varUnbiased (σ² · m/(m−1))
+   * for the running statistics.
+   */
+  void batchNormForward(int n, int c, int hw, float eps, Buffer x, Buffer gamma, Buffer beta,
+                        Buffer y, Buffer mean, Buffer invStd, Buffer varUnbiased);
+
+  /**
+   * Training backward with x̂ = (x − μ)·invStd, m = n·hw:
+   * gβ = Σ gy, gγ = Σ gy·x̂, gx = γ·invStd/m · (m·gy − gβ − x̂·gγ). Overwrites all three.
+   */
+  void batchNormBackward(int n, int c, int hw, Buffer x, Buffer gy, Buffer gamma, Buffer mean,
+                         Buffer invStd, Buffer gx, Buffer gGamma, Buffer gBeta);
+
+  // ---- resampling, lookup ---------------------------------------------------------------------
+
+  /** y[n,c,h·f+i,w·f+j] = x[n,c,h,w] for i, j < f. */
+  void upsampleNearest(int n, int c, int h, int w, int f, Buffer x, Buffer y);
+
+  /** gx[n,c,h,w] = Σ_{i,j<f} gy[n,c,h·f+i,w·f+j]. Overwrites gx. */
+  void upsampleNearestBackward(int n, int c, int h, int w, int f, Buffer gy, Buffer gx);
+
+  /** out[i, :] = weight[idx[i], :] for i < idx.length; rows of length dim. */
+  void embeddingGather(Buffer weight, int dim, int[] idx, Buffer out);
+
+  /** gWeight[idx[i], :] += gOut[i, :]: accumulates (repeated indices add up). */
+  void embeddingScatterAdd(Buffer gOut, int dim, int[] idx, Buffer gWeight);
+
+  // ---- random numbers: Philox4x32-10, see Philox --------------------------------------------
+
+  /**
+   * Fills out[0..n) from the Philox stream (seed, offset): uniform on [a, b), normal with mean a and
+   * std b, or bernoulli with P(1) = a. Element i uses counter block offset + i/4, word i%4, so every
+   * device produces the same numbers.
+   */
+  void random(Distribution dist, long seed, long offset, float a, float b, Buffer out, long n);
+
+  // ---- optimizer updates (in place) -----------------------------------------------------------
+
+  /** PyTorch's SGD: g' = g + wd·p; v = μ·v + (1−dampening)·g'; p −= lr·(nesterov ? g' + μ·v : v). */
+  void sgdUpdate(Buffer p, Buffer g, Buffer v, long n, float lr, float momentum, float dampening,
+                 float weightDecay, boolean nesterov);
+
+  /**
+   * Adam (Kingma and Ba, PyTorch's form): g' = g + wd·p; m = β1·m + (1−β1)·g'; v = β2·v + (1−β2)·g'²;
+   * p −= lr · (m / (1−β1^t)) / (sqrt(v / (1−β2^t)) + eps).
+   */
+  void adamUpdate(Buffer p, Buffer g, Buffer m, Buffer v, long n, float lr, float beta1, float beta2,
+                  float eps, float weightDecay, int t);
+}
