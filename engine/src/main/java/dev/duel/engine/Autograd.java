@@ -1,0 +1,153 @@
+package dev.duel.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * Reverse-mode differentiation over the recorded graph: a topological sort from the outputs, then a
+ * reversed walk that applies each node's backward closure and sums the gradients of tensors used more
+ * than once (micrograd's {@code backward()}).
+ *
+ * <p>With {@code createGraph}, the closures run with grad mode on, so the returned gradients are
+ * themselves differentiable: ∂/∂x ‖∇ₓD(x)‖ for WGAN-GP and R1.
+ */
+public final class Autograd {
+  private Autograd() {}
+
+  /** Adds ∂output/∂leaf (times gradOutput) into every leaf's grad; frees the graph unless retainGraph. */
+  public static void backward(Tensor output, Tensor gradOutput, boolean retainGraph) {
+    Tensor[] outs = {output};
+    Tensor[] gouts = {gradOutput};
+    run(outs, gouts, null, false, retainGraph, (leaf, g) -> accumulateLeaf(leaf, g, false));
+  }
+
+  /**
+   * ∂(Σ outputs·gradOutputs)/∂inputs, without touching any .grad. gradOutputs may be null for scalar
+   * outputs. An input the outputs do not depend on gets null (PyTorch's allow_unused).
+   */
+  public static Tensor[] grad(Tensor[] outputs, Tensor[] gradOutputs, Tensor[] inputs,
+                              boolean createGraph, boolean retainGraph) {
+    Set<Tensor> targets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    targets.addAll(Arrays.asList(inputs));
+    Map<Tensor, Tensor> found = new IdentityHashMap<>();
+    run(outputs, gradOutputs, targets, createGraph, retainGraph, found::put);
+    Tensor[] result = new Tensor[inputs.length];
+    for (int i = 0; i < inputs.length; i++) result[i] = found.get(inputs[i]);
+    return result;
+  }
+
+  /** grad of a scalar output; the graph is kept when createGraph (PyTorch's default). */
+  public static Tensor[] grad(Tensor output, Tensor[] inputs, boolean createGraph) {
+    return grad(new Tensor[] {output}, null, inputs, createGraph, createGraph);
+  }
+
+  private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph) {
+    Tensor existing = leaf.grad();
+    if (createGraph) {
+      leaf.setGrad(MemoryScope.keep(existing == null ? g : existing.add(g)));
+      return;
+    }
+    if (existing == null) {
+      Tensor copy = Tensor.allocate(leaf.backend, leaf.shape);
+      copy.assign(g);
+      leaf.setGrad(MemoryScope.keep(copy));
+    } else {
+      // existing += g, in place (existing is contiguous: it was allocated above).
+      leaf.backend.binary(BinaryOp.ADD, existing.shape, existing.buffer(), existing.offset, existing.strides,
+          g.buffer(), g.offset, Shape.broadcastStrides(g.shape, g.strides, existing.shape), existing.buffer());
+    }
+  }
+
+  private static void run(Tensor[] outputs, Tensor[] gradOutputs, Set<Tensor> targets, boolean createGraph,
+                          boolean retainGraph, BiConsumer<Tensor, Tensor> sink) {
+    List<Tensor> order = topologicalOrder(outputs);
+    // needed(t): t is a target, or some input of t is needed. Without targets, every leaf is one.
+    Set<Tensor> needed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor t : order) {
+      boolean need = targets == null ? t.gradFn == null : targets.contains(t);
+      if (!need && t.gradFn != null) {
+        for (Tensor in : t.gradFn.inputs) {
+          if (in != null && needed.contains(in)) { need = true; break; }
+        }
+      }
+      if (need) needed.add(t);
+    }
+    Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+    try (GradMode mode = GradMode.set(createGraph)) {
+      for (int i = 0; i < outputs.length; i++) {
+        Tensor out = outputs[i];
+        if (!out.requiresGrad()) {
+          throw new IllegalArgumentException("output " + i + " (shape " + Shape.str(out.shape)
+              + ") does not require grad: nothing it depends on has requiresGrad(true)");
+        }
+        Tensor g = gradOutputs == null ? null : gradOutputs[i];
+        if (g == null) {
+          if (out.numel() != 1) {
+            throw new IllegalArgumentException("backward of a non-scalar output (shape " + Shape.str(out.shape)
+                + ") needs an explicit gradOutput");
+          }
+          g = Tensor.ones(out.backend, out.shape);
+        } else if (!Arrays.equals(g.shape, out.shape)) {
+          throw new IllegalArgumentException("gradOutput shape " + Shape.str(g.shape) + " != output shape "
+              + Shape.str(out.shape));
+        }
+        grads.merge(out, g, Tensor::add);
+      }
+      for (int i = order.size() - 1; i >= 0; i--) {
+        Tensor t = order.get(i);
+        Tensor g = grads.remove(t);
+        if (g == null || !needed.contains(t)) continue;
+        if (targets != null ? targets.contains(t) : t.gradFn == null) sink.accept(t, g);
+        Node node = t.gradFn;
+        if (node == null) continue;
+        Tensor[] inputGrads = node.apply(g);
+        for (int k = 0; k < node.inputs.length; k++) {
+          Tensor in = node.inputs[k];
+          Tensor gi = inputGrads[k];
+          if (in == null || gi == null || !in.requiresGrad() || !needed.contains(in)) continue;
+          if (!Arrays.equals(gi.shape, in.shape)) {
+            throw new IllegalStateException("backward of op '" + node.op + "' produced a gradient of shape "
+                + Shape.str(gi.shape) + " for input " + k + " of shape " + Shape.str(in.shape));
+          }
+          grads.merge(in, gi, Tensor::add);
+        }
+      }
+    } finally {
+      if (!retainGraph) {
+        for (Tensor t : order) if (t.gradFn != null) t.gradFn.free();
+      }
+    }
+  }
+
+  /** Post-order over the graph: every tensor after all the inputs it was computed from. */
+  private static List<Tensor> topologicalOrder(Tensor[] outputs) {
+    List<Tensor> order = new ArrayList<>();
+    Set<Tensor> visited = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    ArrayDeque<Object[]> stack = new ArrayDeque<>();   // {tensor, next input index}
+    for (Tensor out : outputs) {
+      if (!visited.add(out)) continue;
+      stack.push(new Object[] {out, 0});
+      while (!stack.isEmpty()) {
+        Object[] top = stack.peek();
+        Tensor t = (Tensor) top[0];
+        int next = (Integer) top[1];
+        Tensor[] inputs = t.gradFn == null ? new Tensor[0] : t.gradFn.inputs;
+        if (next < inputs.length) {
+          top[1] = next + 1;
+          Tensor in = inputs[next];
+          if (in != null && in.requiresGrad() && visited.add(in)) stack.push(new Object[] {in, 0});
+        } else {
+          stack.pop();
+          order.add(t);
+        }
+      }
+    }
+    return order;
+  }
+}

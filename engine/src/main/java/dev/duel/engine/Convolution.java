@@ -1,0 +1,75 @@
+package dev.duel.engine;
+
+/**
+ * 2-D convolution (cross-correlation, NCHW, dilation 1) and transposed convolution, PyTorch semantics.
+ *
+ * <p>Three primitives close under differentiation, so second derivatives work:
+ * conv (y = x ⋆ w), convData (the adjoint in x: gx = BD(gy, w)) and convFilter (the adjoint in w:
+ * gw = BF(x, gy)). ∂conv = (convData, convFilter); ∂convData = (conv in gy, convFilter in w);
+ * ∂convFilter = (convData in x, conv in gy).
+ */
+public final class Convolution {
+  private Convolution() {}
+
+  /** x: N×C×H×W, w: K×C×R×S, bias: K or null. Output N×K×P×Q. */
+  public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+    if (x.dim() != 4 || w.dim() != 4 || x.shape[1] != w.shape[1]) {
+      throw new IllegalArgumentException("conv2d: input " + Shape.str(x.shape) + " and weight " + Shape.str(w.shape)
+          + " do not fit (want N×C×H×W and K×C×R×S with the same C)");
+    }
+    ConvShape s = new ConvShape(x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3],
+        stride, stride, padding, padding);
+    Tensor y = conv(s, x, w);
+    return bias == null ? y : y.add(bias.reshape(1, s.k(), 1, 1));
+  }
+
+  /**
+   * x: N×Cin×H×W, w: Cin×Cout×R×S (PyTorch's ConvTranspose2d layout), bias: Cout or null. Output
+   * N×Cout×Hout×Wout with Hout = (H − 1)·stride − 2·padding + R + outputPadding.
+   */
+  public static Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int padding, int outputPadding) {
+    if (x.dim() != 4 || w.dim() != 4 || x.shape[1] != w.shape[0]) {
+      throw new IllegalArgumentException("conv_transpose2d: input " + Shape.str(x.shape) + " and weight "
+          + Shape.str(w.shape) + " do not fit (want N×Cin×H×W and Cin×Cout×R×S)");
+    }
+    int hOut = (x.shape[2] - 1) * stride - 2 * padding + w.shape[2] + outputPadding;
+    int wOut = (x.shape[3] - 1) * stride - 2 * padding + w.shape[3] + outputPadding;
+    // The transposed convolution is the x-adjoint of the convolution that maps N×Cout×Hout×Wout to x.
+    ConvShape s = new ConvShape(x.shape[0], w.shape[1], hOut, wOut, w.shape[0], w.shape[2], w.shape[3],
+        stride, stride, padding, padding);
+    if (s.p() != x.shape[2] || s.q() != x.shape[3]) {
+      throw new IllegalArgumentException("conv_transpose2d: output padding " + outputPadding + " is too large");
+    }
+    Tensor y = convData(s, x, w);
+    return bias == null ? y : y.add(bias.reshape(1, s.c(), 1, 1));
+  }
+
+  static Tensor conv(ConvShape s, Tensor x, Tensor w) {
+    Tensor xc = x.compact(), wc = w.compact();
+    Tensor y = Tensor.allocate(x.backend, s.n(), s.k(), s.p(), s.q());
+    x.backend.conv2d(s, xc.buffer(), wc.buffer(), y.buffer());
+    return y.recordOp("conv2d", g -> new Tensor[] {
+        xc.requiresGrad() ? convData(s, g, wc) : null,
+        wc.requiresGrad() ? convFilter(s, xc, g) : null}, xc, wc);
+  }
+
+  /** gx = BD(gy, w): N×C×H×W from gy N×K×P×Q. */
+  static Tensor convData(ConvShape s, Tensor gy, Tensor w) {
+    Tensor gc = gy.compact(), wc = w.compact();
+    Tensor gx = Tensor.allocate(gy.backend, s.n(), s.c(), s.h(), s.w());
+    gy.backend.conv2dBackwardData(s, gc.buffer(), wc.buffer(), gx.buffer());
+    return gx.recordOp("conv_transpose2d", gg -> new Tensor[] {
+        gc.requiresGrad() ? conv(s, gg, wc) : null,
+        wc.requiresGrad() ? convFilter(s, gg, gc) : null}, gc, wc);
+  }
+
+  /** gw = BF(x, gy): K×C×R×S. */
+  static Tensor convFilter(ConvShape s, Tensor x, Tensor gy) {
+    Tensor xc = x.compact(), gc = gy.compact();
+    Tensor gw = Tensor.allocate(x.backend, s.k(), s.c(), s.r(), s.s());
+    x.backend.conv2dBackwardFilter(s, xc.buffer(), gc.buffer(), gw.buffer());
+    return gw.recordOp("conv2d_weight_grad", gg -> new Tensor[] {
+        xc.requiresGrad() ? convData(s, gc, gg) : null,
+        gc.requiresGrad() ? conv(s, xc, gg) : null}, xc, gc);
+  }
+}

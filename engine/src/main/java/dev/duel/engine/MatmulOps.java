@@ -1,0 +1,62 @@
+package dev.duel.engine;
+
+/**
+ * Matrix products on the backend's GEMM. A transposed view is passed to GEMM as a transpose flag, so
+ * {@code a.t().matmul(g)} in a backward copies nothing.
+ */
+final class MatmulOps {
+  private MatmulOps() {}
+
+  /** An operand's GEMM layout: transposed or not, and its leading dimension. */
+  private record Layout(boolean trans, int ld) {}
+
+  /** Layout of the last two dims of x, or null if neither is unit-stride (then it must be copied). */
+  private static Layout layout(Tensor x) {
+    int r = x.shape.length;
+    int rows = x.shape[r - 2], cols = x.shape[r - 1];
+    long sr = x.strides[r - 2], sc = x.strides[r - 1];
+    if ((sc == 1 || cols == 1) && sr >= Math.max(1, cols)) return new Layout(false, (int) Math.max(sr, 1));
+    if ((sr == 1 || rows == 1) && sc >= Math.max(1, rows)) return new Layout(true, (int) Math.max(sc, 1));
+    if (rows == 1 && cols == 1) return new Layout(false, 1);
+    return null;
+  }
+
+  static Tensor matmul(Tensor a, Tensor b, boolean unusedA, boolean unusedB) {
+    if (a.backend != b.backend) {
+      throw new IllegalArgumentException("matmul: tensors on different devices (" + a.backend.name() + ", "
+          + b.backend.name() + ")");
+    }
+    int ra = a.shape.length, rb = b.shape.length;
+    if (ra < 2 || rb < 2 || ra > 3 || rb > 3 || (ra == 3 && rb == 3 && a.shape[0] != b.shape[0]) || (ra == 2 && rb == 3)) {
+      throw new IllegalArgumentException("matmul: unsupported shapes " + Shape.str(a.shape) + " x " + Shape.str(b.shape)
+          + " (use (m,k)x(k,n), (b,m,k)x(b,k,n) or (b,m,k)x(k,n))");
+    }
+    if (ra == 3 && rb == 2) {
+      // (b,m,k)·(k,n) = reshape((b·m,k)·(k,n)).
+      int batch = a.shape[0], m = a.shape[1];
+      Tensor flat = a.reshape(batch * m, a.shape[2]).matmul(b);
+      return flat.reshape(batch, m, b.shape[1]);
+    }
+    int m = a.shape[ra - 2], k = a.shape[ra - 1], n = b.shape[rb - 1];
+    if (b.shape[rb - 2] != k) {
+      throw new IllegalArgumentException("matmul: inner dimensions differ: " + Shape.str(a.shape) + " x "
+          + Shape.str(b.shape) + " (" + k + " vs " + b.shape[rb - 2] + ")");
+    }
+    Tensor ac = layout(a) == null ? a.contiguous() : a;
+    Tensor bc = layout(b) == null ? b.contiguous() : b;
+    Layout la = layout(ac), lb = layout(bc);
+    int batch = ra == 3 ? a.shape[0] : 1;
+    int[] outShape = ra == 3 ? new int[] {batch, m, n} : new int[] {m, n};
+    Tensor c = Tensor.allocate(a.backend, outShape);
+    if (m > 0 && n > 0) {
+      a.backend.gemm(la.trans, lb.trans, m, n, k, 1f,
+          ac.buffer(), ac.offset, la.ld, ra == 3 ? ac.strides[0] : 0,
+          bc.buffer(), bc.offset, lb.ld, rb == 3 ? bc.strides[0] : 0,
+          0f, c.buffer(), 0, n, (long) m * n, batch);
+    }
+    // ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G.
+    return c.recordOp("matmul", g -> new Tensor[] {
+        ac.requiresGrad() ? g.matmul(bc.transpose(-2, -1)) : null,
+        bc.requiresGrad() ? ac.transpose(-2, -1).matmul(g) : null}, ac, bc);
+  }
+}
