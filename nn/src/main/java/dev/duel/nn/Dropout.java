@@ -1,0 +1,26 @@
+package dev.duel.nn;
+
+import dev.duel.engine.Generator;
+import dev.duel.engine.Sampling;
+import dev.duel.engine.Tensor;
+
+/** Inverted dropout with probability p, active in training only. */
+public final class Dropout extends Module {
+  private final float p;
+  private final Generator rng;
+
+  public Dropout(float p, Generator rng) {
+    this.p = p;
+    this.rng = rng;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return Sampling.dropout(x, p, training, rng);
+  }
+
+  @Override
+  public String describe() {
+    return "Dropout(p=" + p + ")";
+  }
+}

@@ -1,0 +1,33 @@
+package dev.duel.nn;
+
+import dev.duel.engine.Tensor;
+
+/** Layers applied in order; children are named 0, 1, 2, ... as in PyTorch's nn.Sequential. */
+public final class Sequential extends Module {
+  private final Module[] layers;
+
+  public Sequential(Module... layers) {
+    this.layers = layers.clone();
+    for (int i = 0; i < layers.length; i++) registerModule(Integer.toString(i), layers[i]);
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    for (Module m : layers) x = m.forward(x);
+    return x;
+  }
+
+  /** The output of every layer up to and including {@code last} (feature matching reads D's features). */
+  public Tensor forwardUpTo(Tensor x, int last) {
+    for (int i = 0; i <= last; i++) x = layers[i].forward(x);
+    return x;
+  }
+
+  public int size() {
+    return layers.length;
+  }
+
+  public Module get(int i) {
+    return layers[i];
+  }
+}
