@@ -3,7 +3,7 @@ package dev.duel.nn;
 import dev.duel.engine.Tensor;
 
 /** Layers applied in order; children are named 0, 1, 2, ... as in PyTorch's nn.Sequential. */
-public final class Sequential extends Module {
+public class Sequential extends Module {
   private final Module[] layers;
 
   public Sequential(Module... layers) {
@@ -25,6 +25,11 @@ public final class Sequential extends Module {
 
   public int size() {
     return layers.length;
+  }
+
+  /** The layers, for a model that reuses another's stack under its own class. */
+  public Module[] layersForReuse() {
+    return layers.clone();
   }
 
   public Module get(int i) {

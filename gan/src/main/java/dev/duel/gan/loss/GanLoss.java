@@ -1,0 +1,28 @@
+package dev.duel.gan.loss;
+
+import dev.duel.engine.Tensor;
+
+/**
+ * A GAN objective written over D's raw outputs (logits / critic values), N×1. The trainer minimises
+ * {@link #discriminatorLoss} over D's parameters and {@link #generatorLoss} over G's.
+ * Implementations: minimax (saturating), non-saturating, least-squares, Wasserstein, hinge; each class
+ * carries its formula in docs/math.md's symbols.
+ */
+public interface GanLoss {
+  /** The name used on the command line (e.g. "non-saturating", "wgan-gp"). */
+  String name();
+
+  /**
+   * L_D given D's outputs on real and on fake samples. {@code realTarget} is the target for real
+   * samples in losses that have one (1, or 0.9 with one-sided label smoothing); others ignore it.
+   */
+  Tensor discriminatorLoss(Tensor dReal, Tensor dFake, float realTarget);
+
+  /** L_G given D's outputs on fake samples. */
+  Tensor generatorLoss(Tensor dFake);
+
+  /** Wasserstein-style critics need weight clipping or a gradient penalty; the trainer reads this. */
+  default boolean isCritic() {
+    return false;
+  }
+}
