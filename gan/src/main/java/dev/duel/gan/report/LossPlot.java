@@ -280,8 +280,17 @@ public final class LossPlot {
     return out;
   }
 
-  /** Tick positions at a "nice" spacing (1, 2 or 5 × 10^k) covering [lo, hi] with about {@code target} ticks. */
+  /**
+   * Tick positions at a "nice" spacing (1, 2 or 5 × 10^k) covering [lo, hi] with about {@code target}
+   * ticks, and at least 3 when the range allows it.
+   */
   static double[] ticks(double lo, double hi, int target) {
+    double[] t = ticksOnce(lo, hi, target);
+    for (int k = 0; t.length < 3 && k < 3; k++) t = ticksOnce(lo, hi, target *= 2);
+    return t;
+  }
+
+  private static double[] ticksOnce(double lo, double hi, int target) {
     double raw = (hi - lo) / Math.max(1, target - 1);
     double mag = Math.pow(10, Math.floor(Math.log10(raw)));
     double f = raw / mag, step = (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
