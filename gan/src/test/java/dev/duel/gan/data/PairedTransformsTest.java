@@ -29,7 +29,8 @@ class PairedTransformsTest {
     assertArrayEquals(want, PairedTransforms.edges(step(), 1, 1, 4, 5, 3.99f).input());
     float[] none = new float[20];
     Arrays.fill(none, 1f);
-    assertArrayEquals(none, PairedTransforms.edges(step(), 1, 1, 4, 5, 4.01f).input(), "m = 4 exactly is not above 4.01");
+    assertArrayEquals(none, PairedTransforms.edges(step(), 1, 1, 4, 5, 4.01f).input(), "m = 4 is not above 4.01");
+    assertArrayEquals(none, PairedTransforms.edges(step(), 1, 1, 4, 5, 4f).input(), "a line needs m strictly above the threshold");
 
     // RGB: the same step in every channel has luma equal to the step, so the same sketch.
     float[] rgb = new float[60];
