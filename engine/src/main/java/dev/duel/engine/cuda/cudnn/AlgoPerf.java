@@ -48,7 +48,8 @@ public record AlgoPerf(int algo, int status, float timeMs, long memory, int dete
   /** e.g. "IMPLICIT_PRECOMP_GEMM (ws 1.2 KiB, 0.031 ms, FMA_MATH)". */
   public String describe(ConvDirection direction) {
     return CudnnEnums.algoName(direction, algo) + " (ws " + bytes(memory)
-        + (timeMs >= 0 ? String.format(Locale.ROOT, ", %.3f ms", timeMs) : "") + ", " + CudnnEnums.mathTypeName(mathType)
+        + (timeMs >= 0 ? String.format(Locale.ROOT, ", %.3f ms", timeMs) : "")
+        + ", " + CudnnEnums.mathTypeName(mathType)
         + (ok() ? "" : ", " + CudnnStatus.name(status)) + ")";
   }
 

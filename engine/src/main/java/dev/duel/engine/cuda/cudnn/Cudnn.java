@@ -141,7 +141,8 @@ public final class Cudnn implements AutoCloseable {
 
   /** One log line: "cuDNN 9.6.0 from ..." or "cuDNN not available: ...". */
   public String describe() {
-    return isAvailable() ? "cuDNN " + versionString() + " from " + origin : "cuDNN not available: " + unavailableReason();
+    return isAvailable() ? "cuDNN " + versionString() + " from " + origin
+        : "cuDNN not available: " + unavailableReason();
   }
 
   /** cudnnGetVersion(): MAJOR·10000 + MINOR·100 + PATCH (e.g. 90600); 0 when unavailable. */
@@ -191,9 +192,11 @@ public final class Cudnn implements AutoCloseable {
     }
   }
 
-  /** Throws a CudnnException when status is not SUCCESS; descs are (name, descriptor) pairs for the message. */
-  private void check(int status, String call, Object... descs) {
-    if (status == CudnnStatus.SUCCESS) return;
+  /**
+   * The exception for a failed call: cuDNN's last error text plus the shapes of the (name, descriptor)
+   * pairs in {@code descs}. Built only on failure, so successful calls allocate nothing for messages.
+   */
+  private CudnnException failure(int status, String call, Object... descs) {
     StringBuilder detail = new StringBuilder(lastErrorString());
     if (descs.length > 0) {
       detail.append(detail.isEmpty() ? "[" : " [");
@@ -204,7 +207,7 @@ public final class Cudnn implements AutoCloseable {
       }
       detail.append(']');
     }
-    throw new CudnnException(call, status, detail.toString());
+    return new CudnnException(call, status, detail.toString());
   }
 
   static RuntimeException rethrow(Throwable t) {
@@ -217,6 +220,20 @@ public final class Cudnn implements AutoCloseable {
     return MemorySegment.ofAddress(address);
   }
 
+  private static boolean common(float v) {
+    return v == 1f || Float.floatToRawIntBits(v) == 0;
+  }
+
+  /** An arena for scalars other than 1 and +0, or null when both are one of those (no allocation). */
+  private static Arena scalarArena(float a, float b) {
+    return common(a) && common(b) ? null : Arena.ofConfined();
+  }
+
+  private static Arena scalarArena(float a, float b, float c, float d) {
+    return common(a) && common(b) && common(c) && common(d) ? null : Arena.ofConfined();
+  }
+
+  /** A host pointer to v: the shared 1 or 0 constants, else allocated in {@code arena}. */
   private static MemorySegment scalar(float v, Arena arena) {
     if (v == 1f) return ONE;
     if (Float.floatToRawIntBits(v) == 0) return ZERO;
@@ -229,7 +246,8 @@ public final class Cudnn implements AutoCloseable {
   public long create() {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(ADDRESS);
-      check((int) fns().create.invokeExact(out), "cudnnCreate");
+      int st = (int) fns().create.invokeExact(out);
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnCreate");
       return out.get(ADDRESS, 0).address();
     } catch (Throwable t) {
       throw rethrow(t);
@@ -238,7 +256,8 @@ public final class Cudnn implements AutoCloseable {
 
   public void destroy(long handle) {
     try {
-      check((int) fns().destroy.invokeExact(p(handle)), "cudnnDestroy");
+      int st = (int) fns().destroy.invokeExact(p(handle));
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnDestroy");
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -247,7 +266,8 @@ public final class Cudnn implements AutoCloseable {
   /** cudnnSetStream: a CUstream's address (0 = the legacy default stream). */
   public void setStream(long handle, long stream) {
     try {
-      check((int) fns().setStream.invokeExact(p(handle), p(stream)), "cudnnSetStream");
+      int st = (int) fns().setStream.invokeExact(p(handle), p(stream));
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnSetStream");
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -258,7 +278,8 @@ public final class Cudnn implements AutoCloseable {
   private long createDescriptor(MethodHandle h, String call) throws Throwable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment out = a.allocate(ADDRESS);
-      check((int) h.invokeExact(out), call);
+      int st = (int) h.invokeExact(out);
+      if (st != CudnnStatus.SUCCESS) throw failure(st, call);
       return out.get(ADDRESS, 0).address();
     }
   }
@@ -286,7 +307,8 @@ public final class Cudnn implements AutoCloseable {
 
   public void destroyTensorDescriptor(long desc) {
     try {
-      check((int) fns().destroyTensorDescriptor.invokeExact(p(desc)), "cudnnDestroyTensorDescriptor");
+      int st = (int) fns().destroyTensorDescriptor.invokeExact(p(desc));
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnDestroyTensorDescriptor");
       shapes.remove(desc);
     } catch (Throwable t) {
       throw rethrow(t);
@@ -295,8 +317,9 @@ public final class Cudnn implements AutoCloseable {
 
   /** cudnnSetTensor: every element of y = value (FLOAT tensors). */
   public void setTensor(long handle, long yDesc, long y, float value) {
-    try (Arena a = Arena.ofConfined()) {
-      check((int) fns().setTensor.invokeExact(p(handle), p(yDesc), p(y), scalar(value, a)), "cudnnSetTensor",
+    try (Arena a = scalarArena(value, 1f)) {
+      int st = (int) fns().setTensor.invokeExact(p(handle), p(yDesc), p(y), scalar(value, a));
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnSetTensor",
           "y", yDesc);
     } catch (Throwable t) {
       throw rethrow(t);
@@ -326,7 +349,8 @@ public final class Cudnn implements AutoCloseable {
 
   public void destroyFilterDescriptor(long desc) {
     try {
-      check((int) fns().destroyFilterDescriptor.invokeExact(p(desc)), "cudnnDestroyFilterDescriptor");
+      int st = (int) fns().destroyFilterDescriptor.invokeExact(p(desc));
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnDestroyFilterDescriptor");
       shapes.remove(desc);
     } catch (Throwable t) {
       throw rethrow(t);
@@ -360,9 +384,11 @@ public final class Cudnn implements AutoCloseable {
 
   public void setConvolutionMathType(long desc, int mathType) {
     try {
-      check((int) fns().setConvolutionMathType.invokeExact(p(desc), mathType), "cudnnSetConvolutionMathType",
+      int st = (int) fns().setConvolutionMathType.invokeExact(p(desc), mathType);
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnSetConvolutionMathType",
           "conv", desc);
-      shapes.computeIfPresent(desc, (k, v) -> v.replaceAll(" [A-Z_]*MATH$", "") + " " + CudnnEnums.mathTypeName(mathType));
+      String math = " " + CudnnEnums.mathTypeName(mathType);
+      shapes.computeIfPresent(desc, (k, v) -> v.replaceAll(" [A-Z_]*MATH$", "") + math);
     } catch (Throwable t) {
       throw rethrow(t);
     }
@@ -370,7 +396,8 @@ public final class Cudnn implements AutoCloseable {
 
   public void destroyConvolutionDescriptor(long desc) {
     try {
-      check((int) fns().destroyConvolutionDescriptor.invokeExact(p(desc)), "cudnnDestroyConvolutionDescriptor");
+      int st = (int) fns().destroyConvolutionDescriptor.invokeExact(p(desc));
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnDestroyConvolutionDescriptor");
       shapes.remove(desc);
     } catch (Throwable t) {
       throw rethrow(t);
@@ -380,8 +407,8 @@ public final class Cudnn implements AutoCloseable {
   /** cudnnDeriveBNTensorDescriptor: 1×C×1×1 (spatial modes) from x's descriptor. */
   public void deriveBNTensorDescriptor(long derived, long xDesc, int mode) {
     try {
-      check((int) fns().deriveBNTensorDescriptor.invokeExact(p(derived), p(xDesc), mode),
-          "cudnnDeriveBNTensorDescriptor", "x", xDesc);
+      int st = (int) fns().deriveBNTensorDescriptor.invokeExact(p(derived), p(xDesc), mode);
+      if (st != CudnnStatus.SUCCESS) throw failure(st, "cudnnDeriveBNTensorDescriptor", "x", xDesc);
       String x = shapes.get(xDesc);
       if (x != null) shapes.put(derived, "batchnorm parameters derived from " + x);
     } catch (Throwable t) {
@@ -390,7 +417,8 @@ public final class Cudnn implements AutoCloseable {
   }
 
   private static String formatName(int format) {
-    return format == CudnnEnums.TENSOR_NCHW ? " NCHW" : format == CudnnEnums.TENSOR_NHWC ? " NHWC" : " format " + format;
+    if (format == CudnnEnums.TENSOR_NCHW) return " NCHW";
+    return format == CudnnEnums.TENSOR_NHWC ? " NHWC" : " format " + format;
   }
 
   private static String typeName(int type) {
@@ -431,7 +459,8 @@ public final class Cudnn implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment count = a.allocate(JAVA_INT);
       MemorySegment perf = a.allocate(AlgoPerf.LAYOUT, requested);
-      check((int) h.invokeExact(p(handle), p(d1), p(d2), p(conv), p(d3), requested, count, perf), call,
+      int st = (int) h.invokeExact(p(handle), p(d1), p(d2), p(conv), p(d3), requested, count, perf);
+      if (st != CudnnStatus.SUCCESS) throw failure(st, call,
           "d1", d1, "d2", d2, "conv", conv, "d3", d3);
       return AlgoPerf.read(perf, count.get(JAVA_INT, 0));
     } catch (Throwable t) {
@@ -457,8 +486,9 @@ public final class Cudnn implements AutoCloseable {
     try (Arena a = Arena.ofConfined()) {
       MemorySegment count = a.allocate(JAVA_INT);
       MemorySegment perf = a.allocate(AlgoPerf.LAYOUT, requested);
-      check((int) h.invokeExact(p(handle), p(d1), p(p1), p(d2), p(p2), p(conv), p(d3), p(p3), requested, count, perf,
-              p(workspace), workspaceBytes), callName(dir, "cudnnFindConvolution%sAlgorithmEx"),
+      int st = (int) h.invokeExact(p(handle), p(d1), p(p1), p(d2), p(p2), p(conv), p(d3), p(p3), requested, count, perf,
+              p(workspace), workspaceBytes);
+      if (st != CudnnStatus.SUCCESS) throw failure(st, callName(dir, "cudnnFindConvolution%sAlgorithmEx"),
           "d1", d1, "d2", d2, "conv", conv, "d3", d3);
       return AlgoPerf.read(perf, count.get(JAVA_INT, 0));
     } catch (Throwable t) {
@@ -476,7 +506,8 @@ public final class Cudnn implements AutoCloseable {
     };
     try (Arena a = Arena.ofConfined()) {
       MemorySegment size = a.allocate(JAVA_LONG);
-      check((int) h.invokeExact(p(handle), p(d1), p(d2), p(conv), p(d3), algo, size),
+      int st = (int) h.invokeExact(p(handle), p(d1), p(d2), p(conv), p(d3), algo, size);
+      if (st != CudnnStatus.SUCCESS) throw failure(st,
           callName(dir, "cudnnGetConvolution%sWorkspaceSize") + " (algo " + CudnnEnums.algoName(dir, algo) + ")",
           "d1", d1, "d2", d2, "conv", conv, "d3", d3);
       return size.get(JAVA_LONG, 0);
@@ -498,9 +529,10 @@ public final class Cudnn implements AutoCloseable {
   /** cudnnConvolutionForward: y = alpha·conv(x, w) + beta·y. */
   public void convolutionForward(long handle, float alpha, long xDesc, long x, long wDesc, long w, long conv, int algo,
                                  long workspace, long workspaceBytes, float beta, long yDesc, long y) {
-    try (Arena a = Arena.ofConfined()) {
-      check((int) fns().convolutionForward.invokeExact(p(handle), scalar(alpha, a), p(xDesc), p(x), p(wDesc), p(w),
-              p(conv), algo, p(workspace), workspaceBytes, scalar(beta, a), p(yDesc), p(y)),
+    try (Arena a = scalarArena(alpha, beta)) {
+      int st = (int) fns().convolutionForward.invokeExact(p(handle), scalar(alpha, a), p(xDesc), p(x), p(wDesc), p(w),
+              p(conv), algo, p(workspace), workspaceBytes, scalar(beta, a), p(yDesc), p(y));
+      if (st != CudnnStatus.SUCCESS) throw failure(st,
           "cudnnConvolutionForward (algo " + CudnnEnums.algoName(ConvDirection.FORWARD, algo) + ")",
           "x", xDesc, "w", wDesc, "conv", conv, "y", yDesc);
     } catch (Throwable t) {
@@ -511,9 +543,10 @@ public final class Cudnn implements AutoCloseable {
   /** cudnnConvolutionBackwardData: dx = alpha·(∂/∂x of Σ dy·conv(x, w)) + beta·dx. */
   public void convolutionBackwardData(long handle, float alpha, long wDesc, long w, long dyDesc, long dy, long conv,
                                       int algo, long workspace, long workspaceBytes, float beta, long dxDesc, long dx) {
-    try (Arena a = Arena.ofConfined()) {
-      check((int) fns().convolutionBackwardData.invokeExact(p(handle), scalar(alpha, a), p(wDesc), p(w), p(dyDesc),
-              p(dy), p(conv), algo, p(workspace), workspaceBytes, scalar(beta, a), p(dxDesc), p(dx)),
+    try (Arena a = scalarArena(alpha, beta)) {
+      int st = (int) fns().convolutionBackwardData.invokeExact(p(handle), scalar(alpha, a), p(wDesc), p(w), p(dyDesc),
+              p(dy), p(conv), algo, p(workspace), workspaceBytes, scalar(beta, a), p(dxDesc), p(dx));
+      if (st != CudnnStatus.SUCCESS) throw failure(st,
           "cudnnConvolutionBackwardData (algo " + CudnnEnums.algoName(ConvDirection.BACKWARD_DATA, algo) + ")",
           "w", wDesc, "dy", dyDesc, "conv", conv, "dx", dxDesc);
     } catch (Throwable t) {
@@ -525,9 +558,10 @@ public final class Cudnn implements AutoCloseable {
   public void convolutionBackwardFilter(long handle, float alpha, long xDesc, long x, long dyDesc, long dy, long conv,
                                         int algo, long workspace, long workspaceBytes, float beta, long dwDesc,
                                         long dw) {
-    try (Arena a = Arena.ofConfined()) {
-      check((int) fns().convolutionBackwardFilter.invokeExact(p(handle), scalar(alpha, a), p(xDesc), p(x), p(dyDesc),
-              p(dy), p(conv), algo, p(workspace), workspaceBytes, scalar(beta, a), p(dwDesc), p(dw)),
+    try (Arena a = scalarArena(alpha, beta)) {
+      int st = (int) fns().convolutionBackwardFilter.invokeExact(p(handle), scalar(alpha, a), p(xDesc), p(x), p(dyDesc),
+              p(dy), p(conv), algo, p(workspace), workspaceBytes, scalar(beta, a), p(dwDesc), p(dw));
+      if (st != CudnnStatus.SUCCESS) throw failure(st,
           "cudnnConvolutionBackwardFilter (algo " + CudnnEnums.algoName(ConvDirection.BACKWARD_FILTER, algo) + ")",
           "x", xDesc, "dy", dyDesc, "conv", conv, "dw", dwDesc);
     } catch (Throwable t) {
@@ -546,10 +580,11 @@ public final class Cudnn implements AutoCloseable {
                                                 long yDesc, long y, long bnDesc, long scale, long bias,
                                                 double exponentialAverageFactor, long runningMean, long runningVar,
                                                 double epsilon, long saveMean, long saveInvVariance) {
-    try (Arena a = Arena.ofConfined()) {
-      check((int) fns().batchNormalizationForwardTraining.invokeExact(p(handle), mode, scalar(alpha, a),
+    try (Arena a = scalarArena(alpha, beta)) {
+      int st = (int) fns().batchNormalizationForwardTraining.invokeExact(p(handle), mode, scalar(alpha, a),
               scalar(beta, a), p(xDesc), p(x), p(yDesc), p(y), p(bnDesc), p(scale), p(bias), exponentialAverageFactor,
-              p(runningMean), p(runningVar), epsilon, p(saveMean), p(saveInvVariance)),
+              p(runningMean), p(runningVar), epsilon, p(saveMean), p(saveInvVariance));
+      if (st != CudnnStatus.SUCCESS) throw failure(st,
           "cudnnBatchNormalizationForwardTraining", "x", xDesc, "y", yDesc, "bn", bnDesc);
     } catch (Throwable t) {
       throw rethrow(t);
@@ -560,10 +595,11 @@ public final class Cudnn implements AutoCloseable {
   public void batchNormalizationForwardInference(long handle, int mode, float alpha, float beta, long xDesc, long x,
                                                  long yDesc, long y, long bnDesc, long scale, long bias,
                                                  long estimatedMean, long estimatedVariance, double epsilon) {
-    try (Arena a = Arena.ofConfined()) {
-      check((int) fns().batchNormalizationForwardInference.invokeExact(p(handle), mode, scalar(alpha, a),
+    try (Arena a = scalarArena(alpha, beta)) {
+      int st = (int) fns().batchNormalizationForwardInference.invokeExact(p(handle), mode, scalar(alpha, a),
               scalar(beta, a), p(xDesc), p(x), p(yDesc), p(y), p(bnDesc), p(scale), p(bias), p(estimatedMean),
-              p(estimatedVariance), epsilon),
+              p(estimatedVariance), epsilon);
+      if (st != CudnnStatus.SUCCESS) throw failure(st,
           "cudnnBatchNormalizationForwardInference", "x", xDesc, "y", yDesc, "bn", bnDesc);
     } catch (Throwable t) {
       throw rethrow(t);
@@ -578,11 +614,12 @@ public final class Cudnn implements AutoCloseable {
                                          float alphaParamDiff, float betaParamDiff, long xDesc, long x, long dyDesc,
                                          long dy, long dxDesc, long dx, long bnDesc, long scale, long dScale,
                                          long dBias, double epsilon, long savedMean, long savedInvVariance) {
-    try (Arena a = Arena.ofConfined()) {
-      check((int) fns().batchNormalizationBackward.invokeExact(p(handle), mode, scalar(alphaDataDiff, a),
+    try (Arena a = scalarArena(alphaDataDiff, betaDataDiff, alphaParamDiff, betaParamDiff)) {
+      int st = (int) fns().batchNormalizationBackward.invokeExact(p(handle), mode, scalar(alphaDataDiff, a),
               scalar(betaDataDiff, a), scalar(alphaParamDiff, a), scalar(betaParamDiff, a), p(xDesc), p(x),
               p(dyDesc), p(dy), p(dxDesc), p(dx), p(bnDesc), p(scale), p(dScale), p(dBias), epsilon, p(savedMean),
-              p(savedInvVariance)),
+              p(savedInvVariance));
+      if (st != CudnnStatus.SUCCESS) throw failure(st,
           "cudnnBatchNormalizationBackward", "x", xDesc, "dy", dyDesc, "dx", dxDesc, "bn", bnDesc);
     } catch (Throwable t) {
       throw rethrow(t);

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
  *
  * Per {@link ConvShape} it creates the descriptors once and chooses one algorithm per direction on
  * first use (heuristic or measured, see {@link CudnnConvOptions}); later calls reuse both. Workspace
- * comes from the caller's {@link WorkspaceProvider} (called at most once per call, only when the
- * chosen algorithm needs workspace). All pointers are device addresses that must stay valid until the
+ * comes from the caller's {@link WorkspaceProvider}, asked only when the chosen algorithm needs it
+ * (see its contract). All pointers are device addresses that must stay valid until the
  * handle's stream has run the work. Not thread-safe: one instance per {@link CudnnHandle}, used from
  * that handle's thread. Close it before the {@link Cudnn} it uses.
  */

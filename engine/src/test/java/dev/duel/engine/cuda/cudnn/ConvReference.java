@@ -34,7 +34,8 @@ final class ConvReference {
                 for (int t = 0; t < s.s(); t++) {
                   int h = row(s, p, r), v = col(s, q, t);
                   if (h < 0 || v < 0) continue;
-                  double term = (double) x[((n * s.c() + c) * s.h() + h) * s.w() + v] * w[((k * s.c() + c) * s.r() + r) * s.s() + t];
+                  double term = (double) x[((n * s.c() + c) * s.h() + h) * s.w() + v]
+                      * w[((k * s.c() + c) * s.r() + r) * s.s() + t];
                   sum += term;
                   abs += Math.abs(term);
                 }
@@ -82,7 +83,8 @@ final class ConvReference {
                 for (int q = 0; q < Q; q++) {
                   int h = row(s, p, r), v = col(s, q, t);
                   if (h < 0 || v < 0) continue;
-                  double term = (double) gy[((n * s.k() + k) * P + p) * Q + q] * x[((n * s.c() + c) * s.h() + h) * s.w() + v];
+                  double term = (double) gy[((n * s.k() + k) * P + p) * Q + q]
+                      * x[((n * s.c() + c) * s.h() + h) * s.w() + v];
                   sum += term;
                   abs += Math.abs(term);
                 }

@@ -14,12 +14,26 @@ final class FakeCudnn {
     return Path.of(p != null && !p.isBlank() ? p : "target/native/libcudnn.so.9").toAbsolutePath();
   }
 
-  /** The stand-in, loaded through {@code duel.cudnn.path}'s code path; skips the test when it was not built. */
-  static Cudnn loadOrSkip() {
+  /** Skips the calling test, with the reason, when the stand-in was not built. */
+  static void assumeBuilt() {
     Path lib = path();
     Assumptions.assumeTrue(Files.isRegularFile(lib), () -> "stand-in cuDNN not built at " + lib
         + " (needs g++ on Linux; see the output of kernels/src/main/cpp/fakecudnn/build.sh in the build log)");
-    Cudnn cudnn = Cudnn.load(lib.toString());
+  }
+
+  /** The stand-in, loaded through {@code duel.cudnn.path}'s code path; skips the test when it was not built. */
+  static Cudnn loadOrSkip() {
+    assumeBuilt();
+    return load();
+  }
+
+  /** The stand-in, or null when it was not built (for {@code @BeforeAll}; pair with {@link #assumeBuilt}). */
+  static Cudnn loadIfBuilt() {
+    return Files.isRegularFile(path()) ? load() : null;
+  }
+
+  private static Cudnn load() {
+    Cudnn cudnn = Cudnn.load(path().toString());
     if (!cudnn.isAvailable()) throw new AssertionError("stand-in did not load: " + cudnn.unavailableReason());
     return cudnn;
   }

@@ -56,7 +56,8 @@ final class HostDeviceMemory implements AutoCloseable {
         MemorySegment canary = s.asSlice(s.byteSize() - CANARY);
         for (long i = 0; i < CANARY; i++) {
           if (canary.get(java.lang.foreign.ValueLayout.JAVA_BYTE, i) != 0x5A) {
-            throw new AssertionError("workspace overrun: a " + (s.byteSize() - CANARY) + "-byte block was written past");
+            throw new AssertionError("workspace overrun: a " + (s.byteSize() - CANARY)
+                + "-byte block was written past its end");
           }
         }
       }
