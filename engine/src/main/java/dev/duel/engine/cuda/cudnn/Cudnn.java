@@ -438,7 +438,7 @@ public final class Cudnn implements AutoCloseable {
       case BACKWARD_DATA -> fns().getBackwardDataAlgorithmV7;
       case BACKWARD_FILTER -> fns().getBackwardFilterAlgorithmV7;
     };
-    return algoList(h, callName(dir, "cudnnGetConvolution%sAlgorithm_v7"), handle, d1, d2, conv, d3);
+    return algoList(h, dir, callName(dir, "cudnnGetConvolution%sAlgorithm_v7"), handle, d1, d2, conv, d3);
   }
 
   /**
@@ -451,17 +451,18 @@ public final class Cudnn implements AutoCloseable {
       case BACKWARD_DATA -> fns().findBackwardDataAlgorithm;
       case BACKWARD_FILTER -> fns().findBackwardFilterAlgorithm;
     };
-    return algoList(h, callName(dir, "cudnnFindConvolution%sAlgorithm"), handle, d1, d2, conv, d3);
+    return algoList(h, dir, callName(dir, "cudnnFindConvolution%sAlgorithm"), handle, d1, d2, conv, d3);
   }
 
-  private List<AlgoPerf> algoList(MethodHandle h, String call, long handle, long d1, long d2, long conv, long d3) {
+  private List<AlgoPerf> algoList(MethodHandle h, ConvDirection dir, String call, long handle, long d1, long d2,
+                                  long conv, long d3) {
     int requested = 8;   // ≥ every direction's *_ALGO_COUNT
     try (Arena a = Arena.ofConfined()) {
       MemorySegment count = a.allocate(JAVA_INT);
       MemorySegment perf = a.allocate(AlgoPerf.LAYOUT, requested);
       int st = (int) h.invokeExact(p(handle), p(d1), p(d2), p(conv), p(d3), requested, count, perf);
       if (st != CudnnStatus.SUCCESS) throw failure(st, call,
-          "d1", d1, "d2", d2, "conv", conv, "d3", d3);
+          names(dir)[0], d1, names(dir)[1], d2, "conv", conv, names(dir)[2], d3);
       return AlgoPerf.read(perf, count.get(JAVA_INT, 0));
     } catch (Throwable t) {
       throw rethrow(t);
@@ -489,7 +490,7 @@ public final class Cudnn implements AutoCloseable {
       int st = (int) h.invokeExact(p(handle), p(d1), p(p1), p(d2), p(p2), p(conv), p(d3), p(p3), requested, count, perf,
               p(workspace), workspaceBytes);
       if (st != CudnnStatus.SUCCESS) throw failure(st, callName(dir, "cudnnFindConvolution%sAlgorithmEx"),
-          "d1", d1, "d2", d2, "conv", conv, "d3", d3);
+          names(dir)[0], d1, names(dir)[1], d2, "conv", conv, names(dir)[2], d3);
       return AlgoPerf.read(perf, count.get(JAVA_INT, 0));
     } catch (Throwable t) {
       throw rethrow(t);
@@ -509,11 +510,20 @@ public final class Cudnn implements AutoCloseable {
       int st = (int) h.invokeExact(p(handle), p(d1), p(d2), p(conv), p(d3), algo, size);
       if (st != CudnnStatus.SUCCESS) throw failure(st,
           callName(dir, "cudnnGetConvolution%sWorkspaceSize") + " (algo " + CudnnEnums.algoName(dir, algo) + ")",
-          "d1", d1, "d2", d2, "conv", conv, "d3", d3);
+          names(dir)[0], d1, names(dir)[1], d2, "conv", conv, names(dir)[2], d3);
       return size.get(JAVA_LONG, 0);
     } catch (Throwable t) {
       throw rethrow(t);
     }
+  }
+
+  /** The data descriptors' names in the direction's C argument order (conv sits between the 2nd and 3rd). */
+  private static String[] names(ConvDirection dir) {
+    return switch (dir) {
+      case FORWARD -> new String[] {"x", "w", "y"};
+      case BACKWARD_DATA -> new String[] {"w", "dy", "dx"};
+      case BACKWARD_FILTER -> new String[] {"x", "dy", "dw"};
+    };
   }
 
   private static String callName(ConvDirection dir, String pattern) {

@@ -228,6 +228,7 @@ class CudnnConvTest {
         assertTrue(c.getMessage().contains("cudnnGetConvolutionForwardAlgorithm_v7 failed: CUDNN_STATUS_BAD_PARAM"),
             c.getMessage());
         assertTrue(c.getMessage().contains("channels"), "cuDNN's last error text is included: " + c.getMessage());
+        assertTrue(c.getMessage().contains("w: filter 4x2x3x3"), c.getMessage());
       } finally {
         cudnn.destroyFilterDescriptor(w2);
       }
