@@ -43,7 +43,7 @@ class R1Test {
     Generator rng = new Generator(31);
     DiscriminatorNet d = PenaltyNets.mlp(rng);
     Tensor real = rng.normal(CPU, 0f, 1f, 5, 3);
-    PenaltyGradientCheck.check(new R1(), d, real, null, 0, 1e-3f, 5e-3, 1e-2);
+    PenaltyGradientCheck.checkBoth(new R1(), d, real, null, 0, 1e-3f, 5e-3, 1e-2);
   }
 
   @Test
@@ -51,7 +51,7 @@ class R1Test {
     Generator rng = new Generator(41);
     DiscriminatorNet d = PenaltyNets.conv(rng);
     Tensor real = rng.normal(CPU, 0f, 1f, 4, 1, 4, 4);
-    PenaltyGradientCheck.check(new R1(), d, real, null, 0, 1e-3f, 5e-3, 1e-2);
+    PenaltyGradientCheck.checkBoth(new R1(), d, real, null, 0, 1e-3f, 5e-3, 1e-2);
   }
 
   @Test
