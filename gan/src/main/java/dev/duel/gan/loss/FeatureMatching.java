@@ -33,7 +33,8 @@ public final class FeatureMatching {
     Tensor fakeMean = d.features(fake, labels).mean(false, 0); // E f(G(z)): F…
     if (!Arrays.equals(target.shape(), fakeMean.shape())) {
       throw new IllegalArgumentException(NAME + ": D's features of real " + Arrays.toString(target.shape())
-          + " and fake " + Arrays.toString(fakeMean.shape()) + " samples differ; give real and fake images the same shape");
+          + " and fake " + Arrays.toString(fakeMean.shape())
+          + " samples differ; give real and fake images the same shape");
     }
     return target.sub(fakeMean).square().sum();
   }

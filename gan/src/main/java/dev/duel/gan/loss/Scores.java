@@ -3,7 +3,10 @@ package dev.duel.gan.loss;
 import dev.duel.engine.Tensor;
 import java.util.Arrays;
 
-/** Checks on D's outputs before a loss reads them: present and non-empty (any shape: N×1, or N×1×H×W for a PatchGAN). */
+/**
+ * Checks on D's outputs before a loss reads them: present and non-empty. Any shape is accepted (N×1, or
+ * N×1×H×W for a PatchGAN); the losses average over all elements.
+ */
 final class Scores {
   private Scores() {}
 

@@ -7,7 +7,8 @@ import java.util.List;
  * The stabilisers of one training run, as the trainer and the CLI's {@code --config} read them. Each
  * field's default (from {@link #defaults()}) turns its stabiliser off, except the learning rates and dSteps:
  * <ul>
- *   <li>{@code labelSmoothing} s ∈ [0, 1): real target t = 1 − s ({@link OneSidedLabelSmoothing}); 0.1 gives 0.9.</li>
+ *   <li>{@code labelSmoothing} s ∈ [0, 1): real target t = 1 − s ({@link OneSidedLabelSmoothing});
+ *       0.1 gives 0.9.</li>
  *   <li>{@code instanceNoiseSigma} σ₀ ≥ 0 and {@code instanceNoiseSteps} T: {@link InstanceNoise}, σ annealed
  *       linearly from σ₀ to 0 over T steps, applied to D's real and fake inputs; σ₀ = 0 is off.</li>
  *   <li>{@code featureMatching}: G minimises {@link FeatureMatching} instead of the loss's L_G.</li>
@@ -24,6 +25,22 @@ import java.util.List;
  * </ul>
  * What this record builds: {@link #realTarget()}, {@link #instanceNoise()}, {@link #loss(String)} and
  * {@link #regularizers(GanLoss)}; the trainer owns the rest (the k-step loop, two optimizers, the EMA copy).
+ * One iteration, as these classes expect to be called (y: labels or null):
+ * <pre>{@code
+ * GanLoss loss = cfg.loss("wgan-gp");  InstanceNoise noise = cfg.instanceNoise();  // once
+ * for (int k = 0; k < cfg.dSteps(); k++) {                  // D steps (a fresh real batch and fake each)
+ *   Tensor xr = noise == null ? real : noise.apply(real, step, rng);
+ *   Tensor xf = noise == null ? fake.detach() : noise.apply(fake.detach(), step, rng);
+ *   Tensor lossD = loss.discriminatorLoss(d.score(xr, y), d.score(xf, y), cfg.realTarget());
+ *   for (Regularizer r : cfg.regularizers(loss)) lossD = lossD.add(r.penalty(d, xr, xf, y, rng));
+ *   optD.zeroGrad(); lossD.backward(); optD.step();
+ *   if (loss.weightClipping() != null) loss.weightClipping().apply(d);
+ * }
+ * Tensor xg = noise == null ? fake : noise.apply(fake, step, rng);  // G step
+ * Tensor lossG = cfg.featureMatching() ? new FeatureMatching().generatorLoss(d, real, xg, y)
+ *                                      : loss.generatorLoss(d.score(xg, y));
+ * optG.zeroGrad(); lossG.backward(); optG.step();
+ * }</pre>
  */
 public record StabiliserConfig(
     float labelSmoothing,
