@@ -77,6 +77,89 @@ final class NdOps {
     return y;
   }
 
+  /**
+   * The adjoints of conv2d for an output gradient g (N×K×P×Q): {gx = Σ g·w, gw = Σ g·x}, written as
+   * the forward's loop with the accumulation turned around.
+   */
+  static Nd[] conv2dBackward(Nd x, Nd w, Nd g, int stride, int pad) {
+    int N = x.shape[0], C = x.shape[1], H = x.shape[2], W = x.shape[3];
+    int K = w.shape[0], R = w.shape[2], S = w.shape[3], P = g.shape[2], Q = g.shape[3];
+    Nd gx = Nd.zeros(x.shape), gw = Nd.zeros(w.shape);
+    for (int n = 0; n < N; n++)
+      for (int k = 0; k < K; k++)
+        for (int p = 0; p < P; p++)
+          for (int q = 0; q < Q; q++) {
+            double gv = g.v[((n * K + k) * P + p) * Q + q];
+            for (int c = 0; c < C; c++)
+              for (int r = 0; r < R; r++)
+                for (int t = 0; t < S; t++) {
+                  int ih = p * stride + r - pad, iw = q * stride + t - pad;
+                  if (ih < 0 || ih >= H || iw < 0 || iw >= W) continue;
+                  int xi = ((n * C + c) * H + ih) * W + iw, wi = ((k * C + c) * R + r) * S + t;
+                  gx.v[xi] += gv * w.v[wi];
+                  gw.v[wi] += gv * x.v[xi];
+                }
+          }
+    return new Nd[] {gx, gw};
+  }
+
+  /** The adjoints of convTranspose2d for an output gradient g (N×Cout×Hout×Wout): {gx, gw}. */
+  static Nd[] convTranspose2dBackward(Nd x, Nd w, Nd g, int stride, int pad) {
+    int N = x.shape[0], Ci = x.shape[1], H = x.shape[2], W = x.shape[3];
+    int Co = w.shape[1], R = w.shape[2], S = w.shape[3], Ho = g.shape[2], Wo = g.shape[3];
+    Nd gx = Nd.zeros(x.shape), gw = Nd.zeros(w.shape);
+    for (int n = 0; n < N; n++)
+      for (int i = 0; i < Ci; i++)
+        for (int p = 0; p < H; p++)
+          for (int q = 0; q < W; q++) {
+            int xi = ((n * Ci + i) * H + p) * W + q;
+            for (int o = 0; o < Co; o++)
+              for (int r = 0; r < R; r++)
+                for (int t = 0; t < S; t++) {
+                  int oh = p * stride + r - pad, ow = q * stride + t - pad;
+                  if (oh < 0 || oh >= Ho || ow < 0 || ow >= Wo) continue;
+                  int wi = ((i * Co + o) * R + r) * S + t;
+                  double gv = g.v[((n * Co + o) * Ho + oh) * Wo + ow];
+                  gx.v[xi] += gv * w.v[wi];
+                  gw.v[wi] += gv * x.v[xi];
+                }
+          }
+    return new Nd[] {gx, gw};
+  }
+
+  /**
+   * Training batch norm backward for an output gradient g, from the chain rule through μ and σ²
+   * (Ioffe and Szegedy, section 3): with x̂ = (x − μ)/σ, σ = sqrt(σ² + eps), m = N·H·W,
+   * gβ = Σ g, gγ = Σ g·x̂, ∂σ² = Σ g·γ·(x − μ)·(−½)σ⁻³, ∂μ = Σ −g·γ/σ + ∂σ²·Σ −2(x − μ)/m,
+   * gx = g·γ/σ + ∂σ²·2(x − μ)/m + ∂μ/m. Returns {gx, gγ, gβ}.
+   */
+  static Nd[] batchNormTrainBackward(Nd x, Nd gamma, Nd g, double eps) {
+    int N = x.shape[0], C = x.shape[1], hw = x.rank() == 4 ? x.shape[2] * x.shape[3] : 1;
+    double[][] st = batchStats(x);
+    Nd gx = Nd.zeros(x.shape), gGamma = Nd.zeros(C), gBeta = Nd.zeros(C);
+    int m = N * hw;
+    for (int c = 0; c < C; c++) {
+      double mu = st[0][c], sigma = Math.sqrt(st[1][c] + eps), dVar = 0, dMu = 0, sumCentered = 0;
+      for (int n = 0; n < N; n++)
+        for (int j = 0; j < hw; j++) {
+          int i = (n * C + c) * hw + j;
+          double xc = x.v[i] - mu;
+          gBeta.v[c] += g.v[i];
+          gGamma.v[c] += g.v[i] * xc / sigma;
+          dVar += g.v[i] * gamma.v[c] * xc * -0.5 / (sigma * sigma * sigma);
+          dMu -= g.v[i] * gamma.v[c] / sigma;
+          sumCentered += xc;
+        }
+      dMu += dVar * -2 * sumCentered / m;
+      for (int n = 0; n < N; n++)
+        for (int j = 0; j < hw; j++) {
+          int i = (n * C + c) * hw + j;
+          gx.v[i] = g.v[i] * gamma.v[c] / sigma + dVar * 2 * (x.v[i] - mu) / m + dMu / m;
+        }
+    }
+    return new Nd[] {gx, gGamma, gBeta};
+  }
+
   /** Training batch norm: per channel, μ and the biased σ² over (N, H, W); y = (x − μ)/sqrt(σ² + eps)·γ + β. */
   static Nd batchNormTrain(Nd x, Nd gamma, Nd beta, double eps) {
     double[][] st = batchStats(x);
