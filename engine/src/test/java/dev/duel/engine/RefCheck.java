@@ -150,6 +150,7 @@ final class RefCheck {
         if (isConstant(j)) continue;
         assertNotNull(leaves[j].grad(), where + ": backward() left no gradient in input " + j);
         gFused[j] = Nd.of(leaves[j].grad()).v;
+        leaves[j].grad().close();   // accumulated gradients outlive scopes by design; free them here
       }
       // Path 2: Autograd.grad with createGraph, the differentiable backward closures.
       Tensor[] leaves2 = leaves(inputs);
