@@ -138,11 +138,7 @@ struct Worker {
   char tsan_sync[4][64];  // release/acquire addresses for barrier generations / block ends
   std::vector<char> tsan_warp_sync;
 #endif
-  ~Worker() { free(dyn);
-#ifdef EMU_TSAN
-    for (auto& f : fibers) if (f.tsan) __tsan_destroy_fiber(f.tsan);
-#endif
-  }
+  ~Worker() { free(dyn); }
 };
 
 [[noreturn]] inline void die(const char* msg) { fprintf(stderr, "cuda_host_emu: %s\n", msg); abort(); }
@@ -192,7 +188,7 @@ EMU_NO_TSAN inline void warp_barrier(int site) {
 }
 
 // ---------------------------------------------------------------- fiber entry / scheduler
-[[noreturn]] inline void fiber_entry() {
+[[noreturn]] EMU_NO_TSAN inline void fiber_entry() {
   Worker* w = tls_worker;
 #ifdef EMU_ASAN
   __sanitizer_finish_switch_fiber(nullptr, &w->sched_bottom, &w->sched_size);
@@ -411,7 +407,10 @@ inline void launch(dim3 grid, dim3 block, size_t smem, void (*body)(void*), void
     tls_worker = &w;
 #ifdef EMU_TSAN
     w.sched_tsan = __tsan_get_current_fiber(); w.tsan_warp_sync.assign(2 * nwarps, 0);
-    for (auto& f : w.fibers) f.tsan = __tsan_create_fiber(0);
+    // TSan fibers cost a syscall-heavy setup each: created once per OS thread, reused by every launch
+    static thread_local std::vector<void*> tsan_fibers;
+    while (tsan_fibers.size() < nthr) tsan_fibers.push_back(__tsan_create_fiber(0));
+    for (unsigned i = 0; i < nthr; ++i) w.fibers[i].tsan = tsan_fibers[i];
 #endif
     for (size_t b; (b = next.fetch_add(1)) < nblocks;) {
       w.block_idx = {(unsigned)(b % grid.x), (unsigned)((b / grid.x) % grid.y), (unsigned)(b / ((size_t)grid.x * grid.y))};

@@ -23,6 +23,12 @@ __device__ __forceinline__ float duel_binary_value(int op, float a, float b) {
   }
 }
 
+// Index spaces with at most this many elements use 32-bit index arithmetic. The sanitizer build of the
+// host emulation lowers it, so the 64-bit path runs on small test sizes too.
+#ifndef DUEL_INDEX32_LIMIT
+#define DUEL_INDEX32_LIMIT 0x7fffffffLL
+#endif
+
 // Offsets of element i (row-major over s.shape[0..rank)) in both operands:
 //   o0 = Σ_d i_d·stride0[d], o1 = Σ_d i_d·stride1[d].
 // I is the index type: 32-bit unsigned when the element count fits (a 64-bit division costs ~4x more).

@@ -22,7 +22,7 @@ __device__ __forceinline__ void duel_copy_strided_loop(const float* src, float* 
 }
 extern "C" __global__ void duel_copy_strided_f32(const float* src, float* dst, duel_strided_t s) {
   const long long n = duel_strided_count(s);
-  if (n <= 0x7fffffffLL) duel_copy_strided_loop<unsigned>(src, dst, s, n);
+  if (n <= DUEL_INDEX32_LIMIT) duel_copy_strided_loop<unsigned>(src, dst, s, n);
   else duel_copy_strided_loop<unsigned long long>(src, dst, s, n);
 }
 
@@ -49,6 +49,6 @@ __device__ __forceinline__ void duel_binary_strided_loop(int op, const float* a,
 }
 extern "C" __global__ void duel_binary_strided_fwd_f32(int op, const float* a, const float* b, float* out, duel_strided_t s) {
   const long long n = duel_strided_count(s);
-  if (n <= 0x7fffffffLL) duel_binary_strided_loop<unsigned>(op, a, b, out, s, n);
+  if (n <= DUEL_INDEX32_LIMIT) duel_binary_strided_loop<unsigned>(op, a, b, out, s, n);
   else duel_binary_strided_loop<unsigned long long>(op, a, b, out, s, n);
 }
