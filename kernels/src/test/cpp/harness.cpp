@@ -139,8 +139,15 @@ int raw_launch(const char* name, Dim3 g, Dim3 b, unsigned smem, void** params) {
 
 int main(int argc, char** argv) {
   using namespace duel_test;
+  if (argc == 2 && std::string(argv[1]) == "--list") {  // the families, one per line
+    std::vector<std::string> seen;
+    for (const Case& c : cases())
+      if (std::find(seen.begin(), seen.end(), c.family) == seen.end()) seen.push_back(c.family);
+    for (const auto& f : seen) std::printf("%s\n", f.c_str());
+    return 0;
+  }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: kernel_tests LIBRARY [FAMILY,...]\n");
+    std::fprintf(stderr, "usage: kernel_tests LIBRARY [FAMILY,...] | kernel_tests --list\n");
     return 2;
   }
   void* lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
