@@ -91,17 +91,34 @@ void sgemm_host(int ta, int tb, int m, int n, int k, float alpha, const float* A
   std::vector<float> Ap((size_t)m * k);
   for (int p = 0; p < k; ++p)
     for (int i = 0; i < m; ++i) Ap[i + (size_t)p * m] = ta == OP_N ? A[i + (long long)p * lda] : A[p + (long long)i * lda];
+  // Four columns of C at a time: each element of op(A) loaded once feeds four running sums (each still
+  // summed in order p = 0..k−1, so the result is that of the one-column loop).
   auto columns = [&](int j0, int j1) {
-    std::vector<float> acc(m);
-    for (int j = j0; j < j1; ++j) {
+    std::vector<float> acc((size_t)m * 4);
+    for (int j = j0; j < j1; j += 4) {
+      const int nj = std::min(4, j1 - j);
       std::fill(acc.begin(), acc.end(), 0.0f);
+      float* __restrict c0 = acc.data();
+      float* __restrict c1 = c0 + m;
+      float* __restrict c2 = c1 + m;
+      float* __restrict c3 = c2 + m;
       for (int p = 0; p < k; ++p) {
-        const float b = tb == OP_N ? B[p + (long long)j * ldb] : B[j + (long long)p * ldb];
-        const float* a = &Ap[(size_t)p * m];
-        for (int i = 0; i < m; ++i) acc[i] += a[i] * b;
+        float b[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (int q = 0; q < nj; ++q) b[q] = tb == OP_N ? B[p + (long long)(j + q) * ldb] : B[j + q + (long long)p * ldb];
+        const float* __restrict a = &Ap[(size_t)p * m];
+        for (int i = 0; i < m; ++i) {
+          const float av = a[i];
+          c0[i] += av * b[0];
+          c1[i] += av * b[1];
+          c2[i] += av * b[2];
+          c3[i] += av * b[3];
+        }
       }
-      float* c = C + (long long)j * ldc;
-      for (int i = 0; i < m; ++i) c[i] = beta == 0.0f ? alpha * acc[i] : alpha * acc[i] + beta * c[i];
+      for (int q = 0; q < nj; ++q) {
+        float* c = C + (long long)(j + q) * ldc;
+        const float* r = acc.data() + (size_t)q * m;
+        for (int i = 0; i < m; ++i) c[i] = beta == 0.0f ? alpha * r[i] : alpha * r[i] + beta * c[i];
+      }
     }
   };
   const double work = (double)m * n * k;
