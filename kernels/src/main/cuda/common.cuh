@@ -12,8 +12,6 @@
 #include "cuda_host_emu.h"
 #endif
 
-#define DUEL_BLOCK 256  // the block size every 1-D kernel is launched with (any multiple of 32 works)
-
 // Grid-stride loop bounds: thread t of the grid visits i = t, t + T, t + 2T, ... (T = all threads).
 __device__ __forceinline__ long long duel_thread_index() {
   return (long long)blockIdx.x * blockDim.x + threadIdx.x;
