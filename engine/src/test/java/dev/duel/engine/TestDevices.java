@@ -21,6 +21,19 @@ public final class TestDevices {
     return AVAILABLE.stream().map(b -> Named.of(b.name(), b));
   }
 
+  /** The property that runs every device-parameterised case on cuda-emu, the slowest ones included. */
+  public static final String EMU_FULL = "duel.test.emu.full";
+
+  /**
+   * Skips the calling case on {@code cuda-emu} unless {@code -Dduel.test.emu.full=true}: for the few
+   * finite-difference checks that run thousands of forward passes, which the CPU emulation of the
+   * kernels (tens of microseconds per launch) turns into minutes. {@code why} says what else covers it.
+   */
+  public static void assumeAffordable(Backend be, String why) {
+    org.junit.jupiter.api.Assumptions.assumeFalse(be.name().equals("cuda-emu") && !Boolean.getBoolean(EMU_FULL),
+        () -> "SKIPPED on cuda-emu (-D" + EMU_FULL + "=true runs it): " + why);
+  }
+
   /** The available backends as a list. */
   public static List<Backend> list() {
     return AVAILABLE;

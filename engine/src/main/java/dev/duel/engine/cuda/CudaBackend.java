@@ -34,10 +34,15 @@ public final class CudaBackend implements Backend {
   private final KernelConv kernelConv = new KernelConv(this);
 
   CudaBackend(CudaDevice device, CudaOptions options) {
+    this(device, options, chooseBlas(device, options), chooseDnn(device, options));
+  }
+
+  /** With the libraries given (null: Duel's kernels), for tests. */
+  CudaBackend(CudaDevice device, CudaOptions options, Blas blas, Dnn dnn) {
     this.device = device;
     this.options = options;
-    this.blas = chooseBlas(device, options);
-    this.dnn = chooseDnn(device, options);
+    this.blas = blas;
+    this.dnn = dnn;
   }
 
   private static Blas chooseBlas(CudaDevice device, CudaOptions o) {
@@ -99,8 +104,8 @@ public final class CudaBackend implements Backend {
 
   /** One line: the GPU, the driver, and which library runs matmul and convolution. */
   public String describe() {
-    Blas b = device.blas();
-    Dnn d = device.dnn();
+    Blas b = blas != null ? blas : device.blas();
+    Dnn d = dnn != null ? dnn : device.dnn();
     return device.describe() + "; matmul: " + (blas != null ? b.describe() : "Duel's SGEMM kernel"
         + (b.available() ? " (forced)" : " (" + b.reason() + ")")) + "; conv/batchnorm: " + (useDnn() ? d.describe()
         : "Duel's kernels" + (d.available() ? " (forced)" : " (" + d.reason() + ")"));
@@ -500,7 +505,7 @@ public final class CudaBackend implements Backend {
             + "): Duel's kernels run such calls");
         return false;
       }
-      throw new CudaOpException(op + " " + shape, e.call(), e.statusName(), e.getMessage(), e);
+      throw new CudaOpException(op + " " + shape, e.call(), e.statusName() + " (" + e.getMessage() + ")", "", e);
     }
   }
 

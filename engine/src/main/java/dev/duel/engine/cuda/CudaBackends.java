@@ -35,6 +35,29 @@ public final class CudaBackends {
     return create(mode(name), options);
   }
 
+  /**
+   * Lines for {@code duel info}, starting nothing that is not started yet: the system GPU (the driver
+   * probe), whether the emulation libraries are present, and each started backend's libraries.
+   */
+  public static synchronized java.util.List<String> info() {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    lines.add(real != null ? real.describe() : Cuda.probe().describe());
+    if (emulated != null) {
+      lines.add(emulated.describe());
+    } else {
+      String emu;
+      try {
+        emu = dev.duel.kernels.KernelBinaries.findEmulation().map(e -> "cuda-emu: available (emulation libraries in "
+            + e.directory() + ")").orElse("cuda-emu: not available: the emulation libraries are not on the classpath"
+            + " (duel-kernels jar with classifier 'emu', or -Dduel.emu.dir)");
+      } catch (RuntimeException e) {
+        emu = "cuda-emu: not available: " + e.getMessage();
+      }
+      lines.add(emu);
+    }
+    return lines;
+  }
+
   private static CudaBackend create(DriverMode mode, CudaOptions options) {
     if (DriverMode.bound() != null && DriverMode.bound() != mode) throw DriverMode.conflict(mode);
     return new CudaBackend(CudaDevice.get(mode), options);

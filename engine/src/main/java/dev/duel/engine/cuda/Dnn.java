@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * says why. Workspace comes from the caching allocator: one grow-only block, handed out again for every
  * call (stream order makes that safe). Calls are serialised: a cuDNN handle is not thread-safe.
  */
-final class Dnn {
+class Dnn {   // not final: tests substitute a cuDNN that fails
   private final CudaDevice device;
   private final Cudnn cudnn;
   private final CudnnHandle handle;
@@ -27,6 +27,11 @@ final class Dnn {
   private CudaAllocator.Block workspace = new CudaAllocator.Block(0, 0);
   private String workspaceOp = "";
   private final WorkspaceProvider provider = this::workspace;
+
+  /** A stand-in with no library behind it (for tests that override the calls). */
+  Dnn(CudaDevice device) {
+    this(device, null, null, null, null);
+  }
 
   private Dnn(CudaDevice device, Cudnn cudnn, CudnnHandle handle, CudnnConvOptions options, String reason) {
     this.device = device;
@@ -62,13 +67,17 @@ final class Dnn {
     return used;
   }
 
+  void markUsed() {
+    used = true;
+  }
+
   /** Stops using cuDNN for the rest of the JVM: it failed on first use. */
   void disable(String why) {
     reason = why;
   }
 
   String describe() {
-    return available() ? cudnn.describe() : "cuDNN not available: " + reason;
+    return !available() ? "cuDNN not available: " + reason : cudnn != null ? cudnn.describe() : "cuDNN (test double)";
   }
 
   synchronized void convForward(ConvShape s, long x, long w, long y, String op) {

@@ -83,5 +83,9 @@ class CudaErrorsTest {
     String lib = EmuBackends.library().describe(), own = EmuBackends.kernels().describe();
     assertTrue(lib.startsWith("cuda-emu: ") && lib.contains("cuBLAS"), lib);
     assertTrue(own.contains("Duel's SGEMM kernel (forced)") && own.contains("Duel's kernels (forced)"), own);
+    java.util.List<String> info = CudaBackends.info();
+    assertEquals(2, info.size(), info.toString());
+    assertTrue(info.get(0).startsWith("cuda: not available: this JVM runs the emulated GPU"), info.get(0));
+    assertTrue(info.get(1).startsWith("cuda-emu: "), info.get(1));
   }
 }
