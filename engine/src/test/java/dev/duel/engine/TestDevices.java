@@ -6,9 +6,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 
 /**
- * The backends every device-parameterised test runs on: {@code cpu} always, plus {@code cuda-emu} and
- * {@code cuda} when {@link Devices#get} can start them. An absent device is reported once on stderr
- * (its tests are skipped, not failed). Use as
+ * The backends every device-parameterised test runs on: {@code cpu} always, plus {@code cuda} when a GPU
+ * is usable, else {@code cuda-emu} (one JVM cannot run both), when {@link Devices#get} can start them. An
+ * absent device is reported once on stderr (its tests are skipped, not failed). Use as
  * {@code @ParameterizedTest @MethodSource("dev.duel.engine.TestDevices#all") void t(Backend be)}.
  */
 public final class TestDevices {
@@ -42,7 +42,10 @@ public final class TestDevices {
   private static List<Backend> probe() {
     List<Backend> found = new ArrayList<>();
     found.add(Devices.cpu());
-    for (String name : new String[] {"cuda-emu", "cuda"}) {
+    // A JVM runs one CUDA device (JCuda binds libcuda.so.1 once): the real GPU when there is one, else cuda-emu.
+    String[] order = dev.duel.engine.cuda.Cuda.isAvailable() ? new String[] {"cuda", "cuda-emu"}
+        : new String[] {"cuda-emu", "cuda"};
+    for (String name : order) {
       try {
         found.add(Devices.get(name));
       } catch (RuntimeException | LinkageError e) {

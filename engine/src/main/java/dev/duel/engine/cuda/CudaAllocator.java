@@ -30,6 +30,9 @@ public final class CudaAllocator {
 
     void free(long address);
 
+    /** Waits for all queued work (before cached blocks go back to the driver). */
+    default void sync() {}
+
     /** {free, total} bytes of the device, or null when unknown. */
     long[] info();
   }
@@ -174,6 +177,7 @@ public final class CudaAllocator {
 
   private void releaseCache() {
     flushes++;
+    if (bytesCached > 0) memory.sync();   // queued kernels may still use blocks freed into the cache
     for (Map.Entry<Long, ArrayDeque<Long>> e : free.entrySet()) {
       for (Long a : e.getValue()) {
         memory.free(a);

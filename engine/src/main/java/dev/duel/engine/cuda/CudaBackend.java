@@ -115,6 +115,10 @@ public final class CudaBackend implements Backend {
     return device;
   }
 
+  KernelConv kernelConv() {
+    return kernelConv;
+  }
+
   // ---- helpers ------------------------------------------------------------------------------------
 
   private CudaBuffer buf(Buffer b, String op) {
@@ -137,6 +141,13 @@ public final class CudaBackend implements Backend {
       throw new IllegalArgumentException("cuda: " + op + ": " + what + " needs elements [" + off + ", " + (off + elements)
           + ") but its buffer holds " + b.size());
     }
+  }
+
+  /** Operand {@code which} of layout l, starting at off, lies inside b. */
+  private static void need(Buffer b, long off, StridedLayout l, int which, String what, String op) {
+    long[] e = l.extent(which);
+    if (e[1] < e[0]) return;
+    need(b, off + e[0], e[1] - e[0] + 1, what, op);
   }
 
   private void done(String op) {
@@ -229,18 +240,25 @@ public final class CudaBackend implements Backend {
     String op = "copyStrided";
     StridedLayout l = StridedLayout.of(shape, srcStrides, dstStrides);
     if (l.count() == 0) return;
+    need(src, srcOff, l, 0, "the source view", op);
+    need(dst, dstOff, l, 1, "the destination view", op);
     try {
-      long s = addr(src, srcOff, op), d = addr(dst, dstOff, op);
-      if (l.bothContiguous()) {
-        device.copy(s, d, 4 * l.count(), op);
-      } else {
-        forEachSlice(l, s, d, (from, sa, da) -> device.launch(new KernelArgs(Kernel.COPY_STRIDED).p(sa).p(da)
-            .s(l.encode(from)), count(l, from)));
-      }
+      copy(l, addr(src, srcOff, op), addr(dst, dstOff, op), op);
       done(op);
     } catch (CudaOpException e) {
       throw e.blame("copyStrided(shape=" + Arrays.toString(shape) + ", src strides=" + Arrays.toString(srcStrides)
           + ", dst strides=" + Arrays.toString(dstStrides) + ")");
+    }
+  }
+
+  /** dst[o1(i)] = src[o0(i)] over the layout (stride0: source, stride1: destination), on device addresses. */
+  void copy(StridedLayout l, long src, long dst, String op) {
+    if (l.count() == 0) return;
+    if (l.bothContiguous()) {
+      device.copy(src, dst, 4 * l.count(), op);
+    } else {
+      forEachSlice(l, src, dst, (from, sa, da) -> device.launch(new KernelArgs(Kernel.COPY_STRIDED).p(sa).p(da)
+          .s(l.encode(from)), count(l, from)));
     }
   }
 
@@ -325,6 +343,8 @@ public final class CudaBackend implements Backend {
     long n = l.count();
     if (n == 0) return;
     need(out, 0, n, "out", name);
+    need(a, aOff, l, 0, "a", name);
+    need(b, bOff, l, 1, "b", name);
     try {
       long pa = addr(a, aOff, name), pb = addr(b, bOff, name), po = addr(out, 0, name);
       if (l.bothContiguous()) {

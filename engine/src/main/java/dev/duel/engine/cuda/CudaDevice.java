@@ -116,8 +116,8 @@ final class CudaDevice {
         check(cuModuleGetFunction(f, module, k.symbol), "cuModuleGetFunction(" + k.symbol + ")", op);
         functions[k.ordinal()] = f;
       }
-    } catch (UnsatisfiedLinkError e) {
-      throw new CudaUnavailableException(mode.device, "JCuda's native library did not link (" + e.getMessage()
+    } catch (LinkageError e) {   // UnsatisfiedLinkError, or NoClassDefFoundError after an earlier failure
+      throw new CudaUnavailableException(mode.device, "JCuda's native library did not link (" + e
           + "). Use --device cpu.", e);
     }
     allocator = new CudaAllocator(new DriverMemory());
@@ -246,6 +246,11 @@ final class CudaDevice {
       }
       check(r, "cuMemAlloc of " + CudaAllocator.human(bytes), "");
       return JCudaAddress.of(p);
+    }
+
+    @Override
+    public void sync() {
+      synchronize("returning cached memory to the driver");
     }
 
     @Override

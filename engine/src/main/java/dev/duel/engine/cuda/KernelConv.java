@@ -6,12 +6,12 @@ import dev.duel.engine.ConvShape;
  * Convolution on Duel's kernels when cuDNN is not used: im2col, then GEMM (cuBLAS or Duel's SGEMM,
  * whichever the backend runs), then col2im for the data gradient (ABI.md "Convolution"). The column
  * matrix of image b is (C·R·S) × (P·Q); images are processed in chunks whose columns fit in
- * {@link #CHUNK_FLOATS}, in a scratch block from the allocator.
+ * {@link #CHUNK_FLOATS}, in scratch blocks from the allocator.
  *
  * <pre>
- *   forward         col_b = im2col(x_b);  y_b = W · col_b                  (W is K × CRS)
- *   backwardData    gcol_b = Wᵀ · gy_b;   gx_b = col2im(gcol_b)
- *   backwardFilter  gW = Σ_b gy_b · col_bᵀ                                  (one GEMM per image, β = 1 after the first)
+ *   forward         col_b = im2col(x_b);  y_b = W · col_b                  (W is K × CRS; one batched GEMM)
+ *   backwardData    gcol_b = Wᵀ · gy_b;   gx_b = col2im(gcol_b)           (one batched GEMM)
+ *   backwardFilter  gW = Σ_b gy_b · col_bᵀ = [gy_0 … gy_nb] · [col_0 … col_nb]ᵀ   (one GEMM, k = nb·P·Q)
  * </pre>
  */
 final class KernelConv {
@@ -19,6 +19,8 @@ final class KernelConv {
   static final long CHUNK_FLOATS = 16L << 20;
 
   private final CudaBackend be;
+  /** The chunk limit in floats (tests lower it to run the multi-chunk paths on small shapes). */
+  long chunkFloats = CHUNK_FLOATS;
 
   KernelConv(CudaBackend be) {
     this.be = be;
@@ -28,9 +30,9 @@ final class KernelConv {
     return (long) s.c() * s.r() * s.s() * s.p() * s.q();
   }
 
-  /** Images per chunk: as many as fit in CHUNK_FLOATS, at least one. */
-  private static int chunk(ConvShape s) {
-    return (int) Math.max(1, Math.min(s.n(), CHUNK_FLOATS / Math.max(1, colFloats(s))));
+  /** Images per chunk: as many as fit in chunkFloats, at least one. */
+  private int chunk(ConvShape s) {
+    return (int) Math.max(1, Math.min(s.n(), chunkFloats / Math.max(1, colFloats(s))));
   }
 
   void forward(ConvShape s, long x, long w, long y, String op) {
@@ -65,16 +67,24 @@ final class KernelConv {
       be.device().fill32(gw, 0, (long) s.k() * crs, op);
       return;
     }
-    int chunk = chunk(s);
-    try (CudaBackend.Scratch col = be.scratch(chunk * colFloats(s), op + " im2col columns")) {
+    // Columns and gy are laid out image by image ([nb][CRS][PQ], [nb][K][PQ]); one GEMM over all images of a
+    // chunk wants the images inside the rows: [CRS][nb·PQ] and [K][nb·PQ]. Two strided copies make them, so
+    // a chunk is 4 launches and one GEMM with k = nb·PQ (not nb small GEMMs with k = PQ).
+    int chunk = (int) Math.max(1, Math.min(chunk(s), chunkFloats / Math.max(1, (long) s.k() * pq)));
+    try (CudaBackend.Scratch col = be.scratch(chunk * colFloats(s), op + " im2col columns");
+         CudaBackend.Scratch colT = be.scratch(chunk * colFloats(s), op + " transposed columns");
+         CudaBackend.Scratch gyT = be.scratch((long) chunk * s.k() * pq, op + " transposed gy")) {
       for (int b0 = 0; b0 < s.n(); b0 += chunk) {
         int nb = Math.min(chunk, s.n() - b0);
+        long rowLen = (long) nb * pq;
         im2col(s, x + 4L * b0 * s.c() * s.h() * s.w(), col.address(0), nb);
-        for (int i = 0; i < nb; i++) {
-          int b = b0 + i;
-          be.gemm(false, true, s.k(), crs, pq, 1f, gy + 4L * b * s.k() * pq, pq, 0, col.address((long) i * crs * pq),
-              pq, 0, b == 0 ? 0f : 1f, gw, crs, 0, 1, op);
-        }
+        be.copy(StridedLayout.of(new int[] {nb, crs, pq}, new long[] {(long) crs * pq, pq, 1},
+            new long[] {pq, rowLen, 1}), col.address(0), colT.address(0), op);
+        be.copy(StridedLayout.of(new int[] {nb, s.k(), pq}, new long[] {(long) s.k() * pq, pq, 1},
+            new long[] {pq, rowLen, 1}), gy + 4L * b0 * s.k() * pq, gyT.address(0), op);
+        // gW (K × CRS) (+)= gyT (K × nb·PQ) · colTᵀ
+        be.gemm(false, true, s.k(), crs, (int) rowLen, 1f, gyT.address(0), (int) rowLen, 0, colT.address(0),
+            (int) rowLen, 0, b0 == 0 ? 0f : 1f, gw, crs, 0, 1, op);
       }
     }
   }

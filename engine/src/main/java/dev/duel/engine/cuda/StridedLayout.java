@@ -65,6 +65,22 @@ record StridedLayout(long[] shape, long[] stride0, long[] stride1) {
     return n;
   }
 
+  /**
+   * The elements operand {@code which} (0 or 1) touches, relative to its start: {lowest, highest} offset
+   * (strides may be 0 or negative). For an empty space, {0, −1}.
+   */
+  long[] extent(int which) {
+    long[] st = which == 0 ? stride0 : stride1;
+    long lo = 0, hi = 0;
+    for (int d = 0; d < rank(); d++) {
+      if (shape[d] == 0) return new long[] {0, -1};
+      long span = (shape[d] - 1) * st[d];
+      if (span > 0) hi += span;
+      else lo += span;
+    }
+    return new long[] {lo, hi};
+  }
+
   /** Both operands walk the space as one contiguous run (rank ≤ 1 with unit strides). */
   boolean bothContiguous() {
     return rank() == 0 || (rank() == 1 && stride0[0] == 1 && stride1[0] == 1);

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** unary, unaryBackward, binary (broadcasting) and reduce on cuda-emu against the CPU backend. */
 class CudaElementwiseTest {
   static java.util.stream.Stream<org.junit.jupiter.api.Named<CudaBackend>> backends() {
-    return EmuBackends.both();
+    return TestCuda.both();
   }
 
   /** Inputs inside each op's domain: positive for log/sqrt/rsqrt/pow, away from 0 for 1/x. */

@@ -13,7 +13,7 @@ class CudaErrorsTest {
 
   @Test
   void aFailedLaunchNamesKernelGridAndCudaError() {
-    CudaBackend be = EmuBackends.kernels();
+    CudaBackend be = TestCuda.kernels();
     try (Buffer x = be.allocate(4)) {
       KernelArgs args = new KernelArgs(Kernel.UNARY_FWD).i(UnaryOp.NEG.ordinal()).f(0f).p(((CudaBuffer) x).address(0))
           .p(((CudaBuffer) x).address(0)).l(4);
@@ -42,12 +42,13 @@ class CudaErrorsTest {
 
   @Test
   void synchronisingAfterEachOpStillComputesTheSame() {
-    CudaBackend sync = CudaBackends.get("cuda-emu", CudaOptions.kernelsOnly().withSync(true));
+    TestCuda.kernels();   // skips when no CUDA device can start
+    CudaBackend sync = CudaBackends.get(TestCuda.deviceName(), CudaOptions.kernelsOnly().withSync(true));
     assertTrue(sync.options().syncEachOp());
     float[] x = {-2f, -0.5f, 0.5f, 3f};
-    try (Buffer b = EmuBackends.of(sync, x)) {
+    try (Buffer b = TestCuda.of(sync, x)) {
       sync.unary(UnaryOp.LEAKY_RELU, 0.1f, b, 0, b, 4);
-      float[] got = EmuBackends.get(sync, b);
+      float[] got = TestCuda.get(sync, b);
       assertEquals(-0.2f, got[0], 1e-7f);
       assertEquals(3f, got[3]);
     }
@@ -55,7 +56,7 @@ class CudaErrorsTest {
 
   @Test
   void aBufferIsUnusableAfterCloseAndCloseIsIdempotent() {
-    CudaBackend be = EmuBackends.kernels();
+    CudaBackend be = TestCuda.kernels();
     Buffer b = be.allocate(10);
     b.close();
     b.close();
@@ -80,12 +81,18 @@ class CudaErrorsTest {
 
   @Test
   void describeNamesTheDeviceAndWhatRunsMatmulAndConvolution() {
-    String lib = EmuBackends.library().describe(), own = EmuBackends.kernels().describe();
-    assertTrue(lib.startsWith("cuda-emu: ") && lib.contains("cuBLAS"), lib);
-    assertTrue(own.contains("Duel's SGEMM kernel (forced)") && own.contains("Duel's kernels (forced)"), own);
+    String lib = TestCuda.library().describe(), own = TestCuda.kernels().describe();
+    String device = TestCuda.deviceName();
+    assertTrue(lib.startsWith(device + ": ") && lib.contains("matmul: ") && lib.contains("conv/batchnorm: "), lib);
+    assertTrue(own.contains("Duel's SGEMM kernel") && own.contains("conv/batchnorm: Duel's kernels"), own);
     java.util.List<String> info = CudaBackends.info();
     assertEquals(2, info.size(), info.toString());
-    assertTrue(info.get(0).startsWith("cuda: not available: this JVM runs the emulated GPU"), info.get(0));
+    assertTrue(info.get(0).startsWith("cuda: "), info.get(0));
     assertTrue(info.get(1).startsWith("cuda-emu: "), info.get(1));
+    if (device.equals("cuda-emu")) {
+      assertTrue(lib.contains("cuBLAS"), lib);
+      assertTrue(own.contains("(forced)"), own);
+      assertTrue(info.get(0).startsWith("cuda: not available: this JVM runs the emulated GPU"), info.get(0));
+    }
   }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CudaGemmConvTest {
   static java.util.stream.Stream<org.junit.jupiter.api.Named<CudaBackend>> backends() {
-    return EmuBackends.both();
+    return TestCuda.both();
   }
 
   private static float[] abs(float[] a) {
@@ -106,6 +106,15 @@ class CudaGemmConvTest {
     Compare.summed("conv2dBackwardFilter " + s, r.cpu[5], bound[5], r.gpu[5], Compare.GEMM);
   }
 
+  @org.junit.jupiter.api.Test
+  void convolutionOnTheKernelsInChunksOfOneAndTwoImages() {
+    for (long chunkFloats : new long[] {1, 2L * 27 * 12}) {   // 1 image; 2 images of C·R·S × P·Q = 27 × 12 floats
+      CudaBackend be = new CudaBackend(TestCuda.kernels().device(), CudaOptions.kernelsOnly(), null, null);
+      be.kernelConv().chunkFloats = chunkFloats;
+      convolutionInAllThreeDirections(be, new ConvShape(5, 3, 7, 6, 2, 3, 3, 2, 2, 1, 1));
+    }
+  }
+
   @ParameterizedTest
   @MethodSource("backends")
   void batchNormForwardAndBackward(CudaBackend be) {
@@ -141,11 +150,11 @@ class CudaGemmConvTest {
   /** Runs an op on one backend and returns every buffer's contents. */
   private static float[][] on(Backend be, float[][] inputs, Twin.Op op) {
     Buffer[] b = new Buffer[inputs.length];
-    for (int i = 0; i < inputs.length; i++) b[i] = EmuBackends.of(be, inputs[i]);
+    for (int i = 0; i < inputs.length; i++) b[i] = TestCuda.of(be, inputs[i]);
     op.run(be, b);
     float[][] out = new float[inputs.length][];
     for (int i = 0; i < inputs.length; i++) {
-      out[i] = EmuBackends.get(be, b[i]);
+      out[i] = TestCuda.get(be, b[i]);
       b[i].close();
     }
     return out;

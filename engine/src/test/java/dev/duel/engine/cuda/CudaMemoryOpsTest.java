@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** allocate, upload, download, fill and copyStrided on cuda-emu against the CPU backend. */
 class CudaMemoryOpsTest {
   static java.util.stream.Stream<org.junit.jupiter.api.Named<CudaBackend>> backends() {
-    return EmuBackends.both();
+    return TestCuda.both();
   }
 
   @ParameterizedTest
@@ -21,7 +21,7 @@ class CudaMemoryOpsTest {
     // the stand-in driver fills new memory with 0xFF bytes (NaN), so zeros prove the clearing
     for (int n : new int[] {1, 3, 130, 1 << 12}) {
       try (Buffer b = be.allocate(n)) {
-        assertArrayEquals(new float[n], EmuBackends.get(be, b), "allocate(" + n + ")");
+        assertArrayEquals(new float[n], TestCuda.get(be, b), "allocate(" + n + ")");
       }
     }
     float[] src = Compare.uniform(new SplittableRandom(1), 17, -1, 1);
@@ -93,8 +93,13 @@ class CudaMemoryOpsTest {
       assertThrows(IllegalArgumentException.class, () -> be.upload(new float[9], 0, b, 0, 9));
       assertThrows(IllegalArgumentException.class, () -> be.upload(new float[4], 0, b, 6, 4));
       assertThrows(IllegalArgumentException.class, () -> be.download(b, 2, new float[8], 0, 7));
+      // a 3×3 view with row stride 3 from offset 1 needs elements [1, 10): past the 8 floats
+      assertThrows(IllegalArgumentException.class, () -> be.copyStrided(new int[] {3, 3}, b, 1, new long[] {3, 1}, b, 0,
+          new long[] {0, 0}));
+      assertThrows(IllegalArgumentException.class, () -> be.binary(dev.duel.engine.BinaryOp.ADD, new int[] {2, 4}, b, 0,
+          new long[] {4, 1}, b, 1, new long[] {4, 1}, b));
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> be.unary(dev.duel.engine.UnaryOp.NEG, 0, EmuBackends.cpu().allocate(8), 0, b, 8));
+          () -> be.unary(dev.duel.engine.UnaryOp.NEG, 0, TestCuda.cpu().allocate(8), 0, b, 8));
       assertTrue(e.getMessage().contains("Tensor.to"), e.getMessage());
     }
   }

@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Upsampling, embedding, Philox random numbers and the fused optimizer updates on cuda-emu against the CPU. */
 class CudaMiscOpsTest {
   static java.util.stream.Stream<org.junit.jupiter.api.Named<CudaBackend>> backends() {
-    return EmuBackends.both();
+    return TestCuda.both();
   }
 
   @ParameterizedTest

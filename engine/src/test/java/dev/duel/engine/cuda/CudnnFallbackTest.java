@@ -50,7 +50,7 @@ class CudnnFallbackTest {
 
   @Test
   void aFailureOnFirstUseSwitchesToTheKernels() {
-    CudaDevice device = EmuBackends.kernels().device();
+    CudaDevice device = TestCuda.kernels().device();
     ScriptedDnn dnn = new ScriptedDnn(device, CudnnStatus.EXECUTION_FAILED);
     CudaBackend be = new CudaBackend(device, CudaOptions.defaults(), null, dnn);
     assertEquals("cudnn", be.convPath());
@@ -64,7 +64,7 @@ class CudnnFallbackTest {
 
   @Test
   void afterCuDnnWorkedNotSupportedFallsBackPerCallAndOtherErrorsThrow() {
-    CudaDevice device = EmuBackends.kernels().device();
+    CudaDevice device = TestCuda.kernels().device();
     ScriptedDnn dnn = new ScriptedDnn(device, 0);
     CudaBackend be = new CudaBackend(device, CudaOptions.defaults(), null, dnn);
     Twin.run(be, inputs(), (b, buf) -> b.conv2d(S, buf[0], buf[1], buf[2]));   // works: cuDNN is now "used"
@@ -80,7 +80,7 @@ class CudnnFallbackTest {
 
   @Test
   void forcingCuDnnTurnsEveryFailureIntoAnError() {
-    CudaDevice device = EmuBackends.kernels().device();
+    CudaDevice device = TestCuda.kernels().device();
     ScriptedDnn dnn = new ScriptedDnn(device, CudnnStatus.NOT_SUPPORTED);
     CudaBackend be = new CudaBackend(device, new CudaOptions(CudaOptions.Gemm.AUTO, CudaOptions.Conv.CUDNN, false),
         null, dnn);

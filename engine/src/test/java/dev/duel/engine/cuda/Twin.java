@@ -28,10 +28,10 @@ final class Twin {
   private static float[][] on(Backend be, float[][] inputs, Op op) {
     Buffer[] b = new Buffer[inputs.length];
     try {
-      for (int i = 0; i < inputs.length; i++) b[i] = EmuBackends.of(be, inputs[i]);
+      for (int i = 0; i < inputs.length; i++) b[i] = TestCuda.of(be, inputs[i]);
       op.run(be, b);
       float[][] out = new float[inputs.length][];
-      for (int i = 0; i < inputs.length; i++) out[i] = EmuBackends.get(be, b[i]);
+      for (int i = 0; i < inputs.length; i++) out[i] = TestCuda.get(be, b[i]);
       return out;
     } finally {
       for (Buffer x : b) if (x != null) x.close();
