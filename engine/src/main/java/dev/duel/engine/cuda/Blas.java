@@ -38,6 +38,19 @@ final class Blas {
     }
   }
 
+  /** The cuBLAS a backend with options {@code o} uses: null for Duel's kernel (forced, or cuBLAS missing: one log line). */
+  static Blas choose(CudaDevice device, CudaOptions o) {
+    if (o.gemm() == CudaOptions.Gemm.KERNELS) return null;
+    Blas b = device.blas();
+    if (b.available()) return b;
+    if (o.gemm() == CudaOptions.Gemm.CUBLAS) {
+      throw new CudaUnavailableException(device.mode.device, "duel.cuda.gemm=cublas, but " + b.reason()
+          + ". Install cuBLAS 12 (libcublas.so.12 on LD_LIBRARY_PATH) or use duel.cuda.gemm=auto", null);
+    }
+    CudaLog.once("gemm", LIBRARY + " not loaded (" + b.reason() + "): matmul runs on Duel's SGEMM kernel");
+    return null;
+  }
+
   boolean available() {
     return handle != null;
   }

@@ -7,8 +7,6 @@ import dev.duel.engine.ConvShape;
 import dev.duel.engine.Distribution;
 import dev.duel.engine.ReduceOp;
 import dev.duel.engine.UnaryOp;
-import dev.duel.engine.cuda.cudnn.CudnnException;
-import dev.duel.engine.cuda.cudnn.CudnnStatus;
 import java.util.Arrays;
 
 /**
@@ -25,16 +23,15 @@ import java.util.Arrays;
  * {@link #upload} and {@link #download} (and the index upload of the embedding ops).
  */
 public final class CudaBackend implements Backend {
-  private static final System.Logger LOG = System.getLogger("dev.duel.engine.cuda");
-
   private final CudaDevice device;
   private final CudaOptions options;
   private final Blas blas;   // null: Duel's SGEMM kernel
   private final Dnn dnn;     // null: im2col + GEMM and the batchnorm kernels
   private final KernelConv kernelConv = new KernelConv(this);
+  private final DnnPolicy dnnPolicy;
 
   CudaBackend(CudaDevice device, CudaOptions options) {
-    this(device, options, chooseBlas(device, options), chooseDnn(device, options));
+    this(device, options, Blas.choose(device, options), Dnn.choose(device, options));
   }
 
   /** With the libraries given (null: Duel's kernels), for tests. */
@@ -43,37 +40,7 @@ public final class CudaBackend implements Backend {
     this.options = options;
     this.blas = blas;
     this.dnn = dnn;
-  }
-
-  private static Blas chooseBlas(CudaDevice device, CudaOptions o) {
-    if (o.gemm() == CudaOptions.Gemm.KERNELS) return null;
-    Blas b = device.blas();
-    if (b.available()) return b;
-    if (o.gemm() == CudaOptions.Gemm.CUBLAS) {
-      throw new CudaUnavailableException(device.mode.device, "duel.cuda.gemm=cublas, but " + b.reason()
-          + ". Install cuBLAS 12 (libcublas.so.12 on LD_LIBRARY_PATH) or use duel.cuda.gemm=auto", null);
-    }
-    logOnce("gemm", Blas.LIBRARY + " not loaded (" + b.reason() + "): matmul runs on Duel's SGEMM kernel");
-    return null;
-  }
-
-  private static Dnn chooseDnn(CudaDevice device, CudaOptions o) {
-    if (o.conv() == CudaOptions.Conv.KERNELS) return null;
-    Dnn d = device.dnn();
-    if (d.available()) return d;
-    if (o.conv() == CudaOptions.Conv.CUDNN) {
-      throw new CudaUnavailableException(device.mode.device, "duel.cuda.conv=cudnn, but " + d.reason()
-          + ". Install cuDNN 9 (libcudnn.so.9) or use duel.cuda.conv=auto", null);
-    }
-    logOnce("conv", "libcudnn.so.9 not used (" + d.reason() + "): conv2d runs as im2col + GEMM and batch norm on"
-        + " Duel's kernels");
-    return null;
-  }
-
-  private static final java.util.Set<String> LOGGED = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-  private static void logOnce(String key, String line) {
-    if (LOGGED.add(key)) LOG.log(System.Logger.Level.WARNING, "cuda: " + line);
+    this.dnnPolicy = new DnnPolicy(dnn, options);
   }
 
   // ---- introspection ------------------------------------------------------------------------------
@@ -99,7 +66,7 @@ public final class CudaBackend implements Backend {
 
   /** "cudnn" or "kernels": what runs conv2d and batch norm now (cuDNN may drop out on first use). */
   public String convPath() {
-    return useDnn() ? "cudnn" : "kernels";
+    return dnnPolicy.active() ? "cudnn" : "kernels";
   }
 
   /** One line: the GPU, the driver, and which library runs matmul and convolution. */
@@ -107,7 +74,7 @@ public final class CudaBackend implements Backend {
     Blas b = blas != null ? blas : device.blas();
     Dnn d = dnn != null ? dnn : device.dnn();
     return device.describe() + "; matmul: " + (blas != null ? b.describe() : "Duel's SGEMM kernel"
-        + (b.available() ? " (forced)" : " (" + b.reason() + ")")) + "; conv/batchnorm: " + (useDnn() ? d.describe()
+        + (b.available() ? " (forced)" : " (" + b.reason() + ")")) + "; conv/batchnorm: " + (dnnPolicy.active() ? d.describe()
         : "Duel's kernels" + (d.available() ? " (forced)" : " (" + d.reason() + ")"));
   }
 
@@ -243,57 +210,12 @@ public final class CudaBackend implements Backend {
     need(src, srcOff, l, 0, "the source view", op);
     need(dst, dstOff, l, 1, "the destination view", op);
     try {
-      copy(l, addr(src, srcOff, op), addr(dst, dstOff, op), op);
+      StridedLaunch.copy(device, l, addr(src, srcOff, op), addr(dst, dstOff, op), op);
       done(op);
     } catch (CudaOpException e) {
       throw e.blame("copyStrided(shape=" + Arrays.toString(shape) + ", src strides=" + Arrays.toString(srcStrides)
           + ", dst strides=" + Arrays.toString(dstStrides) + ")");
     }
-  }
-
-  /** dst[o1(i)] = src[o0(i)] over the layout (stride0: source, stride1: destination), on device addresses. */
-  void copy(StridedLayout l, long src, long dst, String op) {
-    if (l.count() == 0) return;
-    if (l.bothContiguous()) {
-      device.copy(src, dst, 4 * l.count(), op);
-    } else {
-      forEachSlice(l, src, dst, (from, sa, da) -> device.launch(new KernelArgs(Kernel.COPY_STRIDED).p(sa).p(da)
-          .s(l.encode(from)), count(l, from)));
-    }
-  }
-
-  private interface SliceLaunch {
-    void launch(int from, long a, long b);
-  }
-
-  /**
-   * Runs {@code launch} for the trailing ≤ 8 dims of {@code l} once per index of the leading dims
-   * (none when rank ≤ 8), with both operands' addresses advanced to the slice.
-   */
-  private static void forEachSlice(StridedLayout l, long a, long b, SliceLaunch launch) {
-    int lead = Math.max(0, l.rank() - 8);
-    if (lead == 0) {
-      launch.launch(0, a, b);
-      return;
-    }
-    int[] idx = new int[lead];
-    while (true) {
-      long oa = a, ob = b;
-      for (int d = 0; d < lead; d++) {
-        oa += 4 * idx[d] * l.stride0()[d];
-        ob += 4 * idx[d] * l.stride1()[d];
-      }
-      launch.launch(lead, oa, ob);
-      int d = lead - 1;
-      while (d >= 0 && ++idx[d] == l.shape()[d]) idx[d--] = 0;
-      if (d < 0) return;
-    }
-  }
-
-  private static long count(StridedLayout l, int from) {
-    long n = 1;
-    for (int d = from; d < l.rank(); d++) n *= l.shape()[d];
-    return n;
   }
 
   @Override
@@ -352,8 +274,8 @@ public final class CudaBackend implements Backend {
       } else {
         // out is contiguous over the full space: the slice of leading index i starts at i·(count of the rest)
         long[] outStart = {po};
-        long sliceCount = count(l, Math.max(0, l.rank() - 8));
-        forEachSlice(l, pa, pb, (from, sa, sb) -> {
+        long sliceCount = StridedLaunch.count(l, Math.max(0, l.rank() - 8));
+        StridedLaunch.forEachSlice(l, pa, pb, (from, sa, sb) -> {
           device.launch(new KernelArgs(Kernel.BINARY_STRIDED_FWD).i(op.ordinal()).p(sa).p(sb).p(outStart[0])
               .s(l.encode(from)), sliceCount);
           outStart[0] += 4 * sliceCount;
@@ -456,7 +378,7 @@ public final class CudaBackend implements Backend {
     need(y, 0, (long) s.n() * s.k() * s.p() * s.q(), "y", name);
     try {
       long px = addr(x, 0, name), pw = addr(w, 0, name), py = addr(y, 0, name);
-      if (!withDnn(name, s, () -> dnn.convForward(s, px, pw, py, name))) kernelConv.forward(s, px, pw, py, name);
+      if (!dnnPolicy.run(name, s, () -> dnn.convForward(s, px, pw, py, name))) kernelConv.forward(s, px, pw, py, name);
       done(name);
     } catch (CudaOpException e) {
       throw e.blame("conv2d(" + s + ")");
@@ -471,7 +393,7 @@ public final class CudaBackend implements Backend {
     need(gx, 0, (long) s.n() * s.c() * s.h() * s.w(), "gx", name);
     try {
       long pgy = addr(gy, 0, name), pw = addr(w, 0, name), pgx = addr(gx, 0, name);
-      if (!withDnn(name, s, () -> dnn.convBackwardData(s, pgy, pw, pgx, name))) {
+      if (!dnnPolicy.run(name, s, () -> dnn.convBackwardData(s, pgy, pw, pgx, name))) {
         kernelConv.backwardData(s, pgy, pw, pgx, name);
       }
       done(name);
@@ -488,44 +410,12 @@ public final class CudaBackend implements Backend {
     need(gw, 0, (long) s.k() * s.c() * s.r() * s.s(), "gw", name);
     try {
       long px = addr(x, 0, name), pgy = addr(gy, 0, name), pgw = addr(gw, 0, name);
-      if (!withDnn(name, s, () -> dnn.convBackwardFilter(s, px, pgy, pgw, name))) {
+      if (!dnnPolicy.run(name, s, () -> dnn.convBackwardFilter(s, px, pgy, pgw, name))) {
         kernelConv.backwardFilter(s, px, pgy, pgw, name);
       }
       done(name);
     } catch (CudaOpException e) {
       throw e.blame("conv2dBackwardFilter(" + s + ")");
-    }
-  }
-
-  private boolean useDnn() {
-    return dnn != null && dnn.available();
-  }
-
-  /**
-   * Runs {@code call} on cuDNN when this backend uses it; false when the kernels must run instead. A
-   * failure before cuDNN has ever succeeded (with conv = auto) switches cuDNN off for the JVM with one
-   * log line; CUDNN_STATUS_NOT_SUPPORTED for one shape runs that call on the kernels; any other failure
-   * is an error.
-   */
-  private boolean withDnn(String op, Object shape, Runnable call) {
-    if (!useDnn()) return false;
-    try {
-      call.run();
-      return true;
-    } catch (CudnnException e) {
-      boolean auto = options.conv() == CudaOptions.Conv.AUTO;
-      if (auto && !dnn.used()) {
-        dnn.disable("it failed on first use: " + e.getMessage());
-        logOnce("conv-first-use", "libcudnn.so.9 failed on first use (" + op + " " + shape + ": " + e.getMessage()
-            + "): conv2d and batch norm run on Duel's kernels from now on");
-        return false;
-      }
-      if (auto && e.status() == CudnnStatus.NOT_SUPPORTED) {
-        logOnce("conv-unsupported-" + op, "cuDNN cannot run " + op + " " + shape + " (" + e.getMessage()
-            + "): Duel's kernels run such calls");
-        return false;
-      }
-      throw new CudaOpException(op + " " + shape, e.call(), e.statusName() + " (" + e.getMessage() + ")", "", e);
     }
   }
 
@@ -545,7 +435,7 @@ public final class CudaBackend implements Backend {
       long pm = addr(mean, 0, name), pi = addr(invStd, 0, name), pv = addr(varUnbiased, 0, name);
       String shape = "(n=" + n + ", c=" + c + ", hw=" + hw + ")";
       boolean cudnn = m >= 2 && eps > 0
-          && withDnn(name, shape, () -> dnn.batchNormForward(n, c, hw, eps, px, pg, pb, py, pm, pi, pv, name));
+          && dnnPolicy.run(name, shape, () -> dnn.batchNormForward(n, c, hw, eps, px, pg, pb, py, pm, pi, pv, name));
       if (!cudnn) {
         device.launch(new KernelArgs(Kernel.BATCHNORM_FWD_TRAIN).i(n).i(c).i(hw).f(eps).p(px).p(pg).p(pb).p(py).p(pm)
             .p(pi).p(pv), c);
@@ -572,7 +462,7 @@ public final class CudaBackend implements Backend {
       long pi = addr(invStd, 0, name), pgx = addr(gx, 0, name), pgg = addr(gGamma, 0, name), pgb = addr(gBeta, 0, name);
       String shape = "(n=" + n + ", c=" + c + ", hw=" + hw + ")";
       boolean cudnn = m >= 2
-          && withDnn(name, shape, () -> dnn.batchNormBackward(n, c, hw, px, pgy, pg, pm, pi, pgx, pgg, pgb));
+          && dnnPolicy.run(name, shape, () -> dnn.batchNormBackward(n, c, hw, px, pgy, pg, pm, pi, pgx, pgg, pgb));
       if (!cudnn) {
         device.launch(new KernelArgs(Kernel.BATCHNORM_BWD).i(n).i(c).i(hw).p(px).p(pgy).p(pg).p(pm).p(pi).p(pgx).p(pgg)
             .p(pgb), c);

@@ -53,6 +53,20 @@ class Dnn {   // not final: tests substitute a cuDNN that fails
     }
   }
 
+  /** The cuDNN a backend with options {@code o} uses: null for Duel's kernels (forced, or cuDNN missing: one log line). */
+  static Dnn choose(CudaDevice device, CudaOptions o) {
+    if (o.conv() == CudaOptions.Conv.KERNELS) return null;
+    Dnn d = device.dnn();
+    if (d.available()) return d;
+    if (o.conv() == CudaOptions.Conv.CUDNN) {
+      throw new CudaUnavailableException(device.mode.device, "duel.cuda.conv=cudnn, but " + d.reason()
+          + ". Install cuDNN 9 (libcudnn.so.9) or use duel.cuda.conv=auto", null);
+    }
+    CudaLog.once("conv", "libcudnn.so.9 not used (" + d.reason() + "): conv2d runs as im2col + GEMM and batch norm on"
+        + " Duel's kernels");
+    return null;
+  }
+
   boolean available() {
     return reason == null;
   }

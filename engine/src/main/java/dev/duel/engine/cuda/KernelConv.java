@@ -78,9 +78,9 @@ final class KernelConv {
         int nb = Math.min(chunk, s.n() - b0);
         long rowLen = (long) nb * pq;
         im2col(s, x + 4L * b0 * s.c() * s.h() * s.w(), col.address(0), nb);
-        be.copy(StridedLayout.of(new int[] {nb, crs, pq}, new long[] {(long) crs * pq, pq, 1},
+        StridedLaunch.copy(be.device(), StridedLayout.of(new int[] {nb, crs, pq}, new long[] {(long) crs * pq, pq, 1},
             new long[] {pq, rowLen, 1}), col.address(0), colT.address(0), op);
-        be.copy(StridedLayout.of(new int[] {nb, s.k(), pq}, new long[] {(long) s.k() * pq, pq, 1},
+        StridedLaunch.copy(be.device(), StridedLayout.of(new int[] {nb, s.k(), pq}, new long[] {(long) s.k() * pq, pq, 1},
             new long[] {pq, rowLen, 1}), gy + 4L * b0 * s.k() * pq, gyT.address(0), op);
         // gW (K × CRS) (+)= gyT (K × nb·PQ) · colTᵀ
         be.gemm(false, true, s.k(), crs, (int) rowLen, 1f, gyT.address(0), (int) rowLen, 0, colT.address(0),
