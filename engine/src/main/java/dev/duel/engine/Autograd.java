@@ -28,6 +28,17 @@ public final class Autograd {
   }
 
   /**
+   * Like {@link #backward(Tensor, Tensor, boolean)} for a scalar, but adds gradients only into the given
+   * leaves and evaluates only the part of the graph that leads to them (PyTorch's
+   * {@code loss.backward(inputs=...)}): G's update skips the weight gradients of D.
+   */
+  public static void backward(Tensor output, java.util.Collection<Tensor> leaves) {
+    Set<Tensor> targets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    targets.addAll(leaves);
+    run(new Tensor[] {output}, null, targets, false, false, (leaf, g) -> accumulateLeaf(leaf, g, false));
+  }
+
+  /**
    * ∂(Σ outputs·gradOutputs)/∂inputs, without touching any .grad. gradOutputs may be null for scalar
    * outputs. An input the outputs do not depend on gets null (PyTorch's allow_unused).
    */
