@@ -389,6 +389,9 @@ public final class Trainer {
 
   public DiscriminatorNet discriminator() { return d; }
 
+  /** G-EMA's averaged generator, or null without --ema-decay. */
+  public GeneratorNet averagedGenerator() { return ema == null ? null : (GeneratorNet) ema.model(); }
+
   public Backend backend() { return backend; }
 
   /** Iterations done so far. */
