@@ -203,9 +203,9 @@ final class TrainCommand implements Callable<Integer> {
     if (c.emaDecay > 0) stabilisers.add("G-EMA " + c.emaDecay);
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "duel train: %s on %s -> %s%n", c.model, t.backend().name(), t.runFolder().root()));
-    b.append(String.format(Locale.ROOT, "  data       %s: %d images %dx%dx%d, batch %d, %d steps per epoch%s, %d epochs (%d steps)%n",
+    b.append(String.format(Locale.ROOT, "  data       %s: %d images %dx%dx%d, batch %d, %d steps per epoch%s, %d epoch%s (%d steps)%n",
         dataFolder, data.size(), data.channels(), data.height(), data.width(), c.batch, t.stepsPerEpoch(),
-        c.limit > 0 ? " (--limit " + c.limit + ")" : "", c.epochs, t.totalSteps()));
+        c.limit > 0 ? " (--limit " + c.limit + ")" : "", c.epochs, c.epochs == 1 ? "" : "s", t.totalSteps()));
     b.append(String.format(Locale.ROOT, "  models     G %,d parameters, D %,d parameters (width %d, latent %d)%n",
         t.generator().parameterCount(), t.discriminator().parameterCount(), c.resolvedWidth(), c.latent));
     b.append(String.format(Locale.ROOT, "  objective  %s; Adam lr_G %s, lr_D %s, betas (%s, %s); seed %d%n",
