@@ -91,8 +91,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig checkedCfg = cfg;
     usage(() -> {
       checkedCfg.validate();
-      Objectives.loss(checkedCfg);
-      return Objectives.regularizers(checkedCfg);
+      return Objectives.of(checkedCfg);
     });
 
     Path dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Path.of(cfg.data));
@@ -196,9 +195,6 @@ final class TrainCommand implements Callable<Integer> {
     if (c.instanceNoise > 0) stabilisers.add("instance noise " + c.instanceNoise);
     if (c.featureMatching) stabilisers.add("feature matching");
     if (c.spectralNorm) stabilisers.add("spectral norm");
-    if (c.r1 > 0) stabilisers.add("R1 " + c.r1);
-    if (c.gp > 0) stabilisers.add("GP " + c.gp);
-    if (c.clip > 0) stabilisers.add("clip " + c.clip);
     if (c.dSteps > 1) stabilisers.add(c.dSteps + " D steps per G step");
     if (c.emaDecay > 0) stabilisers.add("G-EMA " + c.emaDecay);
     StringBuilder b = new StringBuilder();
@@ -209,7 +205,7 @@ final class TrainCommand implements Callable<Integer> {
     b.append(String.format(Locale.ROOT, "  models     G %,d parameters, D %,d parameters (width %d, latent %d)%n",
         t.generator().parameterCount(), t.discriminator().parameterCount(), c.resolvedWidth(), c.latent));
     b.append(String.format(Locale.ROOT, "  objective  %s; Adam lr_G %s, lr_D %s, betas (%s, %s); seed %d%n",
-        c.loss, c.lrG, c.lrD, c.beta1, c.beta2, c.seed));
+        t.describeObjective(), c.lrG, c.lrD, c.beta1, c.beta2, c.seed));
     b.append("  stabilisers ").append(stabilisers.isEmpty() ? "none" : String.join(", ", stabilisers));
     if (resumed != null) {
       b.append(String.format(Locale.ROOT, "%n  resumed    from %s (step %d of %d)", resumed.folder(), resumed.step(), t.totalSteps()));

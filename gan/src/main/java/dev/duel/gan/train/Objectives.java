@@ -4,41 +4,50 @@ import dev.duel.engine.Losses;
 import dev.duel.engine.Tensor;
 import dev.duel.gan.loss.GanLoss;
 import dev.duel.gan.loss.Regularizer;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a config's names into the objective the trainer minimises: the {@link GanLoss} (--loss) and
- * the {@link Regularizer}s added to L_D (--r1, --gp).
+ * Turns a config's names into what the trainer minimises: the {@link GanLoss} (--loss), the penalties
+ * added to L_D at every D step (WGAN-GP's, with λ = --gp; R1 with γ = --r1), and the bound of D's weight
+ * clipping after every D step (--loss wgan, c = --clip; 0 = none).
  *
- * <p>MERGE NOTE: the losses and regularisers of gan/loss/ are written on another branch. Until they
- * are wired in here, the only loss is {@link NonSaturatingForNow} (the benchmark step's objective) and
- * R1 / WGAN-GP are refused with a message saying so. Replace both methods' bodies with the real
- * registry when merging; nothing else in the trainer names a loss class.
+ * <p>MERGE NOTE: gan/loss's losses and regularisers are written on another branch. Until they are
+ * wired in here, the only loss is {@link NonSaturatingForNow} (the benchmark step's objective) and
+ * R1 is refused with a message saying so. With that branch merged, {@link #of} becomes:
+ * <pre>{@code
+ * GanLoss loss = GanLosses.byName(c.loss, c.gp, c.clip);
+ * List<Regularizer> regs = new ArrayList<>();
+ * if (loss.regularizer() != null) regs.add(loss.regularizer());
+ * if (c.r1 > 0f) regs.add(new R1(c.r1));
+ * return new Objective(loss, regs, loss.weightClipping() != null ? loss.weightClipping().clip() : 0f);
+ * }</pre>
+ * and {@link #lossNames} returns GanLosses.NAMES. Nothing else in the trainer names a loss class.
  */
 public final class Objectives {
   private Objectives() {}
 
-  /** The names {@link #loss} accepts in this build. */
+  /** A run's objective: the loss, the penalties added to L_D, and the weight-clipping bound (0 = none). */
+  public record Objective(GanLoss loss, List<Regularizer> regularizers, float clip) {
+    public Objective {
+      regularizers = List.copyOf(regularizers);
+    }
+  }
+
+  /** The names --loss accepts in this build. */
   public static List<String> lossNames() {
     return List.of(NonSaturatingForNow.NAME);
   }
 
-  /** The loss named by --loss; an IllegalArgumentException naming the choices otherwise. */
-  public static GanLoss loss(TrainConfig c) {
-    if (c.loss.equals(NonSaturatingForNow.NAME)) return new NonSaturatingForNow();
-    throw new IllegalArgumentException("--loss '" + c.loss + "' is not available in this build; choose one of "
-        + String.join(", ", lossNames()));
-  }
-
-  /** The penalties named by --r1 and --gp (weights > 0). */
-  public static List<Regularizer> regularizers(TrainConfig c) {
-    List<Regularizer> out = new ArrayList<>();
-    if (c.r1 > 0f || c.gp > 0f) {
-      throw new IllegalArgumentException((c.r1 > 0f ? "--r1" : "--gp")
-          + " is not available in this build yet (the regularisers of gan/loss are not wired into the trainer)");
+  /** The objective the config names; an IllegalArgumentException naming the choices otherwise. */
+  public static Objective of(TrainConfig c) {
+    if (!c.loss.equals(NonSaturatingForNow.NAME)) {
+      throw new IllegalArgumentException("--loss '" + c.loss + "' is not available in this build; choose one of "
+          + String.join(", ", lossNames()));
     }
-    return out;
+    if (c.r1 > 0f) {
+      throw new IllegalArgumentException("--r1 is not available in this build yet (gan/loss's R1 is not wired into the trainer)");
+    }
+    return new Objective(new NonSaturatingForNow(), List.of(), 0f);
   }
 
   /**

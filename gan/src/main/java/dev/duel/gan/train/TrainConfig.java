@@ -58,11 +58,11 @@ public final class TrainConfig {
   @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty weight (gamma/2 * ||grad D(x)||^2 on real images; default: 0 = off)")
   public float r1 = 0f;
 
-  @Option(names = "--gp", paramLabel = "LAMBDA", description = "WGAN-GP gradient penalty weight (default: 0 = off; 10 is usual)")
-  public float gp = 0f;
+  @Option(names = "--gp", paramLabel = "LAMBDA", description = "weight of the gradient penalty of --loss wgan-gp (default: ${DEFAULT-VALUE})")
+  public float gp = 10f;
 
-  @Option(names = "--clip", paramLabel = "C", description = "clip D's weights to [-C, C] after each D step (WGAN; default: 0 = off)")
-  public float clip = 0f;
+  @Option(names = "--clip", paramLabel = "C", description = "--loss wgan clips D's weights to [-C, C] after each D step (default: ${DEFAULT-VALUE})")
+  public float clip = 0.01f;
 
   @Option(names = "--d-steps", paramLabel = "K", description = "D steps per G step, k of Algorithm 1 (default: ${DEFAULT-VALUE})")
   public int dSteps = 1;

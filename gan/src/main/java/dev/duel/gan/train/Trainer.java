@@ -57,6 +57,7 @@ public final class Trainer {
   private final Backend backend;
   private final GanLoss loss;
   private final List<Regularizer> regularizers;
+  private final float clip;                 // D's weight-clipping bound after each D step, 0 = none
   private final GeneratorNet g;
   private final DiscriminatorNet d;
   private final Adam optG, optD;
@@ -76,16 +77,17 @@ public final class Trainer {
 
   /** A trainer with the objective the config names ({@link Objectives}). */
   public Trainer(TrainConfig config, ImageDataset data, Path runDir, PrintStream out, boolean tty) {
-    this(config, data, runDir, Objectives.loss(config), Objectives.regularizers(config), out, tty);
+    this(config, data, runDir, Objectives.of(config), out, tty);
   }
 
   /** A trainer with an explicit objective (tests; losses not known to {@link Objectives}). */
-  public Trainer(TrainConfig config, ImageDataset data, Path runDir, GanLoss loss, List<Regularizer> regularizers,
+  public Trainer(TrainConfig config, ImageDataset data, Path runDir, Objectives.Objective objective,
                  PrintStream out, boolean tty) {
     this.cfg = config.copy().validate();
     this.run = new RunFolder(runDir);
-    this.loss = loss;
-    this.regularizers = List.copyOf(regularizers);
+    this.loss = objective.loss();
+    this.regularizers = objective.regularizers();
+    this.clip = objective.clip();
     this.out = out;
     this.progress = new Progress(out, tty);
     checkData(data);
@@ -177,17 +179,16 @@ public final class Trainer {
         Tensor z = trainRng.normal(backend, 0f, 1f, n, g.latentDim());    // z ~ N(0, I): N×latent
         fake = g.generate(z, batch.labels());                             // G(z): N×1×28×28
         optD.zeroGrad();
-        dReal = d.score(noisy(batch.images()), batch.labels());           // D(x): N×1 logits
-        dFake = d.score(noisy(fake.detach()), batch.labels());            // D(G(z)): no gradient reaches G
+        Tensor xReal = noisy(batch.images()), xFake = noisy(fake.detach()); // fake.detach(): no gradient reaches G
+        dReal = d.score(xReal, batch.labels());                           // D(x): N×1 logits
+        dFake = d.score(xFake, batch.labels());                           // D(G(z)): N×1 logits
         Tensor lossD = loss.discriminatorLoss(dReal, dFake, cfg.realTarget());
-        for (Regularizer r : regularizers) {
-          lossD = lossD.add(r.penalty(d, batch.images(), fake.detach(), batch.labels(), trainRng));
-        }
+        for (Regularizer r : regularizers) lossD = lossD.add(r.penalty(d, xReal, xFake, batch.labels(), trainRng));
         lossD.backward();
         dLoss = finite("d_loss", lossD.item(), epoch);                   // checked before D moves
         gradD = gradNorm(optD.params());
         optD.step();
-        if (cfg.clip > 0f) clipWeights(d, cfg.clip);
+        if (clip > 0f) clipWeights(d, clip);
       }
 
       // (2) Update G once: maximise log D(G(z)) (non-saturating), reusing the last D step's G(z).
@@ -384,6 +385,14 @@ public final class Trainer {
   }
 
   public TrainConfig config() { return cfg.copy(); }
+
+  /** "wgan-gp + gradient-penalty", "wgan, weight clipping 0.01", "non-saturating". */
+  public String describeObjective() {
+    StringBuilder b = new StringBuilder(loss.name());
+    for (Regularizer r : regularizers) b.append(" + ").append(r.name());
+    if (clip > 0f) b.append(", weight clipping ").append(clip);
+    return b.toString();
+  }
 
   public GeneratorNet generator() { return g; }
 

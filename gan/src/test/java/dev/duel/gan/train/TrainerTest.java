@@ -112,7 +112,7 @@ class TrainerTest {
       @Override public Tensor generatorLoss(Tensor dFake) { return real.generatorLoss(dFake); }
     };
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    Trainer t = new Trainer(c, TinyData.dataset(), tmp, poisoned, List.of(), new PrintStream(console, true, StandardCharsets.UTF_8), false);
+    Trainer t = new Trainer(c, TinyData.dataset(), tmp, new Objectives.Objective(poisoned, List.of(), 0f), new PrintStream(console, true, StandardCharsets.UTF_8), false);
     TrainingDiverged e = assertThrows(TrainingDiverged.class, t::train);
     assertTrue(e.getMessage().contains("step 4") && e.getMessage().contains("d_loss is NaN"), e.getMessage());
     assertTrue(e.getMessage().contains(tmp.resolve("checkpoints/step-2").toString()), e.getMessage());
