@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     Map<String, Object> fileValues = configFile != null ? readConfigFile(configFile) : Map.of();
     Map<String, Object> cliValues = givenOptions();
-    TrainConfig requested = usage(() -> new TrainConfig().with(fileValues, configFile + "").with(cliValues, "command line"));
+    TrainConfig requested = usage(() -> new TrainConfig().with(fileValues, configFile + "").with(cliValues, "command line").validate());
     Path outDir = Path.of(requested.out);
 
     Checkpoint checkpoint = null;
@@ -79,6 +79,8 @@ final class TrainCommand implements Callable<Integer> {
       checkpoint = newest;
       TrainConfig saved = usage(() -> new TrainConfig().with(newest.config(), newest.folder().resolve(Checkpoints.STATE).toString()));
       cfg = resumedConfig(saved, fileValues, cliValues);
+      cfg.out = requested.out;                                  // where the run is now, even if it was moved
+      cfg.name = run.root().getFileName().toString();
     } else {
       cfg = requested.copy();
       if (cfg.name.isEmpty()) cfg.name = freeName(outDir, cfg.model);
