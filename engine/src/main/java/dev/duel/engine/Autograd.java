@@ -61,13 +61,13 @@ public final class Autograd {
   private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph) {
     Tensor existing = leaf.grad();
     if (createGraph) {
-      leaf.setGrad(MemoryScope.keep(existing == null ? g : existing.add(g)));
+      leaf.setGrad(MemoryScope.keepWith(existing == null ? g : existing.add(g), leaf));
       return;
     }
     if (existing == null) {
       Tensor copy = Tensor.allocate(leaf.backend, leaf.shape);
       copy.assign(g);
-      leaf.setGrad(MemoryScope.keep(copy));
+      leaf.setGrad(MemoryScope.keepWith(copy, leaf));
     } else {
       // existing += g, in place (existing is contiguous: it was allocated above).
       leaf.backend.binary(BinaryOp.ADD, existing.shape, existing.buffer(), existing.offset, existing.strides,
