@@ -1,5 +1,6 @@
 package dev.duel.gan.train;
 
+import dev.duel.engine.Autograd;
 import dev.duel.engine.Backend;
 import dev.duel.engine.Devices;
 import dev.duel.engine.Generator;
@@ -9,7 +10,10 @@ import dev.duel.engine.Tensor;
 import dev.duel.gan.data.ImageDataset;
 import dev.duel.gan.data.Shuffler;
 import dev.duel.gan.loss.GanLoss;
+import dev.duel.gan.loss.FeatureMatching;
+import dev.duel.gan.loss.InstanceNoise;
 import dev.duel.gan.loss.Regularizer;
+import dev.duel.gan.loss.WeightClipping;
 import dev.duel.gan.models.CganMlp;
 import dev.duel.gan.models.DiscriminatorNet;
 import dev.duel.gan.models.GeneratorNet;
@@ -68,6 +72,7 @@ public final class Trainer {
   private final int[] fixedLabels;          // class of each grid cell (conditional models), else null
   private final int stepsPerEpoch;
   private final long totalSteps;
+  private final InstanceNoise instanceNoise;  // null without --instance-noise
   private final PrintStream out;
   private final Progress progress;
 
@@ -110,6 +115,7 @@ public final class Trainer {
     }
     stepsPerEpoch = cfg.limit > 0 ? Math.min(cfg.limit, perPass) : perPass;
     totalSteps = (long) stepsPerEpoch * cfg.epochs;
+    instanceNoise = cfg.instanceNoise > 0f ? new InstanceNoise(cfg.instanceNoise, Math.max(1, totalSteps)) : null;
 
     int cells = cfg.conditional() ? GRID_CONDITIONAL : GRID;
     fixedNoise = new Generator(RunStreams.fixed(cfg.seed)).normal(backend, 0f, 1f, cells, cfg.latent);
@@ -188,15 +194,15 @@ public final class Trainer {
         dLoss = finite("d_loss", lossD.item(), epoch);                   // checked before D moves
         gradD = gradNorm(optD.params());
         optD.step();
-        if (clip > 0f) clipWeights(d, clip);
+        if (clip > 0f) new WeightClipping(clip).apply(d);
       }
 
       // (2) Update G once: maximise log D(G(z)) (non-saturating), reusing the last D step's G(z).
       optG.zeroGrad();
       Tensor lossG = cfg.featureMatching
-          ? featureMatchingLoss(batch, fake)
+          ? new FeatureMatching().generatorLoss(d, noisy(batch.images()), noisy(fake), batch.labels())
           : loss.generatorLoss(d.score(noisy(fake), batch.labels()));
-      lossG.backward();
+      Autograd.backward(lossG, optG.params());                            // G's gradients only
       float gLoss = finite("g_loss", lossG.item(), epoch);
       float gradG = gradNorm(optG.params());
       optG.step();
@@ -209,32 +215,9 @@ public final class Trainer {
 
   // ---- stabilisers ----------------------------------------------------------------------------
 
-  /**
-   * Instance noise (Sønderby et al. 2016; Arjovsky and Bottou 2017): x + σ_t·ε, ε ~ N(0, I), with
-   * σ_t = σ₀·(1 − t/T) annealed linearly to 0 over the run's T iterations. Identity when σ₀ = 0.
-   */
+  /** Instance noise ({@link InstanceNoise}): σ₀ annealed linearly to 0 over the run; identity when off. */
   private Tensor noisy(Tensor x) {
-    if (cfg.instanceNoise == 0f) return x;
-    float sigma = (float) (cfg.instanceNoise * (1.0 - (double) step / totalSteps));
-    return x.add(trainRng.normal(backend, 0f, 1f, x.shape()).mul(sigma));
-  }
-
-  /**
-   * Feature matching (Salimans et al. 2016, §3.1): L_G = ‖E_x f(x) − E_z f(G(z))‖², f = the activations
-   * that feed D's last layer; the real statistics are constants for G.
-   */
-  private Tensor featureMatchingLoss(Batch batch, Tensor fake) {
-    Tensor fReal = d.features(noisy(batch.images()), batch.labels()).detach().mean(false, 0);
-    Tensor fFake = d.features(noisy(fake), batch.labels()).mean(false, 0);
-    return fReal.sub(fFake).square().sum();
-  }
-
-  /** WGAN's weight clipping (Arjovsky et al. 2017): every D parameter to [−c, c]. */
-  private void clipWeights(DiscriminatorNet net, float c) {
-    try (GradMode off = GradMode.disabled()) {
-      Tensor lo = Tensor.scalar(backend, -c), hi = Tensor.scalar(backend, c);
-      for (Tensor p : net.parameters()) p.assign(p.detach().maximum(lo).minimum(hi));
-    }
+    return instanceNoise == null ? x : instanceNoise.apply(x, step, trainRng);
   }
 
   // ---- logging and checks ---------------------------------------------------------------------

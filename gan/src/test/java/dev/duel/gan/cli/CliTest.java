@@ -52,6 +52,15 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
   }
 
+  @Test
+  void gradcheckPrintsOneLinePerOpAndPasses() {
+    Result r = duel("gradcheck", "--op", "matmul");
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertTrue(r.out().contains("max rel err"), r.out());
+    assertTrue(r.out().lines().anyMatch(l -> l.startsWith("matmul") && l.endsWith("ok")), r.out());
+    assertTrue(r.out().contains(" passed, 0 failed"), r.out());
+  }
+
   // ---- usage errors: exit 2 with a message and a hint -------------------------------------------
 
   @Test

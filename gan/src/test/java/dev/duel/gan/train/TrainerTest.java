@@ -103,7 +103,7 @@ class TrainerTest {
     c.checkpointEvery = 2;
     GanLoss poisoned = new GanLoss() {
       int calls;
-      final GanLoss real = new Objectives.NonSaturatingForNow();
+      final GanLoss real = new dev.duel.gan.loss.NonSaturating();
       @Override public String name() { return "poisoned"; }
       @Override public Tensor discriminatorLoss(Tensor dReal, Tensor dFake, float t) {
         Tensor l = real.discriminatorLoss(dReal, dFake, t);
