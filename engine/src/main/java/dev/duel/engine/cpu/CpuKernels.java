@@ -21,7 +21,7 @@ final class CpuKernels {
       case ABS -> Math.abs(x);
       case SIGN -> Math.signum(x);
       case STEP -> x > 0f ? 1f : 0f;
-      case RELU -> x > 0f ? x : 0f;
+      case RELU -> Math.max(x, 0f);
       case LEAKY_RELU -> x > 0f ? x : alpha * x;
       case LEAKY_SLOPE -> x > 0f ? 1f : alpha;
       case TANH -> (float) Math.tanh(x);
@@ -57,7 +57,7 @@ final class CpuKernels {
 
   private static void unaryRange(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int o, int n) {
     switch (op) {
-      case RELU -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[o + i] = v > 0f ? v : 0f; } }
+      case RELU -> { for (int i = 0; i < n; i++) out[o + i] = Math.max(x[xOff + i], 0f); }   // NaN stays NaN, as in PyTorch
       case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[o + i] = v > 0f ? v : alpha * v; } }
       case SCALE -> { for (int i = 0; i < n; i++) out[o + i] = alpha * x[xOff + i]; }
       case ADD_SCALAR -> { for (int i = 0; i < n; i++) out[o + i] = x[xOff + i] + alpha; }
