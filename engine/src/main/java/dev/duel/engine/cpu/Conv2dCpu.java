@@ -2,6 +2,8 @@ package dev.duel.engine.cpu;
 
 import dev.duel.engine.ConvShape;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Convolution on the CPU, NCHW, weights K×C×R×S, dilation 1, as implicit GEMMs on {@link GemmDriver}
@@ -10,21 +12,23 @@ import java.util.Arrays;
  * <pre>
  * Shape legend: N batch, C in-channels, H×W input, K out-channels, R×S kernel, P×Q output; CRS = C·R·S,
  * NPQ = N·P·Q. With col = im2col(x) (CRS × NPQ) and gy' = gy viewed as K × NPQ:
- *   forward         y'  [K × NPQ]   = w [K × CRS] · col                 then y'  → y (N×K×P×Q)
- *   backwardFilter  gw  [K × CRS]   = gy' · colᵀ                          (a sum over n, p, q)
- *   backwardData    gcol[CRS × NPQ] = wᵀ · gy'                          then col2im(gcol) → gx
+ *   forward         y'   [K × NPQ]   = w [K × CRS] · col                then y' → y (N×K×P×Q)
+ *   backwardFilter  gw   [K × CRS]   = gy' · colᵀ   or  gwᵀ = col · gy'ᵀ   (a sum over n, p, q)
+ *   backwardData    gcolᵀ[NPQ × CRS] = gy'ᵀ · w                         then col2im(gcolᵀ) → gx
  * </pre>
  *
  * col and gy' are packed straight from a zero-padded copy of x and from gy through index tables
- * ({@link IndexedMatrix}), so im2col is never stored. backwardData stores gcol for a few images at a
- * time (so it stays in cache) and gathers it into gx plane by plane. Each method overwrites its output.
- * Scratch buffers are per calling thread and reused.
+ * ({@link IndexedMatrix}), so im2col is never stored. backwardData stores gcolᵀ for a few images at a
+ * time (so it stays in cache) and adds each pixel's row into gx image by image. Each method
+ * overwrites its output. Scratch buffers are per calling thread and reused.
  */
 public final class Conv2dCpu {
   private Conv2dCpu() {}
 
   /** Floats of gcol that backwardData keeps at once (4 MiB): a chunk of images fits in L3. */
   private static final int GCOL_CHUNK_FLOATS = 1 << 20;
+  /** Four lanes: col2im adds kernel rows, S = 4 in dcgan28's layers. */
+  private static final VectorSpecies<Float> Q4 = FloatVector.SPECIES_128;
 
   /** y[n,k,p,q] = Σ_{c,r,s} x[n,c,p·sh+r−ph, q·sw+s−pw] · w[k,c,r,s]. Overwrites y. */
   public static void forward(ConvShape s, float[] x, float[] w, float[] y) {
@@ -63,32 +67,51 @@ public final class Conv2dCpu {
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
     int npq = s.n() * t.pq;
-    // gw = gy' · colᵀ: A = gy' (rows k, depth j), B = colᵀ (depth j, columns crs).
-    int tasks = ((kk + GemmDriver.MC - 1) / GemmDriver.MC) * ((crs + SgemmKernel.NR - 1) / SgemmKernel.NR);
-    int splits = Math.min(CpuPool.threads(), Math.max(1, npq / 1024));
-    if (tasks >= 2 * CpuPool.threads() || splits == 1) {
-      GemmDriver.gemm(kk, crs, npq, 1f, new IndexedMatrix(gy, t.kRow, 0, t.gyBase, 0),
-          new IndexedMatrix(xp, t.base, 0, t.off, 0), 0f, gw, 0, crs);
-      return;
-    }
-    // Too few output tiles to share out (e.g. C = 1): split the sum over n·p·q instead, one partial
-    // gw per split, each split a serial GEMM, then add the partials.
-    float[] partial = t.ws.temp((splits - 1) * kk * crs);
-    int[] kRow = t.kRow, gyBase = t.gyBase, base = t.base, off = t.off;
-    CpuPool.parallelTasks(splits, (from, to) -> {
-      for (int sp = from; sp < to; sp++) {
-        int j0 = (int) ((long) sp * npq / splits), j1 = (int) ((long) (sp + 1) * npq / splits);
-        float[] out = sp == 0 ? gw : partial;
-        int outOff = sp == 0 ? 0 : (sp - 1) * kk * crs;
-        GemmDriver.gemm(kk, crs, j1 - j0, 1f, new IndexedMatrix(gy, kRow, 0, gyBase, j0),
-            new IndexedMatrix(xp, base, j0, off, 0), 0f, out, outOff, crs);
+    // Two ways round; the one whose gathered operand is the smaller:
+    //   gw  [K × CRS] = gy'  · colᵀ   gy' packs by contiguous runs, colᵀ (NPQ × CRS) is gathered
+    //   gwᵀ [CRS × K] = col · gy'ᵀ    col packs by runs of S, gy'ᵀ (NPQ × K) is gathered
+    boolean transposed = crs > kk;
+    int rows = transposed ? crs : kk, cols = transposed ? kk : crs;
+    float[] out = transposed ? t.ws.temp2(crs * kk) : gw;
+    int rowBlocks = (rows + GemmDriver.MC - 1) / GemmDriver.MC;
+    int splits = rowBlocks >= CpuPool.threads() ? 1 : Math.min(CpuPool.threads(), Math.max(1, npq / 1024));
+    if (splits == 1) {
+      GemmDriver.gemm(rows, cols, npq, 1f, filterA(t, xp, gy, transposed, 0), filterB(t, xp, gy, transposed, 0),
+          0f, out, 0, cols);
+    } else {
+      // Too few output rows to share out (e.g. C = 1): split the sum over n·p·q instead, one partial
+      // product per split, each a serial GEMM, then add the partials.
+      int size = rows * cols;
+      float[] partial = t.ws.temp((splits - 1) * size);
+      CpuPool.parallelTasks(splits, (from, to) -> {
+        for (int sp = from; sp < to; sp++) {
+          int j0 = (int) ((long) sp * npq / splits), j1 = (int) ((long) (sp + 1) * npq / splits);
+          GemmDriver.gemm(rows, cols, j1 - j0, 1f, filterA(t, xp, gy, transposed, j0), filterB(t, xp, gy, transposed, j0),
+              0f, sp == 0 ? out : partial, sp == 0 ? 0 : (sp - 1) * size, cols);
+        }
+      });
+      for (int sp = 1; sp < splits; sp++) {
+        int at = (sp - 1) * size;
+        for (int i = 0; i < size; i++) out[i] += partial[at + i];
       }
-    });
-    int size = kk * crs;
-    for (int sp = 1; sp < splits; sp++) {
-      int at = (sp - 1) * size;
-      for (int i = 0; i < size; i++) gw[i] += partial[at + i];
     }
+    if (transposed) {
+      // gwᵀ[crs, k] → gw[k, crs]
+      CpuPool.parallelFor(kk, Math.max(1, 16384 / crs), (from, to) -> {
+        for (int k = from; k < to; k++)
+          for (int i = 0; i < crs; i++) gw[k * crs + i] = out[i * kk + k];
+      });
+    }
+  }
+
+  /** A of backwardFilter from pixel j0 on: gy' (rows k) or, transposed, col (rows crs). */
+  private static IndexedMatrix filterA(Tables t, float[] xp, float[] gy, boolean transposed, int j0) {
+    return transposed ? new IndexedMatrix(xp, t.off, 0, t.base, j0) : new IndexedMatrix(gy, t.kRow, 0, t.gyBase, j0);
+  }
+
+  /** B of backwardFilter from pixel j0 on: colᵀ (columns crs) or, transposed, gy'ᵀ (columns k). */
+  private static IndexedMatrix filterB(Tables t, float[] xp, float[] gy, boolean transposed, int j0) {
+    return transposed ? new IndexedMatrix(gy, t.gyBase, j0, t.kRow, 0) : new IndexedMatrix(xp, t.base, j0, t.off, 0);
   }
 
   /** gx = ∂/∂x of Σ gy·conv2d(x, w), the transposed convolution of gy with w. Overwrites gx. */
@@ -98,50 +121,46 @@ public final class Conv2dCpu {
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
     int chunk = Math.max(1, Math.min(s.n(), GCOL_CHUNK_FLOATS / (crs * pq)));
-    float[] gcol = t.ws.temp(crs * chunk * pq);
-    Sgemm.MatrixA wT = new Sgemm.MatrixA();
-    wT.set(true, w, 0, crs);
+    float[] gcol = t.ws.temp(chunk * pq * crs);
+    Sgemm.MatrixB wB = new Sgemm.MatrixB();
+    wB.set(false, w, 0, crs);
     for (int n0 = 0; n0 < s.n(); n0 += chunk) {
-      int cn = Math.min(chunk, s.n() - n0), cols = cn * pq;
-      // gcol[crs, j] = Σ_k w[k, crs] · gy[n0 + j / PQ, k, j % PQ] for the images n0 … n0+cn−1
-      GemmDriver.gemm(crs, cols, kk, 1f, wT, new IndexedMatrix(gy, t.kRow, 0, t.gyBase, n0 * pq), 0f, gcol, 0, cols);
+      int cn = Math.min(chunk, s.n() - n0);
+      // gcolᵀ[j, crs] = Σ_k gy[n0 + j / PQ, k, j % PQ] · w[k, crs] for the images n0 … n0+cn−1
+      GemmDriver.gemm(cn * pq, crs, kk, 1f, new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0), wB, 0f, gcol, 0, crs);
       int first = n0;
-      CpuPool.parallelFor(cn * s.c(), 1, (from, to) -> {
-        for (int plane = from; plane < to; plane++) col2imPlane(s, gcol, cols, plane, first, gx);
+      CpuPool.parallelFor(cn, 1, (from, to) -> {
+        for (int nl = from; nl < to; nl++) col2imImage(s, gcol, nl * pq * crs, first + nl, gx);
       });
     }
   }
 
   /**
-   * gx[n, c, ih, iw] = Σ_{r,s,p,q: p·sh+r−ph = ih, q·sw+s−pw = iw} gcol[(c,r,s), (n−n0)·PQ + p·Q + q] for
-   * one plane (n, c) = (n0 + plane / C, plane % C); gcol rows are ld apart.
+   * gx[n, c, ih, iw] = Σ_{p,q,r,s: p·sh+r−ph = ih, q·sw+s−pw = iw} gcolᵀ[(p,q), (c,r,s)] for one image n,
+   * whose gcolᵀ rows (one per output pixel, C·R·S long) start at gcol[at].
    */
-  private static void col2imPlane(ConvShape s, float[] gcol, int ld, int plane, int n0, float[] gx) {
-    int cc = s.c(), h = s.h(), w = s.w(), pp = s.p(), qq = s.q(), sh = s.strideH(), sw = s.strideW();
-    int nl = plane / cc, c = plane % cc;
-    int out = ((n0 + nl) * cc + c) * h * w;
-    Arrays.fill(gx, out, out + h * w, 0f);
-    for (int r = 0; r < s.r(); r++) {
-      for (int t = 0; t < s.s(); t++) {
-        int row = ((c * s.r() + r) * s.s() + t) * ld + nl * pp * qq;
-        // valid q: 0 <= q·sw + t − pw < W
-        int qLo = Math.max(0, ceilDiv(s.padW() - t, sw)), qHi = Math.min(qq, floorDiv(w - 1 + s.padW() - t, sw) + 1);
-        for (int p = 0; p < pp; p++) {
-          int ih = p * sh + r - s.padH();
-          if (ih < 0 || ih >= h) continue;
-          int dst = out + ih * w - s.padW() + t, src = row + p * qq;
-          for (int q = qLo; q < qHi; q++) gx[dst + q * sw] += gcol[src + q];
+  private static void col2imImage(ConvShape s, float[] gcol, int at, int n, float[] gx) {
+    int cc = s.c(), h = s.h(), w = s.w(), rr = s.r(), ss = s.s(), crs = cc * rr * ss;
+    int out = n * cc * h * w;
+    Arrays.fill(gx, out, out + cc * h * w, 0f);
+    for (int p = 0; p < s.p(); p++) {
+      int ih0 = p * s.strideH() - s.padH();
+      int rLo = Math.max(0, -ih0), rHi = Math.min(rr, h - ih0);
+      for (int q = 0; q < s.q(); q++, at += crs) {
+        int iw0 = q * s.strideW() - s.padW();
+        int sLo = Math.max(0, -iw0), sHi = Math.min(ss, w - iw0);
+        for (int c = 0; c < cc; c++) {
+          int plane = out + c * h * w + iw0, src = at + c * rr * ss;
+          for (int r = rLo; r < rHi; r++) {
+            int dst = plane + (ih0 + r) * w, row = src + r * ss, t = sLo;
+            for (; t + Q4.length() <= sHi; t += Q4.length()) {
+              FloatVector.fromArray(Q4, gx, dst + t).add(FloatVector.fromArray(Q4, gcol, row + t)).intoArray(gx, dst + t);
+            }
+            for (; t < sHi; t++) gx[dst + t] += gcol[row + t];
+          }
         }
       }
     }
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return -Math.floorDiv(-a, b);
-  }
-
-  private static int floorDiv(int a, int b) {
-    return Math.floorDiv(a, b);
   }
 
   // ---- index tables and scratch -------------------------------------------------------------------
@@ -211,7 +230,7 @@ public final class Conv2dCpu {
   /** Per-thread scratch, grown on demand and reused. */
   private static final class Workspace {
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-    private float[] padded = new float[0], temp = new float[0];
+    private float[] padded = new float[0], temp = new float[0], temp2 = new float[0];
     private final int[][] ints = new int[4][0];
 
     static Workspace get() {
@@ -226,6 +245,11 @@ public final class Conv2dCpu {
     float[] temp(int size) {
       if (temp.length < size) temp = new float[size];
       return temp;
+    }
+
+    float[] temp2(int size) {
+      if (temp2.length < size) temp2 = new float[size];
+      return temp2;
     }
 
     int[] ints(int slot, int size) {
