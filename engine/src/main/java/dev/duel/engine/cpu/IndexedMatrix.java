@@ -93,11 +93,6 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
         for (int p = 0, d = panel; p < kc; p++, d += NR) {
           int ro = rowIdx[rowStart + p0 + p];
           for (int j = 0; j < NR; j++) bp[d + j] = src[ro + colIdx[col + j]];
-        } else {
-        for (int p = 0, d = panel; p < kc; p++, d += NR) {
-          int ro = rowIdx[rowStart + p0 + p];
-          for (int j = 0; j < NR; j++) bp[d + j] = src[ro + colIdx[col + j]];
-        }
         }
       }
     }
