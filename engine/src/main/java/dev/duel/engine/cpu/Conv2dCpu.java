@@ -11,32 +11,74 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <pre>
  * Shape legend: N batch, C in-channels, H×W input, K out-channels, R×S kernel, P×Q output; CRS = C·R·S,
- * NPQ = N·P·Q. With col = im2col(x) (CRS × NPQ) and gy' = gy viewed as K × NPQ:
- *   forward         y'   [K × NPQ]   = w [K × CRS] · col                then y' → y (N×K×P×Q)
- *   backwardFilter  gw   [K × CRS]   = gy' · colᵀ   or  gwᵀ = col · gy'ᵀ   (a sum over n, p, q)
- *   backwardData    gcolᵀ[NPQ × CRS] = gy'ᵀ · w                         then col2im(gcolᵀ) → gx
+ * PQ = P·Q, NPQ = N·PQ. col = im2col(x) (CRS × NPQ), gy' = gy viewed as K × NPQ.
+ *   forward         batched:    y'[K × NPQ] = w · col, then y' → y
+ *                   per image:  y_nᵀ[PQ × K] = col_nᵀ · wᵀ (wᵀ packed once), then y_nᵀ → y_n
+ *   backwardFilter  gw[K × CRS] = gy' · colᵀ, or gwᵀ = col · gy'ᵀ: a sum over n·p·q, split over threads
+ *   backwardData    gcol_nᵀ[PQ × CRS] = gy_n'ᵀ · w (w packed once), then col2im(gcol_nᵀ) → gx_n,
+ *                   per image, or for chunks of images when the batch is small
  * </pre>
  *
  * col and gy' are packed straight from a zero-padded copy of x and from gy through index tables
- * ({@link IndexedMatrix}), so im2col is never stored. backwardData stores gcolᵀ for a few images at a
- * time (so it stays in cache) and adds each pixel's row into gx image by image. Each method
- * overwrites its output. Scratch buffers are per calling thread and reused.
+ * ({@link IndexedMatrix}), so im2col is never stored. The per-image forms run one serial GEMM per
+ * image on each thread: no barriers inside, and all of an image's data stays in cache. Which form
+ * runs is chosen per shape (measured on dcgan28's layers, see docs/benchmarks.md); every form is
+ * tested. Each method overwrites its output. Scratch buffers are per thread and reused.
  */
 public final class Conv2dCpu {
   private Conv2dCpu() {}
 
-  /** Floats of gcol that backwardData keeps at once (4 MiB): a chunk of images fits in L3. */
+  /** How a call is computed; AUTO picks per shape. The others exist so that tests run every form. */
+  enum Path { AUTO, BATCHED, PER_IMAGE }
+
+  /** Floats of gcolᵀ that the chunked backwardData keeps at once (4 MiB): a chunk of images fits in L3. */
   private static final int GCOL_CHUNK_FLOATS = 1 << 20;
   /** Four lanes: col2im adds kernel rows, S = 4 in dcgan28's layers. */
   private static final VectorSpecies<Float> Q4 = FloatVector.SPECIES_128;
 
   /** y[n,k,p,q] = Σ_{c,r,s} x[n,c,p·sh+r−ph, q·sw+s−pw] · w[k,c,r,s]. Overwrites y. */
   public static void forward(ConvShape s, float[] x, float[] w, float[] y) {
+    forward(s, x, w, y, Path.AUTO);
+  }
+
+  /** gx = ∂/∂x of Σ gy·conv2d(x, w), the transposed convolution of gy with w. Overwrites gx. */
+  public static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx) {
+    backwardData(s, gy, w, gx, Path.AUTO);
+  }
+
+  /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q] · x[n,c,p·sh+r−ph, q·sw+s−pw]. Overwrites gw. */
+  public static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw) {
+    backwardFilter(s, x, gy, gw, Path.AUTO);
+  }
+
+  // ---- forward ------------------------------------------------------------------------------------
+
+  static void forward(ConvShape s, float[] x, float[] w, float[] y, Path path) {
     check("forward", s, x, "x", w, "w", y, "y");
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
-    int npq = s.n() * t.pq, crs = t.crs, kk = s.k();
+    int crs = t.crs, kk = s.k(), pq = t.pq, npq = s.n() * pq;
+    if (path == Path.AUTO) {
+      // Per image pays a PQ×K transpose per image, worth it when each output is a long sum (CRS large).
+      path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
+    }
+    if (path == Path.PER_IMAGE && kk <= GemmDriver.NC) {
+      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(kk, crs));
+      Sgemm.MatrixB wT = new Sgemm.MatrixB();
+      wT.set(true, w, 0, crs);
+      GemmDriver.packWholeB(wT, kk, crs, wPacked);
+      CpuPool.parallelFor(s.n(), 1, (from, to) -> {
+        float[] yt = Workspace.get().temp(pq * kk);
+        for (int n = from; n < to; n++) {
+          // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs]
+          GemmDriver.gemmPackedB(pq, kk, crs, 1f, new IndexedMatrix(xp, t.base, n * pq, t.off, 0), wPacked, 0f, yt, 0, kk);
+          for (int k = 0, out = n * kk * pq; k < kk; k++, out += pq)
+            for (int j = 0; j < pq; j++) y[out + j] = yt[j * kk + k];
+        }
+      });
+      return;
+    }
     IndexedMatrix col = new IndexedMatrix(xp, t.off, 0, t.base, 0);
     Sgemm.MatrixA wA = new Sgemm.MatrixA();
     wA.set(false, w, 0, crs);
@@ -47,7 +89,6 @@ public final class Conv2dCpu {
     float[] yt = t.ws.temp(kk * npq);
     GemmDriver.gemm(kk, npq, crs, 1f, wA, col, 0f, yt, 0, npq);
     // y'[k, n·PQ + pq] → y[n, k, pq]
-    int pq = t.pq;
     CpuPool.parallelFor(s.n() * kk, Math.max(1, 4096 / pq), (from, to) -> {
       for (int nk = from; nk < to; nk++) {
         int n = nk / kk, k = nk % kk;
@@ -56,8 +97,9 @@ public final class Conv2dCpu {
     });
   }
 
-  /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q] · x[n,c,p·sh+r−ph, q·sw+s−pw]. Overwrites gw. */
-  public static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw) {
+  // ---- backwardFilter -----------------------------------------------------------------------------
+
+  static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw, Path path) {
     check("backwardFilter", s, x, "x", gw, "gw", gy, "gy");
     int kk = s.k(), crs = s.c() * s.r() * s.s();
     if (s.n() == 0) {
@@ -73,14 +115,13 @@ public final class Conv2dCpu {
     boolean transposed = crs > kk;
     int rows = transposed ? crs : kk, cols = transposed ? kk : crs;
     float[] out = transposed ? t.ws.temp2(crs * kk) : gw;
-    int rowBlocks = (rows + GemmDriver.MC - 1) / GemmDriver.MC;
-    int splits = rowBlocks >= CpuPool.threads() ? 1 : Math.min(CpuPool.threads(), Math.max(1, npq / 1024));
+    // The sum over n·p·q is split into independent serial GEMMs, one partial result each (PER_IMAGE,
+    // the default: no barriers inside), or left to one parallel GEMM (BATCHED).
+    int splits = path == Path.BATCHED ? 1 : Math.max(1, Math.min(2 * CpuPool.threads(), npq / 512));
     if (splits == 1) {
       GemmDriver.gemm(rows, cols, npq, 1f, filterA(t, xp, gy, transposed, 0), filterB(t, xp, gy, transposed, 0),
           0f, out, 0, cols);
     } else {
-      // Too few output rows to share out (e.g. C = 1): split the sum over n·p·q instead, one partial
-      // product per split, each a serial GEMM, then add the partials.
       int size = rows * cols;
       float[] partial = t.ws.temp((splits - 1) * size);
       CpuPool.parallelTasks(splits, (from, to) -> {
@@ -90,10 +131,13 @@ public final class Conv2dCpu {
               0f, sp == 0 ? out : partial, sp == 0 ? 0 : (sp - 1) * size, cols);
         }
       });
-      for (int sp = 1; sp < splits; sp++) {
-        int at = (sp - 1) * size;
-        for (int i = 0; i < size; i++) out[i] += partial[at + i];
-      }
+      int n = splits;
+      CpuPool.parallelFor(size, 4096, (from, to) -> {
+        for (int sp = 1; sp < n; sp++) {
+          int at = (sp - 1) * size;
+          for (int i = from; i < to; i++) out[i] += partial[at + i];
+        }
+      });
     }
     if (transposed) {
       // gwᵀ[crs, k] → gw[k, crs]
@@ -114,12 +158,29 @@ public final class Conv2dCpu {
     return transposed ? new IndexedMatrix(gy, t.gyBase, j0, t.kRow, 0) : new IndexedMatrix(xp, t.base, j0, t.off, 0);
   }
 
-  /** gx = ∂/∂x of Σ gy·conv2d(x, w), the transposed convolution of gy with w. Overwrites gx. */
-  public static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx) {
+  // ---- backwardData -------------------------------------------------------------------------------
+
+  static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx, Path path) {
     check("backwardData", s, gx, "gx", w, "w", gy, "gy");
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
+    if (path == Path.AUTO) path = s.n() >= 2 * CpuPool.threads() ? Path.PER_IMAGE : Path.BATCHED;
+    if (path == Path.PER_IMAGE && crs <= GemmDriver.NC) {
+      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(crs, kk));
+      Sgemm.MatrixB wB = new Sgemm.MatrixB();
+      wB.set(false, w, 0, crs);
+      GemmDriver.packWholeB(wB, crs, kk, wPacked);
+      CpuPool.parallelFor(s.n(), 1, (from, to) -> {
+        float[] gcol = Workspace.get().temp(pq * crs);
+        for (int n = from; n < to; n++) {
+          // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs]
+          GemmDriver.gemmPackedB(pq, crs, kk, 1f, new IndexedMatrix(gy, t.gyBase, n * pq, t.kRow, 0), wPacked, 0f, gcol, 0, crs);
+          col2imImage(s, gcol, 0, n, gx);
+        }
+      });
+      return;
+    }
     int chunk = Math.max(1, Math.min(s.n(), GCOL_CHUNK_FLOATS / (crs * pq)));
     float[] gcol = t.ws.temp(chunk * pq * crs);
     Sgemm.MatrixB wB = new Sgemm.MatrixB();
@@ -230,7 +291,7 @@ public final class Conv2dCpu {
   /** Per-thread scratch, grown on demand and reused. */
   private static final class Workspace {
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-    private float[] padded = new float[0], temp = new float[0], temp2 = new float[0];
+    private float[] padded = new float[0], temp = new float[0], temp2 = new float[0], wPacked = new float[0];
     private final int[][] ints = new int[4][0];
 
     static Workspace get() {
@@ -245,6 +306,12 @@ public final class Conv2dCpu {
     float[] temp(int size) {
       if (temp.length < size) temp = new float[size];
       return temp;
+    }
+
+    /** Weights packed whole for GemmDriver.gemmPackedB. */
+    float[] wPacked(int size) {
+      if (wPacked.length < size) wPacked = new float[size];
+      return wPacked;
     }
 
     float[] temp2(int size) {

@@ -41,10 +41,10 @@ final class GemmDriver {
 
   /**
    * Packs depth [p0, p0+kc) of the NR-column panels [qFrom, qTo) of the column block [j0, j0+nc) of B:
-   * panel q (columns j0+q·NR…) at bp[q·kc·NR], kc×NR, zero-padded past nc.
+   * panel q (columns j0+q·NR…) at bp[bpOff + q·kc·NR], kc×NR, zero-padded past nc.
    */
   interface BPacker {
-    void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp);
+    void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp, int bpOff);
   }
 
   private static final AtomicLong CALLS = new AtomicLong();
@@ -62,6 +62,30 @@ final class GemmDriver {
     int bNeed = KC * roundUp(Math.min(NC, n), NR);
     if (ws.bPack.length < bNeed) ws.bPack = new float[bNeed];
     ws.job.run(m, n, k, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack);
+  }
+
+  /** Floats that {@link #packWholeB} needs for a k×n B (n ≤ NC). */
+  static int wholeBSize(int n, int k) {
+    return k * roundUp(n, NR);
+  }
+
+  /**
+   * Packs all of a k×n B (n ≤ NC) once, the KC-deep slices one after another, for
+   * {@link #gemmPackedB}: a B shared by many products (a convolution's weights) is packed only once.
+   */
+  static void packWholeB(BPacker packB, int n, int k, float[] bp) {
+    if (n > NC) throw new IllegalArgumentException("GemmDriver.packWholeB: n=" + n + " > NC=" + NC);
+    int panels = (n + NR - 1) / NR;
+    for (int pc = 0; pc < k; pc += KC) packB.packB(pc, Math.min(KC, k - pc), 0, n, 0, panels, bp, pc * roundUp(n, NR));
+  }
+
+  /** {@link #gemm} with B already packed by {@link #packWholeB} (n ≤ NC). */
+  static void gemmPackedB(int m, int n, int k, float alpha, APacker packA, float[] bPacked,
+                          float beta, float[] c, int cOff, int ldc) {
+    if (n > NC) throw new IllegalArgumentException("GemmDriver.gemmPackedB: n=" + n + " > NC=" + NC);
+    Workspace ws = WORKSPACE.get();
+    Job job = ws.job.running ? new Job() : ws.job;
+    job.run(m, n, k, alpha, packA, null, beta, c, cOff, ldc, bPacked);
   }
 
   /** Per-thread scratch: the A block this thread packed last, the edge tile, and (as caller) a B block. */
@@ -87,11 +111,11 @@ final class GemmDriver {
     BPacker packB;
     float[] c, bPack;
     long call;
-    // the current (jc, pc) step
-    int jc, nc, pc, kc, panels, rowBlocks, groups;
+    // the current (jc, pc) step; bBase: where its B slice starts in bPack
+    int jc, nc, pc, kc, panels, rowBlocks, groups, bBase;
     float stepBeta;
 
-    private final CpuPool.RangeBody packBody = (from, to) -> packB.packB(pc, kc, jc, nc, from, to, bPack);
+    private final CpuPool.RangeBody packBody = (from, to) -> packB.packB(pc, kc, jc, nc, from, to, bPack, 0);
     private final CpuPool.RangeBody computeBody = (from, to) -> {
       for (int t = from; t < to; t++) computeTask(t);
     };
@@ -122,7 +146,12 @@ final class GemmDriver {
           for (pc = 0; pc < k; pc += KC) {
             kc = Math.min(KC, k - pc);
             stepBeta = pc == 0 ? beta : 1f;
-            CpuPool.parallelFor(panels, 4, packBody);
+            if (packB != null) {
+              CpuPool.parallelFor(panels, 4, packBody);
+              bBase = 0;
+            } else {
+              bBase = pc * roundUp(n, NR); // packed whole beforehand
+            }
             CpuPool.parallelTasks(rowBlocks * groups, computeBody);
           }
         }
@@ -150,7 +179,7 @@ final class GemmDriver {
       float[] ap = ws.aPack, bp = bPack, cc = c, edge = ws.edge;
       int qFrom = (int) ((long) group * panels / groups), qTo = (int) ((long) (group + 1) * panels / groups);
       for (int q = qFrom; q < qTo; q++) {
-        int j = q * NR, nr = Math.min(NR, nc - j), bAt = q * kc * NR;
+        int j = q * NR, nr = Math.min(NR, nc - j), bAt = bBase + q * kc * NR;
         for (int r = 0; r < mc; r += MR) {
           int mr = Math.min(MR, mc - r), aAt = r * kc;
           int cAt = cOff + (i0 + r) * ldc + jc + j;

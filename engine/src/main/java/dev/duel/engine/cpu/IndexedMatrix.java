@@ -70,11 +70,11 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
 
   /** As B: depth (rows) [p0, p0+kc), the NR-column panels [qFrom, qTo) of columns [j0, j0+nc). */
   @Override
-  public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp) {
+  public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp, int bpOff) {
     for (int q = qFrom; q < qTo; q++) {
       int col = colStart + j0 + q * NR;
       int cols = Math.min(NR, nc - q * NR);
-      int panel = q * kc * NR;
+      int panel = bpOff + q * kc * NR;
       if (cols < NR) {
         Arrays.fill(bp, panel, panel + kc * NR, 0f);
         for (int p = 0, d = panel; p < kc; p++, d += NR) {

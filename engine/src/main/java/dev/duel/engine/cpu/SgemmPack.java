@@ -42,13 +42,13 @@ final class SgemmPack {
     }
   }
 
-  /** Packs B panels panelFrom (inclusive) to panelTo (exclusive) of the block starting at column j0. */
+  /** Packs B panels panelFrom (inclusive) to panelTo (exclusive) of the block starting at column j0, at bp[bpOff]. */
   static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                    int panelFrom, int panelTo, float[] bp) {
+                    int panelFrom, int panelTo, float[] bp, int bpOff) {
     for (int q = panelFrom; q < panelTo; q++) {
       int col = q * NR;
       int cols = Math.min(NR, nc - col);
-      int panel = q * kc * NR;
+      int panel = bpOff + q * kc * NR;
       if (cols < NR) Arrays.fill(bp, panel, panel + kc * NR, 0f);
       if (transB) {
         // op(B)[p, j] = b[j·ldb + p]: read each of the NR rows of b contiguously.
