@@ -165,7 +165,10 @@ public final class Conv2dCpu {
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
-    if (path == Path.AUTO) path = s.n() >= 2 * CpuPool.threads() ? Path.PER_IMAGE : Path.BATCHED;
+    if (path == Path.AUTO) {
+      // Per image keeps each image's gcolᵀ (PQ × CRS) in L2; with a short CRS the chunked form is as fast.
+      path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
+    }
     if (path == Path.PER_IMAGE && crs <= GemmDriver.NC) {
       float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(crs, kk));
       Sgemm.MatrixB wB = new Sgemm.MatrixB();

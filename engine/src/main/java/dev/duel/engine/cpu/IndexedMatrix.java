@@ -39,10 +39,10 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
 
   /** As A: rows [i0, i0+mc), depth (columns) [p0, p0+kc). */
   @Override
-  public void packA(int i0, int mc, int p0, int kc, float[] ap) {
+  public void packA(int i0, int mc, int p0, int kc, float[] ap, int apOff) {
     int c0 = colStart + p0;
     boolean colsContiguous = colIdx[c0 + kc - 1] - colIdx[c0] == kc - 1;
-    for (int r = 0, panel = 0; r < mc; r += MR, panel += kc * MR) {
+    for (int r = 0, panel = apOff; r < mc; r += MR, panel += kc * MR) {
       int rows = Math.min(MR, mc - r);
       int first = rowStart + i0 + r;
       if (rows == MR && rowIdx[first + MR - 1] - rowIdx[first] == MR - 1) {

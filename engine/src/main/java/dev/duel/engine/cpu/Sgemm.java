@@ -83,8 +83,8 @@ public final class Sgemm {
     }
 
     @Override
-    public void packA(int i0, int mc, int p0, int kc, float[] ap) {
-      SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, ap);
+    public void packA(int i0, int mc, int p0, int kc, float[] ap, int apOff) {
+      SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, ap, apOff);
     }
   }
 

@@ -22,8 +22,8 @@ import jdk.incubator.vector.FloatVector;
 final class SgemmPack {
   private SgemmPack() {}
 
-  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap) {
-    for (int r = 0, panel = 0; r < mc; r += MR, panel += kc * MR) {
+  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap, int apOff) {
+    for (int r = 0, panel = apOff; r < mc; r += MR, panel += kc * MR) {
       int rows = Math.min(MR, mc - r);
       if (rows < MR) Arrays.fill(ap, panel, panel + kc * MR, 0f);
       if (transA) {
