@@ -35,8 +35,8 @@ final class GemmDriver {
   static final int MC = 128;
   /** NC: the most columns of B packed at once. A multiple of NR. */
   static final int NC = 4096;
-  /** The most floats of B packed at once (16 MiB, half of L3): sets the column block nb for a deep k. */
-  static final int B_BLOCK_FLOATS = 1 << 22;
+  /** The most floats of B packed at once (8 MiB, a quarter of L3): sets the column block nb for a deep k. */
+  static final int B_BLOCK_FLOATS = 1 << 21;
   /** A is packed whole, once, when its packed size is at most this (4 MiB); else per task. */
   static final int A_WHOLE_FLOATS = 1 << 20;
 
