@@ -107,7 +107,9 @@ public final class Game1dCommand implements Callable<Integer> {
     game.trainDiscriminator(cfg.dSteps());
     Game1d.Snapshot last = game.evaluate();
     log.println(Game1d.describe(last) + "   (final)");
-    BufferedImage d = Game1dPlot.render(last, "(d) after " + rounds + " rounds: D retrained", false);
+    String lossName = cfg.gLoss() == Game1d.GeneratorLoss.NON_SATURATING ? "non-saturating" : "minimax";
+    BufferedImage d = Game1dPlot.render(last, "(d) after " + rounds + " rounds (" + lossName + " G): D retrained", false);
+    PlotCanvas.write(out.resolve("final.png"), d);
     Path figure = out.resolve("game1d-" + tag + ".png");
     PlotCanvas.write(figure, PlotCanvas.tile(b == null ? new BufferedImage[] {a, d} : new BufferedImage[] {a, b, c, d}, 2));
     log.printf(Locale.ROOT, "C(G) − (−log 4) = 2·JSD: %.5f → %.5f;  figure %s;  %.1f s%n",

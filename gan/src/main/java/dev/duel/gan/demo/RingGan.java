@@ -66,10 +66,20 @@ public final class RingGan {
   public record Config(RingMixture ring, int latent, int width, int batch, int steps, float dLr, float gLr, float wganLr, int dSteps,
                        float gpWeight, int mbKernels, int mbDim, int evalSamples, int minPerMode, int logEvery, long seed) {
     public Config {
-      if (latent < 1 || width < 1 || batch < 2 || steps < 0 || !(dLr > 0) || !(gLr > 0) || !(wganLr > 0) || dSteps < 1 || !(gpWeight >= 0)
-          || mbKernels < 1 || mbDim < 1 || evalSamples < 1 || minPerMode < 1 || logEvery < 0) {
-        throw new IllegalArgumentException("ring: invalid configuration " + this);
-      }
+      require(latent >= 1, "--latent must be >= 1, got " + latent);
+      require(width >= 1, "--width must be >= 1, got " + width);
+      require(batch >= 2, "--batch must be >= 2 (minibatch discrimination compares samples), got " + batch);
+      require(steps >= 0, "--steps must be >= 0, got " + steps);
+      require(dLr > 0 && gLr > 0 && wganLr > 0, "learning rates must be > 0, got D " + dLr + ", G " + gLr + ", wgan " + wganLr);
+      require(dSteps >= 1, "--d-steps must be >= 1, got " + dSteps);
+      require(gpWeight >= 0, "--gp-weight must be >= 0, got " + gpWeight);
+      require(mbKernels >= 1 && mbDim >= 1, "--mb-kernels and --mb-dim must be >= 1, got " + mbKernels + ", " + mbDim);
+      require(evalSamples >= 1 && minPerMode >= 1, "--eval-samples and --min-per-mode must be >= 1, got " + evalSamples + ", " + minPerMode);
+      require(logEvery >= 0, "--log-every must be >= 0, got " + logEvery);
+    }
+
+    private static void require(boolean ok, String message) {
+      if (!ok) throw new IllegalArgumentException("ring: " + message);
     }
 
     /** The demo's defaults (see docs/math.md, "Mode collapse on a ring"). */
