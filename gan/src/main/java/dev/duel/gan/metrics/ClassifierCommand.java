@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 /** {@code duel classifier}: the feature network of the metrics. Its one subcommand is {@code train}. */
 @Command(name = "classifier", mixinStandardHelpOptions = true,
     description = "The Fashion-MNIST classifier whose features FID, KID and precision/recall use.",
-    subcommands = ClassifierCommand.Train.class)
+    subcommands = {ClassifierCommand.Train.class, CalibrateCommand.class})
 public final class ClassifierCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
