@@ -10,10 +10,9 @@ import java.util.Map;
  * metric. Not thread-safe (the classifier's forward pass is not).
  *
  * <pre>{@code
- * ClassifierWeights.Loaded c = ClassifierWeights.load(backend, null);            // shipped weights
- * ImageSet ref = Evaluator.referenceSplit(null, ImageDataset.Split.TEST, 10_000, 0);
- * Evaluator ev = new Evaluator(c, backend, ref, Evaluator.Settings.DEFAULT);
- * double fid = ev.fid(new ImageSet(samples, n, "step 5000"));                      // samples: n×784 in [-1, 1]
+ * Evaluator ev = Evaluator.standard(backend, null, 10_000, 0);       // shipped classifier, test split
+ * double fid = ev.fid(new ImageSet(samples, n, "step 5000"));         // samples: n×1×28×28 in [-1, 1]
+ * Evaluator.Report all = ev.evaluate(new ImageSet(samples, n, "step 5000"));
  * }</pre>
  */
 public final class Evaluator {
@@ -102,6 +101,15 @@ public final class Evaluator {
     this.extractor = new FeatureExtractor(classifier.model(), backend, settings.batchSize());
     this.referenceFeatures = extractor.extract(reference.images(), reference.count());
     this.referenceFit = GaussianFit.of(referenceFeatures.features());
+  }
+
+  /**
+   * The usual evaluator: the shipped classifier (sha256-checked), against {@code referenceCount} images of
+   * the Fashion-MNIST test split (the shipped copy, or {@code dataFolder}) drawn with {@code seed}, default settings.
+   */
+  public static Evaluator standard(Backend backend, java.nio.file.Path dataFolder, int referenceCount, long seed) throws java.io.IOException {
+    return new Evaluator(ClassifierWeights.load(backend, null), backend,
+        referenceSplit(dataFolder, dev.duel.gan.data.ImageDataset.Split.TEST, referenceCount, seed), Settings.DEFAULT);
   }
 
   /** One split of Fashion-MNIST (the shipped copy, or {@code dataFolder}), at most {@code max} images drawn with {@code seed}. */
