@@ -21,9 +21,11 @@ final class ElementwiseOps {
   /** ∂L/∂x = g · op'(x), with y = op(x). */
   private static Tensor unaryGrad(UnaryOp op, float alpha, Tensor x, Tensor y, Tensor g) {
     if (!GradMode.isEnabled() && fusedBackward(op)) {
-      Tensor gc = g.contiguous();
+      // unaryBackward takes no offsets: x (a contiguous view, e.g. a row slice) and g (e.g. concat's
+      // narrowed gradient) must start at element 0 of their buffers.
+      Tensor xc = x.compact(), gc = g.compact();
       Tensor gx = Tensor.allocate(x.backend, x.shape);
-      x.backend.unaryBackward(op, alpha, x.buffer(), y.buffer(), gc.buffer(), gx.buffer(), x.numel());
+      x.backend.unaryBackward(op, alpha, xc.buffer(), y.buffer(), gc.buffer(), gx.buffer(), x.numel());
       return gx;
     }
     return switch (op) {

@@ -18,6 +18,8 @@ public final class Losses {
 
   /** bce_with_logits against a constant target (1 for "real", 0 for "fake", 0.9 for smoothed labels). */
   public static Tensor bceWithLogits(Tensor logits, float target) {
+    // Not closed here: the graph saves the target for backward (∂ℓ/∂x = σ(x) − t). The enclosing
+    // MemoryScope (or, on the CPU, the GC) frees it with the step's other intermediates.
     return bceWithLogits(logits, Tensor.full(logits.backend, target, logits.shape));
   }
 

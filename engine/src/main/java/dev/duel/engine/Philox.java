@@ -24,8 +24,15 @@ public final class Philox {
 
   /** The four words of counter block {@code block} under {@code seed}, written to out[0..4). */
   public static void block(long seed, long block, int[] out) {
-    int c0 = (int) block, c1 = (int) (block >>> 32), c2 = 0, c3 = 0;
-    int k0 = (int) seed, k1 = (int) (seed >>> 32);
+    block((int) block, (int) (block >>> 32), 0, 0, (int) seed, (int) (seed >>> 32), out);
+  }
+
+  /**
+   * Random123's philox4x32_10 of a full 128-bit counter (c0..c3) under the key (k0, k1), written to
+   * out[0..4). Duel's stream uses it with c2 = c3 = 0; the full form is what the published
+   * known-answer vectors test.
+   */
+  static void block(int c0, int c1, int c2, int c3, int k0, int k1, int[] out) {
     for (int round = 0; round < 10; round++) {
       if (round > 0) { k0 += W0; k1 += W1; }
       long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);

@@ -1,28 +1,193 @@
 package dev.duel.engine.cpu;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Single-precision GEMM on the CPU, row-major: C = alpha·op(A)·op(B) + beta·C, op(A) m×k, op(B) k×n.
  * With transA, A is stored k×m (element (i, p) of op(A) at a[aOff + p·lda + i]); likewise B.
+ * Only C is modified. beta = 0 never reads C (NaN there does not propagate); alpha = 0 or k = 0 never
+ * reads A or B.
  *
- * <p>PLACEHOLDER: the plain triple loop, correct but slow; the packed, blocked, SIMD version replaces it.
+ * <p>How: packed and blocked (Goto/BLIS), see {@link GemmDriver}; A and B are packed into micro-panels
+ * by {@link SgemmPack} and multiplied by the SIMD micro-kernel {@link SgemmKernel} on all cores of
+ * {@link CpuPool}. Pack buffers are per thread and reused: a warm call allocates nothing. Small
+ * products (m·n·k below {@value #SMALL_WORK}) take a plain serial loop instead. Thread-safe.
+ * {@link SgemmReference} is the naive reference.
  */
 public final class Sgemm {
   private Sgemm() {}
 
+  /** Below this many multiply-adds the blocked path's packing and thread wake-up do not pay off. */
+  static final long SMALL_WORK = 40_000;
+
+  private static final VectorSpecies<Float> F = SgemmKernel.F;
+
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {
+    checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    if (m == 0 || n == 0) return;
+    if (k == 0 || alpha == 0f) {
+      scaleC(m, n, beta, c, cOff, ldc);
+    } else if ((long) m * n * k < SMALL_WORK) {
+      small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    } else {
+      blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+  }
+
+  // ---- the blocked path: GemmDriver over the matrices' packers -------------------------------------
+
+  /** The two packers of a plain matrix product, reused per calling thread. */
+  private static final class Packers {
+    final MatrixA a = new MatrixA();
+    final MatrixB b = new MatrixB();
+  }
+
+  private static final ThreadLocal<Packers> PACKERS = ThreadLocal.withInitial(Packers::new);
+
+  private static void blocked(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+    Packers p = PACKERS.get();
+    MatrixA pa = p.a.busy ? new MatrixA() : p.a;
+    MatrixB pb = p.b.busy ? new MatrixB() : p.b;
+    pa.set(transA, a, aOff, lda);
+    pb.set(transB, b, bOff, ldb);
+    try {
+      GemmDriver.gemm(m, n, k, alpha, pa, pb, beta, c, cOff, ldc);
+    } finally {
+      pa.clear();
+      pb.clear();
+    }
+  }
+
+  /** op(A) of a row-major matrix. */
+  static final class MatrixA implements GemmDriver.APacker {
+    boolean trans, busy;
+    float[] a;
+    int off, ld;
+
+    void set(boolean trans, float[] a, int off, int ld) {
+      this.trans = trans;
+      this.a = a;
+      this.off = off;
+      this.ld = ld;
+      busy = true;
+    }
+
+    void clear() {
+      a = null;
+      busy = false;
+    }
+
+    @Override
+    public void packA(int i0, int mc, int p0, int kc, float[] ap) {
+      SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, ap);
+    }
+  }
+
+  /** op(B) of a row-major matrix. */
+  static final class MatrixB implements GemmDriver.BPacker {
+    boolean trans, busy;
+    float[] b;
+    int off, ld;
+
+    void set(boolean trans, float[] b, int off, int ld) {
+      this.trans = trans;
+      this.b = b;
+      this.off = off;
+      this.ld = ld;
+      busy = true;
+    }
+
+    void clear() {
+      b = null;
+      busy = false;
+    }
+
+    @Override
+    public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp) {
+      SgemmPack.packB(trans, b, off, ld, p0, kc, j0, nc, qFrom, qTo, bp);
+    }
+  }
+
+  // ---- the small path ---------------------------------------------------------------------------
+
+  /** The serial loops for small products: scale C by beta, then add alpha·op(A)·op(B) row by row. */
+  private static void small(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc) {
+    scaleC(m, n, beta, c, cOff, ldc);
+    int upper = F.loopBound(n);
     for (int i = 0; i < m; i++) {
-      for (int j = 0; j < n; j++) {
-        float acc = 0f;
+      int row = cOff + i * ldc;
+      if (!transB) {
+        // C[i, :] += (alpha·A[i, p])·B[p, :], B's rows contiguous.
         for (int p = 0; p < k; p++) {
-          float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-          float bv = transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
-          acc += av * bv;
+          float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+          int src = bOff + p * ldb;
+          FloatVector va = FloatVector.broadcast(F, av);
+          int j = 0;
+          for (; j < upper; j += F.length()) {
+            FloatVector.fromArray(F, b, src + j).fma(va, FloatVector.fromArray(F, c, row + j)).intoArray(c, row + j);
+          }
+          for (; j < n; j++) c[row + j] += av * b[src + j];
         }
-        int ci = cOff + i * ldc + j;
-        c[ci] = alpha * acc + (beta == 0f ? 0f : beta * c[ci]);
+      } else {
+        // C[i, j] += alpha·Σ_p A[i, p]·B[j, p], B's rows (over p) contiguous.
+        for (int j = 0; j < n; j++) {
+          int src = bOff + j * ldb;
+          float acc = 0f;
+          if (transA) {
+            for (int p = 0; p < k; p++) acc += a[aOff + p * lda + i] * b[src + p];
+          } else {
+            int arow = aOff + i * lda;
+            for (int p = 0; p < k; p++) acc += a[arow + p] * b[src + p];
+          }
+          c[row + j] += alpha * acc;
+        }
       }
+    }
+  }
+
+  /** C = beta·C; with beta = 0, C = 0 without reading it. */
+  private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
+    if (beta == 1f) return;
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      if (beta == 0f) java.util.Arrays.fill(c, row, row + n, 0f);
+      else for (int j = 0; j < n; j++) c[row + j] *= beta;
+    }
+  }
+
+  // ---- argument checks ----------------------------------------------------------------------------
+
+  private static void checkArgs(boolean transA, boolean transB, int m, int n, int k,
+                                float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                float[] c, int cOff, int ldc) {
+    if (m < 0 || n < 0 || k < 0) {
+      throw new IllegalArgumentException("sgemm: negative size m=" + m + " n=" + n + " k=" + k);
+    }
+    checkMatrix("A", transA ? k : m, transA ? m : k, a, aOff, lda, transA ? "k×m (transA)" : "m×k");
+    checkMatrix("B", transB ? n : k, transB ? k : n, b, bOff, ldb, transB ? "n×k (transB)" : "k×n");
+    checkMatrix("C", m, n, c, cOff, ldc, "m×n");
+  }
+
+  /** A rows×cols row-major matrix at arr[off], rows ld apart, must fit in arr. */
+  private static void checkMatrix(String name, int rows, int cols, float[] arr, int off, int ld, String layout) {
+    if (ld < cols || ld < 0) {
+      throw new IllegalArgumentException("sgemm: ld" + name.toLowerCase() + "=" + ld + " is less than the "
+          + cols + " columns of " + name + " (" + layout + ", " + rows + "x" + cols + "); pass its row stride");
+    }
+    if (off < 0) throw new IllegalArgumentException("sgemm: negative offset " + off + " for " + name);
+    if (rows == 0 || cols == 0) return;
+    long last = off + (long) (rows - 1) * ld + cols - 1;
+    if (arr == null || last >= arr.length) {
+      throw new IllegalArgumentException("sgemm: " + name + " (" + layout + ", " + rows + "x" + cols + ", ld=" + ld
+          + ", offset " + off + ") needs " + (last + 1) + " floats but the array has "
+          + (arr == null ? "none (null)" : arr.length));
     }
   }
 }

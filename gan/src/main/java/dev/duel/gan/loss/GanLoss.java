@@ -25,4 +25,17 @@ public interface GanLoss {
   default boolean isCritic() {
     return false;
   }
+
+  /**
+   * A penalty that is part of this objective and must be added to L_D at every D step (WGAN-GP's
+   * gradient penalty), or null. Optional stabilisers such as R1 come from {@link StabiliserConfig}.
+   */
+  default Regularizer regularizer() {
+    return null;
+  }
+
+  /** The weight clipping to apply to D after every D step (WGAN's c = 0.01), or null for none. */
+  default WeightClipping weightClipping() {
+    return null;
+  }
 }

@@ -1,0 +1,73 @@
+package dev.duel.engine.cpu;
+
+import static dev.duel.engine.cpu.SgemmKernel.F;
+import static dev.duel.engine.cpu.SgemmKernel.L;
+import static dev.duel.engine.cpu.SgemmKernel.MR;
+import static dev.duel.engine.cpu.SgemmKernel.NR;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Packing for {@link Sgemm}: copies a block of op(A) or op(B) into the micro-panel layout that
+ * {@link SgemmKernel} streams, padding the last panel with zeros so the kernel always runs full tiles.
+ *
+ * <pre>
+ *   A block op(A)[i0 : i0+mc, p0 : p0+kc] → ceil(mc/MR) panels, panel r at ap[r·kc·MR], each kc×MR
+ *   B block op(B)[p0 : p0+kc, j0 : j0+nc] → ceil(nc/NR) panels, panel q at bp[q·kc·NR], each kc×NR
+ * </pre>
+ *
+ * op(A)[i, p] is a[aOff + i·lda + p], or a[aOff + p·lda + i] when transposed; likewise for B.
+ */
+final class SgemmPack {
+  private SgemmPack() {}
+
+  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap) {
+    for (int r = 0, panel = 0; r < mc; r += MR, panel += kc * MR) {
+      int rows = Math.min(MR, mc - r);
+      if (rows < MR) Arrays.fill(ap, panel, panel + kc * MR, 0f);
+      if (transA) {
+        // op(A)[i, p] = a[p·lda + i]: each k step is MR consecutive floats.
+        int src = aOff + p0 * lda + i0 + r;
+        for (int p = 0, d = panel; p < kc; p++, src += lda, d += MR) {
+          for (int i = 0; i < rows; i++) ap[d + i] = a[src + i];
+        }
+      } else {
+        // op(A)[i, p] = a[i·lda + p]: read each of the rows contiguously, write MR apart.
+        for (int i = 0; i < rows; i++) {
+          int src = aOff + (i0 + r + i) * lda + p0;
+          for (int p = 0; p < kc; p++) ap[panel + p * MR + i] = a[src + p];
+        }
+      }
+    }
+  }
+
+  /** Packs B panels panelFrom (inclusive) to panelTo (exclusive) of the block starting at column j0. */
+  static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
+                    int panelFrom, int panelTo, float[] bp) {
+    for (int q = panelFrom; q < panelTo; q++) {
+      int col = q * NR;
+      int cols = Math.min(NR, nc - col);
+      int panel = q * kc * NR;
+      if (cols < NR) Arrays.fill(bp, panel, panel + kc * NR, 0f);
+      if (transB) {
+        // op(B)[p, j] = b[j·ldb + p]: read each of the NR rows of b contiguously.
+        for (int j = 0; j < cols; j++) {
+          int src = bOff + (j0 + col + j) * ldb + p0;
+          for (int p = 0, d = panel + j; p < kc; p++, d += NR) bp[d] = b[src + p];
+        }
+      } else if (cols == NR) {
+        int src = bOff + p0 * ldb + j0 + col;
+        for (int p = 0, d = panel; p < kc; p++, d += NR, src += ldb) {
+          FloatVector.fromArray(F, b, src).intoArray(bp, d);
+          FloatVector.fromArray(F, b, src + L).intoArray(bp, d + L);
+        }
+      } else {
+        int src = bOff + p0 * ldb + j0 + col;
+        for (int p = 0, d = panel; p < kc; p++, src += ldb, d += NR) {
+          for (int j = 0; j < cols; j++) bp[d + j] = b[src + j];
+        }
+      }
+    }
+  }
+}

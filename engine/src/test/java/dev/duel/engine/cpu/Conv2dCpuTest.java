@@ -1,0 +1,153 @@
+package dev.duel.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.duel.engine.ConvShape;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Conv2dCpu} forward, backwardData and backwardFilter against float64 direct loops, at odd
+ * shapes (stride 1 and 2, padding 0/1/2, R ≠ S, sizes 1, 3, 17, more output channels than one GEMM
+ * row block) and at dcgan28's shapes with a small batch. Outputs start as NaN, so a method that does
+ * not overwrite every element fails. Fresh random inputs per run; the seed is in every failure message.
+ */
+class Conv2dCpuTest {
+  static final long SEED = Long.getLong("duel.test.seed", System.nanoTime());
+
+  static {
+    System.out.println("Conv2dCpuTest seed " + SEED + " (rerun with -Dduel.test.seed=" + SEED + ")");
+  }
+
+  private final SplittableRandom rnd = new SplittableRandom(SEED);
+
+  /** ConvShape(n, c, h, w, k, r, s, strideH, strideW, padH, padW). */
+  static final ConvShape[] ODD = {
+      new ConvShape(1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0),
+      new ConvShape(1, 3, 1, 1, 2, 1, 1, 1, 1, 0, 0),
+      new ConvShape(2, 3, 5, 7, 4, 3, 2, 1, 1, 0, 0),
+      new ConvShape(3, 3, 17, 17, 5, 3, 3, 1, 1, 1, 1),
+      new ConvShape(2, 1, 17, 3, 3, 1, 3, 2, 1, 0, 2),
+      new ConvShape(1, 17, 9, 11, 33, 4, 2, 2, 2, 2, 1),
+      new ConvShape(3, 2, 6, 6, 3, 4, 4, 2, 2, 1, 1),
+      new ConvShape(2, 5, 7, 7, 130, 3, 3, 2, 1, 2, 0),
+      new ConvShape(2, 2, 3, 3, 3, 3, 3, 1, 1, 2, 2),
+      new ConvShape(1, 4, 8, 5, 6, 2, 5, 3, 2, 1, 2),
+  };
+
+  /** dcgan28's D conv1 / G's last ConvTranspose2d, and D conv2 / G's first ConvTranspose2d, small batch. */
+  static final ConvShape[] DCGAN = {
+      new ConvShape(3, 1, 28, 28, 64, 4, 4, 2, 2, 1, 1),
+      new ConvShape(2, 64, 14, 14, 128, 4, 4, 2, 2, 1, 1),
+  };
+
+  @Test
+  void oddShapes() {
+    for (ConvShape s : ODD) checkAll(s);
+  }
+
+  @Test
+  void dcganShapes() {
+    for (ConvShape s : DCGAN) checkAll(s);
+  }
+
+  @Test
+  void backwardDataOverSeveralImageChunks() {
+    // C·R·S·P·Q = 1024·1024 floats: one image per gcol chunk, three chunks.
+    checkAll(new ConvShape(3, 64, 64, 64, 2, 4, 4, 2, 2, 1, 1));
+  }
+
+  @Test
+  void backwardFilterWithTheSumSplitOverThreads() {
+    // K·C·R·S = 8·16: a single GEMM tile, so the N·P·Q sum is split instead.
+    checkAll(new ConvShape(11, 1, 28, 28, 8, 4, 4, 2, 2, 1, 1));
+  }
+
+  @Test
+  void emptyBatch() {
+    ConvShape s = new ConvShape(0, 2, 5, 5, 3, 3, 3, 1, 1, 1, 1);
+    float[] gw = new float[3 * 2 * 9];
+    Arrays.fill(gw, Float.NaN);
+    Conv2dCpu.backwardFilter(s, new float[0], new float[0], gw);
+    for (float v : gw) assertTrue(v == 0f, "gw of an empty batch must be 0");
+    Conv2dCpu.forward(s, new float[0], new float[54], new float[0]);
+    Conv2dCpu.backwardData(s, new float[0], new float[54], new float[0]);
+  }
+
+  @Test
+  void tooSmallArraysNameTheTensor() {
+    ConvShape s = new ConvShape(2, 3, 5, 5, 4, 3, 3, 1, 1, 1, 1);
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Conv2dCpu.forward(s, new float[2 * 3 * 25], new float[4 * 27], new float[10]));
+    assertTrue(e.getMessage().contains("y must hold"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Conv2dCpu.backwardFilter(s, new float[2 * 3 * 25], new float[2 * 4 * 25], new float[5]));
+    assertTrue(e.getMessage().contains("gw must hold"), e.getMessage());
+  }
+
+  // ---- the float64 reference and the comparison -------------------------------------------------
+
+  private void checkAll(ConvShape s) {
+    int n = s.n(), c = s.c(), h = s.h(), w = s.w(), k = s.k(), r = s.r(), t = s.s(), p = s.p(), q = s.q();
+    float[] x = random(n * c * h * w), wt = random(k * c * r * t), gy = random(n * k * p * q);
+    double[] yRef = new double[n * k * p * q], yMag = new double[yRef.length];
+    double[] gxRef = new double[x.length], gxMag = new double[x.length];
+    double[] gwRef = new double[wt.length], gwMag = new double[wt.length];
+    int[] gxTerms = new int[x.length];
+    for (int in = 0; in < n; in++)
+      for (int ik = 0; ik < k; ik++)
+        for (int ip = 0; ip < p; ip++)
+          for (int iq = 0; iq < q; iq++) {
+            int yi = ((in * k + ik) * p + ip) * q + iq;
+            for (int ic = 0; ic < c; ic++)
+              for (int ir = 0; ir < r; ir++)
+                for (int is = 0; is < t; is++) {
+                  int ih = ip * s.strideH() + ir - s.padH(), iw = iq * s.strideW() + is - s.padW();
+                  if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+                  int xi = ((in * c + ic) * h + ih) * w + iw, wi = ((ik * c + ic) * r + ir) * t + is;
+                  double fy = (double) x[xi] * wt[wi], fx = (double) gy[yi] * wt[wi], fw = (double) gy[yi] * x[xi];
+                  yRef[yi] += fy;
+                  yMag[yi] += Math.abs(fy);
+                  gxRef[xi] += fx;
+                  gxMag[xi] += Math.abs(fx);
+                  gxTerms[xi]++;
+                  gwRef[wi] += fw;
+                  gwMag[wi] += Math.abs(fw);
+                }
+          }
+    float[] y = nans(yRef.length), gx = nans(x.length), gw = nans(wt.length);
+    Conv2dCpu.forward(s, x, wt, y);
+    Conv2dCpu.backwardData(s, gy, wt, gx);
+    Conv2dCpu.backwardFilter(s, x, gy, gw);
+    compare(s, "forward y", y, yRef, yMag, c * r * t);
+    compare(s, "backwardData gx", gx, gxRef, gxMag, k * r * t);
+    compare(s, "backwardFilter gw", gw, gwRef, gwMag, n * p * q);
+  }
+
+  /** |got − ref| ≤ 2·eps·sqrt(terms + 1)·Σ|term| for every element; NaN fails. */
+  private static void compare(ConvShape s, String what, float[] got, double[] ref, double[] mag, int terms) {
+    double eps = Math.ulp(1f);
+    for (int i = 0; i < ref.length; i++) {
+      double tol = 2 * eps * Math.sqrt(terms + 1) * mag[i] + 1e-30;
+      if (!(Math.abs(got[i] - ref[i]) <= tol)) {
+        fail("seed " + SEED + ": " + s + " " + what + "[" + i + "] = " + got[i] + ", float64 reference " + ref[i]
+            + ", tolerance " + tol);
+      }
+    }
+  }
+
+  private float[] random(int size) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) v[i] = (float) (rnd.nextDouble() * 2 - 1);
+    return v;
+  }
+
+  private static float[] nans(int size) {
+    float[] v = new float[size];
+    Arrays.fill(v, Float.NaN);
+    return v;
+  }
+}

@@ -1,0 +1,235 @@
+package dev.duel.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Sgemm} against a float64 triple loop: every transpose pair, alpha/beta variants, offsets and
+ * leading dimensions wider than the matrices, sizes that leave tails in every blocking level (1, 3,
+ * 17, 33, 130 and 257×130×300), NaN-poisoned C with beta = 0, and calls from several threads at once.
+ * Fresh random inputs per run; the seed is in every failure message (rerun with -Dduel.test.seed=…).
+ */
+class SgemmTest {
+  static final long SEED = Long.getLong("duel.test.seed", System.nanoTime());
+
+  static {
+    System.out.println("SgemmTest seed " + SEED + " (rerun with -Dduel.test.seed=" + SEED + ")");
+  }
+
+  private final SplittableRandom rnd = new SplittableRandom(SEED);
+
+  /** One product with its own random operands, laid out with offsets and padded leading dimensions. */
+  private final class Case {
+    final boolean ta, tb;
+    final int m, n, k, aOff, bOff, cOff, lda, ldb, ldc;
+    final float alpha, beta;
+    final float[] a, b, c, c0;
+
+    Case(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta, int pad) {
+      this.ta = ta;
+      this.tb = tb;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.alpha = alpha;
+      this.beta = beta;
+      aOff = pad * 3;
+      bOff = pad * 5;
+      cOff = pad * 7;
+      lda = (ta ? m : k) + pad;
+      ldb = (tb ? k : n) + pad;
+      ldc = n + pad;
+      a = random(aOff + (ta ? k : m) * lda);
+      b = random(bOff + (tb ? n : k) * ldb);
+      c = random(cOff + m * ldc);
+      c0 = c.clone();
+    }
+
+    float opA(int i, int p) {
+      return ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
+    }
+
+    float opB(int p, int j) {
+      return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j];
+    }
+
+    void run() {
+      Sgemm.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * Every element of C within alpha·Σ + beta·C0 (float64) ± 2·eps·sqrt(k+1)·(|alpha|·Σ|a·b| + |beta·C0|);
+     * everything outside the m×n window unchanged.
+     */
+    void verify() {
+      String where = String.format("seed %d: ta=%b tb=%b m=%d n=%d k=%d alpha=%s beta=%s lda=%d ldb=%d ldc=%d",
+          SEED, ta, tb, m, n, k, alpha, beta, lda, ldb, ldc);
+      double eps = Math.ulp(1f);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double sum = 0, mag = 0;
+          for (int p = 0; p < k; p++) {
+            double t = (double) opA(i, p) * opB(p, j);
+            sum += t;
+            mag += Math.abs(t);
+          }
+          double old = c0[cOff + i * ldc + j];
+          double ref = alpha * sum + (beta == 0f ? 0 : beta * old);
+          double tol = 2 * eps * Math.sqrt(k + 1) * (Math.abs(alpha) * mag + (beta == 0f ? 0 : Math.abs(beta * old))) + 1e-30;
+          float got = c[cOff + i * ldc + j];
+          if (!(Math.abs(got - ref) <= tol)) {
+            fail(where + ": C[" + i + "," + j + "] = " + got + ", float64 reference " + ref + ", tolerance " + tol);
+          }
+        }
+      }
+      for (int idx = 0; idx < c.length; idx++) {
+        int rel = idx - cOff;
+        boolean inside = rel >= 0 && rel / ldc < m && rel % ldc < n;
+        if (!inside && Float.floatToRawIntBits(c[idx]) != Float.floatToRawIntBits(c0[idx])) {
+          fail(where + ": C[" + idx + "] outside the m×n window was modified");
+        }
+      }
+    }
+  }
+
+  private float[] random(int size) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) v[i] = (float) (rnd.nextDouble() * 2 - 1);
+    return v;
+  }
+
+  @Test
+  void allTransposePairsAtAwkwardSizes() {
+    int[] sizes = {1, 3, 17, 33, 130};
+    for (int code = 0; code < 4; code++) {
+      boolean ta = (code & 1) != 0, tb = (code & 2) != 0;
+      for (int m : sizes)
+        for (int n : sizes)
+          for (int k : sizes) {
+            Case cs = new Case(ta, tb, m, n, k, 1.5f, -0.75f, (m + n + k) % 3);
+            cs.run();
+            cs.verify();
+          }
+    }
+  }
+
+  @Test
+  void largerThanOneBlockInEveryDimension() {
+    // 257 > MC·2, 300 > KC, and a tail in every direction.
+    for (int code = 0; code < 4; code++) {
+      Case cs = new Case((code & 1) != 0, (code & 2) != 0, 257, 130, 300, 0.5f, 0.25f, 2);
+      cs.run();
+      cs.verify();
+    }
+    // More columns than NC (4096): the outer column-block loop.
+    Case wide = new Case(false, true, 5, GemmDriver.NC + 37, 9, 1f, 1f, 1);
+    wide.run();
+    wide.verify();
+  }
+
+  @Test
+  void alphaBetaVariants() {
+    float[][] ab = {{1, 0}, {1, 1}, {-0.5f, 2}, {2, 0}, {0, 0.5f}, {0, 0}, {3, -1}};
+    for (float[] v : ab) {
+      for (int[] d : new int[][] {{33, 130, 17}, {130, 33, 300}, {3, 5, 7}}) {
+        for (int code = 0; code < 4; code++) {
+          Case cs = new Case((code & 1) != 0, (code & 2) != 0, d[0], d[1], d[2], v[0], v[1], 3);
+          cs.run();
+          cs.verify();
+        }
+      }
+    }
+  }
+
+  @Test
+  void betaZeroNeverReadsC() {
+    for (int[] d : new int[][] {{1, 1, 1}, {17, 33, 3}, {130, 130, 130}, {257, 130, 300}}) {
+      for (int code = 0; code < 4; code++) {
+        Case cs = new Case((code & 1) != 0, (code & 2) != 0, d[0], d[1], d[2], 1.25f, 0f, 2);
+        Arrays.fill(cs.c, Float.NaN);
+        System.arraycopy(cs.c, 0, cs.c0, 0, cs.c.length);
+        cs.run();
+        cs.verify(); // inside: finite values equal to alpha·A·B; outside: still NaN
+      }
+    }
+  }
+
+  @Test
+  void alphaZeroAndEmptyDepthNeverReadAOrB() {
+    for (int k : new int[] {0, 5, 300}) {
+      Case cs = new Case(false, false, 17, 33, k, 0f, 0.5f, 1);
+      if (k > 0) {
+        Arrays.fill(cs.a, Float.NaN);
+        Arrays.fill(cs.b, Float.NaN);
+      }
+      cs.run();
+      for (int i = 0; i < 17; i++)
+        for (int j = 0; j < 33; j++) {
+          int at = cs.cOff + i * cs.ldc + j;
+          assertEquals(0.5f * cs.c0[at], cs.c[at], 0f, "seed " + SEED + ": alpha=0, k=" + k);
+        }
+    }
+    Case k0 = new Case(true, true, 9, 4, 0, 2f, 0f, 0);
+    k0.run();
+    k0.verify();
+  }
+
+  @Test
+  void emptyOutputsDoNothing() {
+    float[] c = {Float.NaN};
+    Sgemm.sgemm(false, false, 0, 5, 3, 1f, new float[0], 0, 3, new float[15], 0, 5, 0f, new float[0], 0, 5);
+    Sgemm.sgemm(false, false, 1, 0, 3, 1f, new float[3], 0, 3, new float[0], 0, 1, 0f, c, 0, 1);
+    assertTrue(Float.isNaN(c[0]));
+  }
+
+  @Test
+  void badArgumentsNameTheOperand() {
+    float[] a = new float[12], b = new float[12], c = new float[9];
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Sgemm.sgemm(false, false, 3, 3, 4, 1f, a, 0, 4, b, 0, 3, 0f, c, 0, 2));
+    assertTrue(e.getMessage().contains("ldc"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Sgemm.sgemm(false, false, 3, 3, 4, 1f, a, 1, 4, b, 0, 3, 0f, c, 0, 3));
+    assertTrue(e.getMessage().contains("A ("), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Sgemm.sgemm(false, true, 3, 3, 5, 1f, new float[15], 0, 5, b, 0, 5, 0f, c, 0, 3));
+    assertTrue(e.getMessage().contains("B ("), e.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> Sgemm.sgemm(false, false, -1, 3, 4, 1f, a, 0, 4, b, 0, 3, 0f, c, 0, 3));
+  }
+
+  @Test
+  void concurrentAndNestedCallsAreIndependent() throws Exception {
+    // Four threads, each multiplying its own matrices, one of them from inside a CpuPool body.
+    Case[] cases = new Case[4];
+    for (int i = 0; i < cases.length; i++) cases[i] = new Case(i % 2 == 1, i >= 2, 130 + i, 97, 260, 1f, 0.5f, 1);
+    AtomicReference<Throwable> error = new AtomicReference<>();
+    Thread[] threads = new Thread[cases.length];
+    for (int i = 0; i < threads.length; i++) {
+      Case cs = cases[i];
+      boolean nested = i == 0;
+      threads[i] = new Thread(() -> {
+        try {
+          for (int rep = 0; rep < 3; rep++) {
+            System.arraycopy(cs.c0, 0, cs.c, 0, cs.c.length);
+            if (nested) CpuPool.parallelFor(2, 1, (from, to) -> { if (from == 0) cs.run(); });
+            else cs.run();
+          }
+        } catch (Throwable t) {
+          error.compareAndSet(null, t);
+        }
+      });
+      threads[i].start();
+    }
+    for (Thread t : threads) t.join();
+    if (error.get() != null) throw new AssertionError("seed " + SEED, error.get());
+    for (Case cs : cases) cs.verify();
+  }
+}
