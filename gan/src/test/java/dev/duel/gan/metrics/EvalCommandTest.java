@@ -1,0 +1,103 @@
+package dev.duel.gan.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.duel.engine.Devices;
+import dev.duel.engine.Generator;
+import dev.duel.gan.data.FashionMnist;
+import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.data.IdxWriter;
+import dev.duel.gan.models.Mlp;
+import dev.duel.nn.state.Json;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** duel eval end to end on small sets, with a randomly initialised classifier (the metrics' plumbing, not their values). */
+class EvalCommandTest {
+  @TempDir Path dir;
+  Path classifier;
+  final StringWriter out = new StringWriter(), err = new StringWriter();
+
+  @BeforeEach
+  void classifier() throws IOException {
+    classifier = dir.resolve("clf").resolve("c.safetensors");
+    Files.createDirectories(classifier.getParent());
+    ClassifierWeights.save(new FashionClassifier(Devices.cpu(), new Generator(1)), classifier, Map.of());
+  }
+
+  int run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--classifier", classifier.toString(), "--kid-subsets", "3", "--kid-subset-size", "10", "--splits", "2"));
+    CommandLine cl = new CommandLine(new EvalCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+    return cl.execute(all.toArray(String[]::new));
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> json(Path f) throws IOException {
+    return Json.parseObject(Files.readString(f));
+  }
+
+  @Test
+  void scoresAnIdxFileAgainstAnIdxReference() throws IOException {
+    ImageDataset test = FashionMnist.load(null, ImageDataset.Split.TEST);
+    Path ref = dir.resolve("ref.idx3-ubyte.gz"), samples = dir.resolve("samples.idx3-ubyte");
+    IdxWriter.writeImages(ref, java.util.Arrays.copyOf(test.images(), 40 * 784), 40, 28, 28);
+    IdxWriter.writeImages(samples, java.util.Arrays.copyOfRange(test.images(), 40 * 784, 70 * 784), 30, 28, 28);
+    Path report = dir.resolve("r.json");
+    assertEquals(0, run(samples.toString(), "--reference", ref.toString(), "--out", report.toString()), err.toString());
+    Map<String, Object> j = json(report);
+    assertEquals(30L, j.get("sample_count"));
+    assertEquals(40L, j.get("reference_count"));
+    for (String key : List.of("fid", "kid_mean", "kid_std", "precision", "recall", "classifier_score_mean", "class_kl_from_uniform")) {
+      assertTrue(j.get(key) instanceof Number n && Double.isFinite(n.doubleValue()), key + " = " + j.get(key));
+    }
+    assertEquals(10, ((List<?>) j.get("class_counts")).size());
+    assertEquals(10L, j.get("kid_subset_size"));
+    String table = out.toString();
+    assertTrue(table.contains("FID") && table.contains("precision") && table.contains("classes covered"), table);
+
+    // The same images as samples and reference: FID 0, precision and recall 1.
+    assertEquals(0, run(ref.toString(), "--reference", ref.toString(), "--out", report.toString()), err.toString());
+    j = json(report);
+    assertEquals(0.0, ((Number) j.get("fid")).doubleValue(), 1e-6);
+    assertEquals(1.0, ((Number) j.get("precision")).doubleValue());
+    assertEquals(1.0, ((Number) j.get("recall")).doubleValue());
+  }
+
+  @Test
+  void scoresACheckpointAgainstTheShippedTestSplit() throws IOException {
+    Mlp.G g = new Mlp.G(Devices.cpu(), new Generator(7), 6, 8);
+    Path ckpt = CheckpointSamplerTest.checkpoint(dir.resolve("run"), 5, g, "{\"model\": \"mlp\", \"latent\": 6, \"width\": 8}");
+    Path report = dir.resolve("ck.json");
+    assertEquals(0, run(dir.resolve("run").toString(), "-n", "20", "--max-reference", "50", "--out", report.toString()), err.toString());
+    Map<String, Object> j = json(report);
+    assertTrue(((String) j.get("samples")).contains(ckpt.toString()), j.get("samples").toString());
+    assertEquals(20L, j.get("sample_count"));
+    assertEquals(50L, j.get("reference_count"));
+    assertTrue(((String) j.get("reference")).contains("Fashion-MNIST test"));
+  }
+
+  @Test
+  void badInputExitsOneAndBadOptionsExitTwo() throws IOException {
+    assertEquals(1, run(dir.resolve("nothing-here").toString(), "--out", dir.resolve("x.json").toString()));
+    assertTrue(err.toString().contains("nothing-here"), err.toString());
+    Files.createDirectory(dir.resolve("no-png"));
+    assertEquals(1, run(dir.resolve("no-png").toString(), "--out", dir.resolve("x.json").toString()));
+    assertTrue(err.toString().contains("no .png files"), err.toString());
+    assertEquals(2, run(dir.resolve("no-png").toString(), "--k", "0"));
+    assertTrue(err.toString().contains("--k must be at least 1"), err.toString());
+    assertEquals(2, run());
+    assertTrue(!Files.exists(dir.resolve("x.json")), "no report for a failed run");
+  }
+}
