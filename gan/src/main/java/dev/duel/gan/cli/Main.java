@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code duel} command line: {@code train | sample | interpolate | info | gradcheck | demo}. With no argument it runs
+ * The {@code duel} command line: {@code train | sample | interpolate | info | gradcheck | demo | eval | classifier}. With no argument it runs
  * the main job, {@code duel train} with its defaults.
  *
  * <p>Exit codes: 0 done; 1 a runtime failure (a message, and the stack trace only with --debug);
@@ -54,6 +54,8 @@ public final class Main implements Callable<Integer> {
     cmd.addSubcommand("info", new InfoCommand(io));
     cmd.addSubcommand("gradcheck", new GradcheckCommand(io));
     cmd.addSubcommand("demo", new dev.duel.gan.demo.DemoCommand());
+    cmd.addSubcommand("eval", new dev.duel.gan.metrics.EvalCommand());
+    cmd.addSubcommand("classifier", new dev.duel.gan.metrics.ClassifierCommand());
     cmd.setOut(new PrintWriter(io.out(), true));
     cmd.setErr(new PrintWriter(io.err(), true));
     cmd.setParameterExceptionHandler((ParameterException e, String[] unused) -> {
