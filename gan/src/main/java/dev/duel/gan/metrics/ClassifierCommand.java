@@ -38,7 +38,7 @@ public final class ClassifierCommand implements Callable<Integer> {
           "reports its test accuracy and writes its weights (safetensors) and their sha256 to SHA256SUMS beside them."},
       exitCodeOnExecutionException = 1)
   public static final class Train implements Callable<Integer> {
-    @Option(names = "--epochs", defaultValue = "12", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--batch", defaultValue = "128", description = "Images per step (default: ${DEFAULT-VALUE}).")
@@ -102,7 +102,7 @@ public final class ClassifierCommand implements Callable<Integer> {
         meta.put("lr", Float.toString(lr));
         meta.put("seed", Long.toString(seed));
         meta.put("flip", Boolean.toString(!noFlip));
-        meta.put("train_seconds", String.format(Locale.ROOT, "%.0f", r.trainSeconds()));
+        meta.put("cpu_threads", Integer.toString(dev.duel.engine.cpu.CpuPool.threads()));
         meta.put("command", command());
         String sha = ClassifierWeights.save(r.model(), target, meta);
         stdout.printf("test accuracy %.4f on %d images; trained in %.0f s%n", r.finalAccuracy(), testSet.size(), r.trainSeconds());

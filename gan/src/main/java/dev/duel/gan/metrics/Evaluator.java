@@ -63,10 +63,10 @@ public final class Evaluator {
     /** A plain-text table for people. */
     public String table() {
       StringBuilder sb = new StringBuilder();
-      sb.append(String.format("samples:    %s (%d)%n", samples, sampleCount));
-      sb.append(String.format("reference:  %s (%d)%n", reference, referenceCount));
+      sb.append(String.format("samples:    %s, n = %d%n", samples, sampleCount));
+      sb.append(String.format("reference:  %s, n = %d%n", reference, referenceCount));
       sb.append(String.format("classifier: sha256 %s%n%n", classifierSha256.substring(0, 16) + "…"));
-      sb.append(String.format("%-24s %-20s %s%n", "metric", "value", "better"));
+      sb.append(String.format("%-24s %-24s %s%n", "metric", "value", "better"));
       row(sb, "FID", String.format("%.3f", fid), "lower (0 = same Gaussian)");
       row(sb, "KID", String.format("%.5f ± %.5f", kid.mean(), kid.std()), "lower (≈0 = same distribution)");
       row(sb, "precision (k=" + precisionRecall.k() + ")", String.format("%.4f", precisionRecall.precision()), "higher (fidelity)");
@@ -83,7 +83,7 @@ public final class Evaluator {
     }
 
     private static void row(StringBuilder sb, String name, String value, String better) {
-      sb.append(String.format("%-24s %-20s %s%n", name, value, better));
+      sb.append(String.format("%-24s %-24s %s%n", name, value, better));
     }
   }
 
