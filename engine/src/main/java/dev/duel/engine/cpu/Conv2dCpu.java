@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * PQ = P·Q, NPQ = N·PQ. col = im2col(x) (CRS × NPQ), gy' = gy viewed as K × NPQ.
  *   forward         batched:    y'[K × NPQ] = w · col, then y' → y
  *                   per image:  y_nᵀ[PQ × K] = col_nᵀ · wᵀ (wᵀ packed once), then y_nᵀ → y_n
- *   backwardFilter  gw[K × CRS] = gy' · colᵀ, or gwᵀ = col · gy'ᵀ: a sum over n·p·q, split over threads
+ *   backwardFilter  gw[K × CRS] = gy' · colᵀ, or gwᵀ = col · gy'ᵀ: a sum over n·p·q split over
+ *                   threads
  *   backwardData    gcol_nᵀ[PQ × CRS] = gy_n'ᵀ · w (w packed once), then col2im(gcol_nᵀ) → gx_n,
  *                   per image, or for chunks of images when the batch is small
  * </pre>
@@ -33,6 +34,11 @@ public final class Conv2dCpu {
 
   /** Floats of gcolᵀ that the chunked backwardData keeps at once (4 MiB): a chunk of images fits in L3. */
   private static final int GCOL_CHUNK_FLOATS = 1 << 20;
+  /**
+   * Floats a thread copies or adds before sharing a loop is worth it (~10 µs): smaller copies run
+   * inline, since each parallel loop waits for its slowest thread, costly on a busy machine.
+   */
+  private static final int COPY_GRAIN = 1 << 15;
   /** Four lanes: col2im adds kernel rows, S = 4 in dcgan28's layers. */
   private static final VectorSpecies<Float> Q4 = FloatVector.SPECIES_128;
 
@@ -72,7 +78,8 @@ public final class Conv2dCpu {
         float[] yt = Workspace.get().temp(pq * kk);
         for (int n = from; n < to; n++) {
           // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs]
-          GemmDriver.gemmPackedB(pq, kk, crs, 1f, new IndexedMatrix(xp, t.base, n * pq, t.off, 0), wPacked, 0f, yt, 0, kk);
+          IndexedMatrix rows = new IndexedMatrix(xp, t.base, n * pq, t.off, 0);
+          GemmDriver.gemmPackedB(pq, kk, crs, 1f, rows, wPacked, 0f, yt, 0, kk);
           for (int k = 0, out = n * kk * pq; k < kk; k++, out += pq)
             for (int j = 0; j < pq; j++) y[out + j] = yt[j * kk + k];
         }
@@ -89,7 +96,7 @@ public final class Conv2dCpu {
     float[] yt = t.ws.temp(kk * npq);
     GemmDriver.gemm(kk, npq, crs, 1f, wA, col, 0f, yt, 0, npq);
     // y'[k, n·PQ + pq] → y[n, k, pq]
-    CpuPool.parallelFor(s.n() * kk, Math.max(1, 4096 / pq), (from, to) -> {
+    CpuPool.parallelFor(s.n() * kk, Math.max(1, COPY_GRAIN / pq), (from, to) -> {
       for (int nk = from; nk < to; nk++) {
         int n = nk / kk, k = nk % kk;
         System.arraycopy(yt, k * npq + n * pq, y, nk * pq, pq);
@@ -119,20 +126,20 @@ public final class Conv2dCpu {
     // the default: no barriers inside), or left to one parallel GEMM (BATCHED).
     int splits = path == Path.BATCHED ? 1 : Math.max(1, Math.min(2 * CpuPool.threads(), npq / 512));
     if (splits == 1) {
-      GemmDriver.gemm(rows, cols, npq, 1f, filterA(t, xp, gy, transposed, 0), filterB(t, xp, gy, transposed, 0),
-          0f, out, 0, cols);
+      GemmDriver.gemm(rows, cols, npq, 1f, filterA(t, xp, gy, transposed, 0),
+          filterB(t, xp, gy, transposed, 0), 0f, out, 0, cols);
     } else {
       int size = rows * cols;
       float[] partial = t.ws.temp((splits - 1) * size);
       CpuPool.parallelTasks(splits, (from, to) -> {
         for (int sp = from; sp < to; sp++) {
           int j0 = (int) ((long) sp * npq / splits), j1 = (int) ((long) (sp + 1) * npq / splits);
-          GemmDriver.gemm(rows, cols, j1 - j0, 1f, filterA(t, xp, gy, transposed, j0), filterB(t, xp, gy, transposed, j0),
-              0f, sp == 0 ? out : partial, sp == 0 ? 0 : (sp - 1) * size, cols);
+          GemmDriver.gemm(rows, cols, j1 - j0, 1f, filterA(t, xp, gy, transposed, j0),
+              filterB(t, xp, gy, transposed, j0), 0f, sp == 0 ? out : partial, sp == 0 ? 0 : (sp - 1) * size, cols);
         }
       });
       int n = splits;
-      CpuPool.parallelFor(size, 4096, (from, to) -> {
+      CpuPool.parallelFor(size, COPY_GRAIN, (from, to) -> {
         for (int sp = 1; sp < n; sp++) {
           int at = (sp - 1) * size;
           for (int i = from; i < to; i++) out[i] += partial[at + i];
@@ -141,7 +148,7 @@ public final class Conv2dCpu {
     }
     if (transposed) {
       // gwᵀ[crs, k] → gw[k, crs]
-      CpuPool.parallelFor(kk, Math.max(1, 16384 / crs), (from, to) -> {
+      CpuPool.parallelFor(kk, Math.max(1, COPY_GRAIN / crs), (from, to) -> {
         for (int k = from; k < to; k++)
           for (int i = 0; i < crs; i++) gw[k * crs + i] = out[i * kk + k];
       });
@@ -150,12 +157,14 @@ public final class Conv2dCpu {
 
   /** A of backwardFilter from pixel j0 on: gy' (rows k) or, transposed, col (rows crs). */
   private static IndexedMatrix filterA(Tables t, float[] xp, float[] gy, boolean transposed, int j0) {
-    return transposed ? new IndexedMatrix(xp, t.off, 0, t.base, j0) : new IndexedMatrix(gy, t.kRow, 0, t.gyBase, j0);
+    return transposed ? new IndexedMatrix(xp, t.off, 0, t.base, j0)
+                      : new IndexedMatrix(gy, t.kRow, 0, t.gyBase, j0);
   }
 
   /** B of backwardFilter from pixel j0 on: colᵀ (columns crs) or, transposed, gy'ᵀ (columns k). */
   private static IndexedMatrix filterB(Tables t, float[] xp, float[] gy, boolean transposed, int j0) {
-    return transposed ? new IndexedMatrix(gy, t.gyBase, j0, t.kRow, 0) : new IndexedMatrix(xp, t.base, j0, t.off, 0);
+    return transposed ? new IndexedMatrix(gy, t.gyBase, j0, t.kRow, 0)
+                      : new IndexedMatrix(xp, t.base, j0, t.off, 0);
   }
 
   // ---- backwardData -------------------------------------------------------------------------------
@@ -178,7 +187,8 @@ public final class Conv2dCpu {
         float[] gcol = Workspace.get().temp(pq * crs);
         for (int n = from; n < to; n++) {
           // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs]
-          GemmDriver.gemmPackedB(pq, crs, kk, 1f, new IndexedMatrix(gy, t.gyBase, n * pq, t.kRow, 0), wPacked, 0f, gcol, 0, crs);
+          IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n * pq, t.kRow, 0);
+          GemmDriver.gemmPackedB(pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
           col2imImage(s, gcol, 0, n, gx);
         }
       });
@@ -191,7 +201,8 @@ public final class Conv2dCpu {
     for (int n0 = 0; n0 < s.n(); n0 += chunk) {
       int cn = Math.min(chunk, s.n() - n0);
       // gcolᵀ[j, crs] = Σ_k gy[n0 + j / PQ, k, j % PQ] · w[k, crs] for the images n0 … n0+cn−1
-      GemmDriver.gemm(cn * pq, crs, kk, 1f, new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0), wB, 0f, gcol, 0, crs);
+      IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0);
+      GemmDriver.gemm(cn * pq, crs, kk, 1f, gyT, wB, 0f, gcol, 0, crs);
       int first = n0;
       CpuPool.parallelFor(cn, 1, (from, to) -> {
         for (int nl = from; nl < to; nl++) col2imImage(s, gcol, nl * pq * crs, first + nl, gx);
@@ -200,8 +211,8 @@ public final class Conv2dCpu {
   }
 
   /**
-   * gx[n, c, ih, iw] = Σ_{p,q,r,s: p·sh+r−ph = ih, q·sw+s−pw = iw} gcolᵀ[(p,q), (c,r,s)] for one image n,
-   * whose gcolᵀ rows (one per output pixel, C·R·S long) start at gcol[at].
+   * gx[n, c, ih, iw] = Σ_{p,q,r,s: p·sh+r−ph = ih, q·sw+s−pw = iw} gcolᵀ[(p,q), (c,r,s)] for one
+   * image n, whose gcolᵀ rows (one per output pixel, C·R·S long) start at gcol[at].
    */
   private static void col2imImage(ConvShape s, float[] gcol, int at, int n, float[] gx) {
     int cc = s.c(), h = s.h(), w = s.w(), rr = s.r(), ss = s.s(), crs = cc * rr * ss;
@@ -218,7 +229,8 @@ public final class Conv2dCpu {
           for (int r = rLo; r < rHi; r++) {
             int dst = plane + (ih0 + r) * w, row = src + r * ss, t = sLo;
             for (; t + Q4.length() <= sHi; t += Q4.length()) {
-              FloatVector.fromArray(Q4, gx, dst + t).add(FloatVector.fromArray(Q4, gcol, row + t)).intoArray(gx, dst + t);
+              FloatVector.fromArray(Q4, gx, dst + t).add(FloatVector.fromArray(Q4, gcol, row + t))
+                  .intoArray(gx, dst + t);
             }
             for (; t < sHi; t++) gx[dst + t] += gcol[row + t];
           }
@@ -274,7 +286,7 @@ public final class Conv2dCpu {
       if (s.padH() == 0 && s.padW() == 0) return x;
       int h = s.h(), w = s.w(), ph = s.padH(), pw = s.padW(), planes = s.n() * s.c();
       float[] xp = ws.padded(planes * hp * wp);
-      CpuPool.parallelFor(planes, 16, (from, to) -> {
+      CpuPool.parallelFor(planes, Math.max(1, COPY_GRAIN / (hp * wp)), (from, to) -> {
         for (int plane = from; plane < to; plane++) {
           int dst = plane * hp * wp, src = plane * h * w;
           Arrays.fill(xp, dst, dst + ph * wp, 0f);

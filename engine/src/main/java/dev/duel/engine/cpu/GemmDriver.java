@@ -37,8 +37,8 @@ final class GemmDriver {
   static final int NC = 4096;
   /** The most floats of B packed at once (8 MiB, a quarter of L3): sets the column block nb for a deep k. */
   static final int B_BLOCK_FLOATS = 1 << 21;
-  /** A is packed whole, once, when its packed size is at most this (4 MiB); else per task. */
-  static final int A_WHOLE_FLOATS = 1 << 20;
+  /** A is packed whole, once, when its packed size is at most this (16 MiB); else per task. */
+  static final int A_WHOLE_FLOATS = 1 << 22;
 
   /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A: panel r (rows i0+r·MR…) at ap[apOff + r·kc·MR], kc×MR, zero-padded. */
   interface APacker {
@@ -175,12 +175,13 @@ final class GemmDriver {
           nc = Math.min(nb, n - jc);
           panels = (nc + NR - 1) / NR;
           sliceStride = roundUp(nc, NR) * KC;
-          // Enough tasks to keep every thread busy and to balance a core slowed by other load.
-          int wanted = CpuPool.threads() == 1 ? 1 : 4 * CpuPool.threads();
+          // Enough tasks to keep every thread busy and to balance a core slowed by other load; more
+          // when column groups of a row block share one packed A.
+          int wanted = CpuPool.threads() == 1 ? 1 : (aWhole != null ? 8 : 4) * CpuPool.threads();
           groups = Math.max(1, Math.min(panels, (wanted + rowBlocks - 1) / rowBlocks));
           bUnits = packB != null ? slices * panels : 0;
           aUnits = aWhole != null && jc == 0 ? rowBlocks * slices : 0; // A is the same for every column block
-          if (bUnits + aUnits > 0) CpuPool.parallelFor(bUnits + aUnits, 1, packBody);
+          if (bUnits + aUnits > 0) CpuPool.parallelFor(bUnits + aUnits, 4, packBody);
           CpuPool.parallelTasks(rowBlocks * groups, computeBody);
         }
       } finally {
