@@ -32,6 +32,7 @@ public final class Game1d {
   /**
    * @param data            p_data
    * @param generator       affine or MLP
+   * @param gLoss           the generator's objective
    * @param hidden          width of D's (and the MLP G's) hidden layer
    * @param batch           real and fake samples per step (each)
    * @param dStepsFirst     D steps before the first evaluation (from scratch to convergence)
@@ -63,7 +64,10 @@ public final class Game1d {
   /**
    * The state of the game on a uniform grid x_i = lo + i·h, i = 0..n (n even).
    *
-   * @param pData, pG      the densities on the grid (pG exact for an affine G, a push-forward histogram for an MLP G)
+   * @param lo             the grid's first point
+   * @param h              the grid spacing
+   * @param pData          p_data on the grid
+   * @param pG             p_g on the grid (exact for an affine G, a push-forward histogram for an MLP G)
    * @param d              the trained D(x) = σ(logit(x))
    * @param dStar          D*(x) = p_data/(p_data + p_g)
    * @param support        the {@link #SUPPORT_MASS} highest-density region of m = (p_data + p_g)/2: where the gap is measured
@@ -75,7 +79,8 @@ public final class Game1d {
    * @param round          rounds completed before this snapshot
    * @param generatorSteps G steps done before this snapshot
    * @param affine         the affine G's (a, b) at this snapshot, or null for an MLP G
-   * @param zMarks, xMarks x = G(z) at evenly spaced z (the arrows of Goodfellow et al.'s Figure 1)
+   * @param zMarks         evenly spaced z (the arrows of Goodfellow et al.'s Figure 1)
+   * @param xMarks         x = G(z) at zMarks
    */
   public record Snapshot(double lo, double h, double[] pData, double[] pG, double[] d, double[] dStar, boolean[] support,
                          double maxGap, double value, double criterion, double jsd, float[] gSamples,

@@ -1,12 +1,14 @@
 package dev.duel.gan.demo;
 
-import dev.duel.engine.Autograd;
 import dev.duel.engine.Backend;
 import dev.duel.engine.Generator;
 import dev.duel.engine.GradMode;
-import dev.duel.engine.Losses;
 import dev.duel.engine.MemoryScope;
 import dev.duel.engine.Tensor;
+import dev.duel.gan.loss.GanLoss;
+import dev.duel.gan.loss.NonSaturating;
+import dev.duel.gan.loss.Wasserstein;
+import dev.duel.gan.models.DiscriminatorNet;
 import dev.duel.nn.Module;
 import dev.duel.nn.Sequential;
 import dev.duel.nn.optim.Adam;
@@ -26,9 +28,9 @@ import java.util.function.Consumer;
  *   <li>{@code wgan-gp}: critic loss mean(D(G(z))) − mean(D(x)) + λ·mean((‖∇D(x̂)‖₂ − 1)²), x̂ = ε·x + (1 − ε)·G(z),
  *       ε ~ U[0, 1]; n_critic critic steps per G step; L_G = −mean(D(G(z))) (Gulrajani et al. 2017).</li>
  * </ul>
- * The losses are written here with engine ops; once the shared gan.loss classes are merged, the
- * vanilla/WGAN-GP/minibatch pieces map onto NonSaturating, Wasserstein + GradientPenalty and the shared
- * minibatch discrimination.
+ * The losses are gan.loss's {@link NonSaturating} and {@link Wasserstein#withGradientPenalty} (its
+ * {@link dev.duel.gan.loss.GradientPenalty}); the minibatch layer is gan.models'
+ * {@link dev.duel.gan.models.MinibatchDiscrimination}.
  */
 public final class RingGan {
   /** The methods compared by the demo. */
@@ -106,10 +108,11 @@ public final class RingGan {
     long t0 = System.nanoTime();
     Generator rng = new Generator(cfg.seed());
     Sequential g = RingNets.generator(backend, rng, cfg.latent(), cfg.width());
-    Module d = new RingNets.Discriminator(backend, rng, cfg.width(), method == Method.MINIBATCH ? cfg.mbKernels() : 0, cfg.mbDim());
+    DiscriminatorNet d = RingNets.discriminator(backend, rng, cfg.width(), method == Method.MINIBATCH ? cfg.mbKernels() : 0, cfg.mbDim());
     // One fixed z for every evaluation, drawn from its own stream so it does not shift the training draws.
     Tensor zEval = new Generator(cfg.seed() ^ 0x5EEDL).normal(backend, 0f, 1f, cfg.evalSamples(), cfg.latent());
     boolean critic = method == Method.WGAN_GP;
+    GanLoss loss = critic ? Wasserstein.withGradientPenalty(cfg.gpWeight()) : new NonSaturating();
     // Gulrajani et al. use betas (0.5, 0.9) for WGAN-GP; (0.5, 0.999) is the GAN default otherwise.
     float beta2 = critic ? 0.9f : 0.999f;
     Adam optG = new Adam(g.parameters(), critic ? cfg.wganLr() : cfg.gLr(), 0.5f, beta2);
@@ -128,9 +131,8 @@ public final class RingGan {
           }
           optD.zeroGrad();
           Tensor dReal = d.forward(real), dFake = d.forward(fake);
-          Tensor lossD = critic
-              ? dFake.mean().sub(dReal.mean()).add(gradientPenalty(d, real, fake, rng, cfg.gpWeight()))
-              : Losses.bceWithLogits(dReal, 1f).add(Losses.bceWithLogits(dFake, 0f));
+          Tensor lossD = loss.discriminatorLoss(dReal, dFake, 1f);
+          if (critic) lossD = lossD.add(loss.regularizer().penalty(d, real, fake, null, rng));
           lossD.backward();
           optD.step();
           dLoss = lossD.item();
@@ -141,7 +143,7 @@ public final class RingGan {
       try (MemoryScope scope = MemoryScope.open()) {
         Tensor dFake = d.forward(g.forward(rng.normal(backend, 0f, 1f, cfg.batch(), cfg.latent())));
         optG.zeroGrad();
-        Tensor lossG = critic ? dFake.mean().neg() : Losses.bceWithLogits(dFake, 1f);
+        Tensor lossG = loss.generatorLoss(dFake);
         lossG.backward();
         optG.step();
         gLoss = lossG.item();
@@ -162,21 +164,6 @@ public final class RingGan {
     }
     float[] samples = history.isEmpty() ? generate(g, zEval) : history.get(history.size() - 1).samples();
     return new Result(method, cfg.ring().coverage(samples, cfg.minPerMode()), samples, history, (System.nanoTime() - t0) / 1e9);
-  }
-
-  /**
-   * λ·mean_i (‖∇ₓD(x̂_i)‖₂ − 1)², x̂ = ε·real + (1 − ε)·fake, ε ~ U[0, 1] per sample. The gradient is
-   * taken with createGraph, so backward of the penalty differentiates through it (second derivatives).
-   * A 1e-12 inside the square root keeps its derivative finite at a zero gradient.
-   */
-  static Tensor gradientPenalty(Module d, Tensor real, Tensor fake, Generator rng, float lambda) {
-    int n = real.size(0);
-    Tensor eps = rng.uniform(real.backend(), 0f, 1f, n, 1);
-    Tensor xHat = real.mul(eps).add(fake.mul(eps.rsub(1f))).detach().requiresGrad(true);
-    Tensor score = d.forward(xHat);
-    Tensor grad = Autograd.grad(score.sum(), new Tensor[] {xHat}, true)[0];       // N×2, part of the graph
-    Tensor norm = grad.square().sum(false, 1).add(1e-12f).sqrt();                 // N
-    return norm.sub(1f).square().mean().mul(lambda);
   }
 
   static float[] generate(Module g, Tensor z) {

@@ -2,7 +2,8 @@ package dev.duel.gan.demo;
 
 import dev.duel.engine.Backend;
 import dev.duel.engine.Generator;
-import dev.duel.engine.Tensor;
+import dev.duel.gan.models.DiscriminatorNet;
+import dev.duel.gan.models.MinibatchDiscrimination;
 import dev.duel.nn.Layers;
 import dev.duel.nn.Linear;
 import dev.duel.nn.Module;
@@ -19,25 +20,21 @@ final class RingNets {
   }
 
   /**
-   * D: body Linear(2, w) LeakyReLU(0.2) Linear(w, w) LeakyReLU(0.2), then (optionally) minibatch
-   * discrimination, then Linear(·, 1).
+   * D: Linear(2, w) LeakyReLU(0.2) Linear(w, w) LeakyReLU(0.2), then (when mbKernels &gt; 0) minibatch
+   * discrimination with B = mbKernels kernels of dimension C = mbDim, then Linear(·, 1).
    */
-  static final class Discriminator extends Module {
-    private final Sequential body;
-    private final MinibatchDiscrimination minibatch;
-    private final Linear head;
-
-    Discriminator(Backend b, Generator rng, int width, int mbKernels, int mbDim) {
-      body = registerModule("body", new Sequential(new Linear(b, rng, 2, width), Layers.leakyRelu(0.2f),
-          new Linear(b, rng, width, width), Layers.leakyRelu(0.2f)));
-      minibatch = mbKernels > 0 ? registerModule("minibatch", new MinibatchDiscrimination(b, rng, width, mbKernels, mbDim)) : null;
-      head = registerModule("head", new Linear(b, rng, minibatch == null ? width : minibatch.outFeatures(), 1));
+  static DiscriminatorNet discriminator(Backend b, Generator rng, int width, int mbKernels, int mbDim) {
+    Module l0 = new Linear(b, rng, 2, width), l2 = new Linear(b, rng, width, width);
+    if (mbKernels <= 0) {
+      return new Net(l0, Layers.leakyRelu(0.2f), l2, Layers.leakyRelu(0.2f), new Linear(b, rng, width, 1));
     }
+    MinibatchDiscrimination mbd = new MinibatchDiscrimination(b, rng, width, mbKernels, mbDim);
+    return new Net(l0, Layers.leakyRelu(0.2f), l2, Layers.leakyRelu(0.2f), mbd, new Linear(b, rng, mbd.outputSize(), 1));
+  }
 
-    @Override
-    public Tensor forward(Tensor x) {
-      Tensor f = body.forward(x);
-      return head.forward(minibatch == null ? f : minibatch.forward(f));
+  private static final class Net extends DiscriminatorNet {
+    Net(Module... layers) {
+      super(layers);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.duel.gan.demo;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,53 +8,44 @@ import dev.duel.engine.Backend;
 import dev.duel.engine.Devices;
 import dev.duel.engine.Generator;
 import dev.duel.engine.Tensor;
+import dev.duel.gan.loss.Wasserstein;
+import dev.duel.gan.models.DiscriminatorNet;
+import dev.duel.gan.models.MinibatchDiscrimination;
 import dev.duel.nn.Linear;
 import org.junit.jupiter.api.Test;
 
-/** The ring demo's pieces (gradient penalty, minibatch discrimination) and its headline claim. */
+/** The ring demo's pieces (gradient penalty as the demo calls it, the two Ds) and its headline claim. */
 class RingGanTest {
   private final Backend cpu = Devices.cpu();
 
   @Test
   void gradientPenaltyOfALinearCriticAndItsSecondOrderGradient() {
     // D(x) = w·x + b has ∇ₓD = w everywhere: penalty = λ(‖w‖ − 1)², ∂penalty/∂w = 2λ(‖w‖ − 1)·w/‖w‖.
-    Linear d = new Linear(cpu, new Generator(5), 2, 1);
-    float[] w = d.weight().toArray();
+    Linear linear = new Linear(cpu, new Generator(5), 2, 1);
+    DiscriminatorNet d = new DiscriminatorNet(linear) {};
+    float[] w = linear.weight().toArray();
     double norm = Math.hypot(w[0], w[1]);
     float lambda = 0.7f;
     Tensor real = new Generator(1).normal(cpu, 0f, 1f, 9, 2), fake = new Generator(2).normal(cpu, 0f, 1f, 9, 2);
-    Tensor p = RingGan.gradientPenalty(d, real, fake, new Generator(3), lambda);
+    // As RingGan uses it: the regulariser of the wgan-gp loss.
+    Tensor p = Wasserstein.withGradientPenalty(lambda).regularizer().penalty(d, real, fake, null, new Generator(3));
     assertEquals(lambda * (norm - 1) * (norm - 1), p.item(), 1e-5);
     p.backward();                                   // through Autograd.grad(..., createGraph = true)
-    float[] gw = d.weight().grad().toArray();
+    float[] gw = linear.weight().grad().toArray();
     for (int i = 0; i < 2; i++) assertEquals(2 * lambda * (norm - 1) * w[i] / norm, gw[i], 1e-5, "∂/∂w" + i);
   }
 
   @Test
-  void minibatchDiscriminationMatchesAFloat64Reference() {
-    int n = 3, a = 2, b = 2, c = 3;
-    MinibatchDiscrimination mbd = new MinibatchDiscrimination(cpu, new Generator(9), a, b, c);
-    float[] f = {0.5f, -1f, 2f, 0.25f, -0.3f, 0.8f};
-    float[] t = mbd.parameters().get(0).toArray();            // A×(B·C)
-    float[] out = mbd.forward(Tensor.of(cpu, f, n, a)).toArray();
-    assertEquals(n * (a + b), out.length);
-    double[][][] m = new double[n][b][c];
-    for (int i = 0; i < n; i++)
-      for (int k = 0; k < b * c; k++)
-        for (int j = 0; j < a; j++) m[i][k / c][k % c] += (double) f[i * a + j] * t[j * b * c + k];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < a; j++) assertEquals(f[i * a + j], out[i * (a + b) + j], 0f);
-      for (int k = 0; k < b; k++) {
-        double o = 0;
-        for (int j = 0; j < n; j++) {
-          if (j == i) continue;
-          double l1 = 0;
-          for (int q = 0; q < c; q++) l1 += Math.abs(m[i][k][q] - m[j][k][q]);
-          o += Math.exp(-l1);
-        }
-        assertEquals(o, out[i * (a + b) + a + k], 1e-5, "o[" + i + "," + k + "]");
-      }
-    }
+  void discriminatorCarriesTheMinibatchLayerOnlyForTheMinibatchMethod() {
+    DiscriminatorNet plain = RingNets.discriminator(cpu, new Generator(1), 16, 0, 4);
+    DiscriminatorNet mbd = RingNets.discriminator(cpu, new Generator(1), 16, 8, 4);
+    assertEquals(5, plain.size());
+    assertTrue(mbd.get(4) instanceof MinibatchDiscrimination);
+    Tensor x = new Generator(2).normal(cpu, 0f, 1f, 7, 2);
+    assertArrayEquals(new int[] {7, 1}, plain.forward(x).shape());
+    assertArrayEquals(new int[] {7, 1}, mbd.forward(x).shape());
+    // Same seed, same draws: the layers both nets share start equal.
+    assertArrayEquals(plain.get(0).parameters().get(0).toArray(), mbd.get(0).parameters().get(0).toArray());
   }
 
   /**
