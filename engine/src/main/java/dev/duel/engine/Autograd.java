@@ -28,6 +28,17 @@ public final class Autograd {
   }
 
   /**
+   * Like {@link #backward(Tensor, Tensor, boolean)} for a scalar, but adds gradients only into the given
+   * leaves and evaluates only the part of the graph that leads to them (PyTorch's
+   * {@code loss.backward(inputs=...)}): G's update skips the weight gradients of D.
+   */
+  public static void backward(Tensor output, java.util.Collection<Tensor> leaves) {
+    Set<Tensor> targets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    targets.addAll(leaves);
+    run(new Tensor[] {output}, null, targets, false, false, (leaf, g) -> accumulateLeaf(leaf, g, false));
+  }
+
+  /**
    * ∂(Σ outputs·gradOutputs)/∂inputs, without touching any .grad. gradOutputs may be null for scalar
    * outputs. An input the outputs do not depend on gets null (PyTorch's allow_unused).
    */
@@ -50,13 +61,13 @@ public final class Autograd {
   private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph) {
     Tensor existing = leaf.grad();
     if (createGraph) {
-      leaf.setGrad(MemoryScope.keep(existing == null ? g : existing.add(g)));
+      leaf.setGrad(MemoryScope.keepWith(existing == null ? g : existing.add(g), leaf));
       return;
     }
     if (existing == null) {
       Tensor copy = Tensor.allocate(leaf.backend, leaf.shape);
       copy.assign(g);
-      leaf.setGrad(MemoryScope.keep(copy));
+      leaf.setGrad(MemoryScope.keepWith(copy, leaf));
     } else {
       // existing += g, in place (existing is contiguous: it was allocated above).
       leaf.backend.binary(BinaryOp.ADD, existing.shape, existing.buffer(), existing.offset, existing.strides,

@@ -54,9 +54,13 @@ final class MatmulOps {
           bc.buffer(), bc.offset, lb.ld, rb == 3 ? bc.strides[0] : 0,
           0f, c.buffer(), 0, n, (long) m * n, batch);
     }
-    // ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G.
+    // ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G. An operand stored transposed (a weight used as Wᵀ) gets its gradient
+    // computed transposed too, (∂L/∂A)ᵀ = B·Gᵀ, so that after the view's own backward it is contiguous
+    // in the operand's memory layout and accumulates with unit-stride loops.
     return c.recordOp("matmul", g -> new Tensor[] {
-        ac.requiresGrad() ? g.matmul(bc.transpose(-2, -1)) : null,
-        bc.requiresGrad() ? ac.transpose(-2, -1).matmul(g) : null}, ac, bc);
+        !ac.requiresGrad() ? null
+            : la.trans ? bc.matmul(g.transpose(-2, -1)).transpose(-2, -1) : g.matmul(bc.transpose(-2, -1)),
+        !bc.requiresGrad() ? null
+            : lb.trans ? g.transpose(-2, -1).matmul(ac).transpose(-2, -1) : ac.transpose(-2, -1).matmul(g)}, ac, bc);
   }
 }

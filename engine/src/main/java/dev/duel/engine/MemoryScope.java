@@ -48,6 +48,19 @@ public final class MemoryScope implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Moves t into the scope that owns {@code owner} (out of every scope when owner is in none), so t
+   * lives exactly as long as owner: a parameter's gradient belongs to the parameter, not to the scope
+   * of the step (however deeply nested) that computed it.
+   */
+  public static <T extends Tensor> T keepWith(T t, Tensor owner) {
+    if (t == null || t.owner == owner.owner) return t;
+    MemoryScope to = owner.owner;
+    t.owner = to;
+    if (to != null) to.tracked.add(t);
+    return t;
+  }
+
   /** Tensors this scope would close now. */
   public int liveCount() {
     int n = 0;

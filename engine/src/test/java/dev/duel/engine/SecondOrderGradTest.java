@@ -130,6 +130,8 @@ class SecondOrderGradTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource(DEVICES)
   void wganGpThroughADcganDiscriminator(Backend be) {
+    TestDevices.assumeAffordable(be, "~1 min under emulation; its conv, batch-norm and WGAN-GP second derivatives"
+        + " are checked on cuda-emu by conv2d, batchNormTrain and wganGpAndR1");
     // conv(s2) → leaky_relu → conv(s2) → batch_norm(train) → leaky_relu → flatten → linear, the dcgan28 D
     // at toy size. The step is 1e-3 (reach 2e-3 per element); the first leaky pre-activations move at
     // most 2e-3 and are kept 0.01 from the kink, the second (after batch norm, which rescales) 0.05.

@@ -23,7 +23,7 @@ public final class BatchNorm extends Module {
     registerParameter("bias", Tensor.zeros(b, features));
     registerBuffer("running_mean", Tensor.zeros(b, features));
     registerBuffer("running_var", Tensor.ones(b, features));
-    registerBuffer("num_batches_tracked", Tensor.zeros(b, 1));
+    registerBuffer("num_batches_tracked", Tensor.zeros(b));            // a scalar, as in PyTorch (shape [])
   }
 
   public static BatchNorm bn1d(Backend b, int features) {

@@ -2,6 +2,8 @@ package dev.duel.engine.cpu;
 
 import dev.duel.engine.ConvShape;
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Convolution on the CPU, NCHW, weights K×C×R×S, dilation 1, as implicit GEMMs on {@link GemmDriver}
@@ -9,30 +11,81 @@ import java.util.Arrays;
  *
  * <pre>
  * Shape legend: N batch, C in-channels, H×W input, K out-channels, R×S kernel, P×Q output; CRS = C·R·S,
- * NPQ = N·P·Q. With col = im2col(x) (CRS × NPQ) and gy' = gy viewed as K × NPQ:
- *   forward         y'  [K × NPQ]   = w [K × CRS] · col                 then y'  → y (N×K×P×Q)
- *   backwardFilter  gw  [K × CRS]   = gy' · colᵀ                          (a sum over n, p, q)
- *   backwardData    gcol[CRS × NPQ] = wᵀ · gy'                          then col2im(gcol) → gx
+ * PQ = P·Q, NPQ = N·PQ. col = im2col(x) (CRS × NPQ), gy' = gy viewed as K × NPQ.
+ *   forward         batched:    y'[K × NPQ] = w · col, then y' → y
+ *                   per image:  y_nᵀ[PQ × K] = col_nᵀ · wᵀ (wᵀ packed once), then y_nᵀ → y_n
+ *   backwardFilter  gw[K × CRS] = gy' · colᵀ, or gwᵀ = col · gy'ᵀ: a sum over n·p·q split over
+ *                   threads
+ *   backwardData    gcol_nᵀ[PQ × CRS] = gy_n'ᵀ · w (w packed once), then col2im(gcol_nᵀ) → gx_n,
+ *                   per image, or for chunks of images when the batch is small
  * </pre>
  *
  * col and gy' are packed straight from a zero-padded copy of x and from gy through index tables
- * ({@link IndexedMatrix}), so im2col is never stored. backwardData stores gcol for a few images at a
- * time (so it stays in cache) and gathers it into gx plane by plane. Each method overwrites its output.
- * Scratch buffers are per calling thread and reused.
+ * ({@link IndexedMatrix}), so im2col is never stored. The per-image forms run one serial GEMM per
+ * image on each thread: no barriers inside, and all of an image's data stays in cache. Which form
+ * runs is chosen per shape (measured on dcgan28's layers, see docs/benchmarks.md); every form is
+ * tested. Each method overwrites its output. Scratch buffers are per thread and reused.
  */
 public final class Conv2dCpu {
   private Conv2dCpu() {}
 
-  /** Floats of gcol that backwardData keeps at once (4 MiB): a chunk of images fits in L3. */
+  /** How a call is computed; AUTO picks per shape. The others exist so that tests run every form. */
+  enum Path { AUTO, BATCHED, PER_IMAGE }
+
+  /** Floats of gcolᵀ that the chunked backwardData keeps at once (4 MiB): a chunk of images fits in L3. */
   private static final int GCOL_CHUNK_FLOATS = 1 << 20;
+  /**
+   * Floats a thread copies or adds before sharing a loop is worth it (~10 µs): smaller copies run
+   * inline, since each parallel loop waits for its slowest thread, costly on a busy machine.
+   */
+  private static final int COPY_GRAIN = 1 << 15;
+  /** Four lanes: col2im adds kernel rows, S = 4 in dcgan28's layers. */
+  private static final VectorSpecies<Float> Q4 = FloatVector.SPECIES_128;
 
   /** y[n,k,p,q] = Σ_{c,r,s} x[n,c,p·sh+r−ph, q·sw+s−pw] · w[k,c,r,s]. Overwrites y. */
   public static void forward(ConvShape s, float[] x, float[] w, float[] y) {
+    forward(s, x, w, y, Path.AUTO);
+  }
+
+  /** gx = ∂/∂x of Σ gy·conv2d(x, w), the transposed convolution of gy with w. Overwrites gx. */
+  public static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx) {
+    backwardData(s, gy, w, gx, Path.AUTO);
+  }
+
+  /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q] · x[n,c,p·sh+r−ph, q·sw+s−pw]. Overwrites gw. */
+  public static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw) {
+    backwardFilter(s, x, gy, gw, Path.AUTO);
+  }
+
+  // ---- forward ------------------------------------------------------------------------------------
+
+  static void forward(ConvShape s, float[] x, float[] w, float[] y, Path path) {
     check("forward", s, x, "x", w, "w", y, "y");
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
-    int npq = s.n() * t.pq, crs = t.crs, kk = s.k();
+    int crs = t.crs, kk = s.k(), pq = t.pq, npq = s.n() * pq;
+    if (path == Path.AUTO) {
+      // Per image pays a PQ×K transpose per image, worth it when each output is a long sum (CRS large).
+      path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
+    }
+    if (path == Path.PER_IMAGE && kk <= GemmDriver.NC) {
+      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(kk, crs));
+      Sgemm.MatrixB wT = new Sgemm.MatrixB();
+      wT.set(true, w, 0, crs);
+      GemmDriver.packWholeB(wT, kk, crs, wPacked);
+      CpuPool.parallelFor(s.n(), 1, (from, to) -> {
+        float[] yt = Workspace.get().temp(pq * kk);
+        for (int n = from; n < to; n++) {
+          // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs]
+          IndexedMatrix rows = new IndexedMatrix(xp, t.base, n * pq, t.off, 0);
+          GemmDriver.gemmPackedB(pq, kk, crs, 1f, rows, wPacked, 0f, yt, 0, kk);
+          for (int k = 0, out = n * kk * pq; k < kk; k++, out += pq)
+            for (int j = 0; j < pq; j++) y[out + j] = yt[j * kk + k];
+        }
+      });
+      return;
+    }
     IndexedMatrix col = new IndexedMatrix(xp, t.off, 0, t.base, 0);
     Sgemm.MatrixA wA = new Sgemm.MatrixA();
     wA.set(false, w, 0, crs);
@@ -43,8 +96,7 @@ public final class Conv2dCpu {
     float[] yt = t.ws.temp(kk * npq);
     GemmDriver.gemm(kk, npq, crs, 1f, wA, col, 0f, yt, 0, npq);
     // y'[k, n·PQ + pq] → y[n, k, pq]
-    int pq = t.pq;
-    CpuPool.parallelFor(s.n() * kk, Math.max(1, 4096 / pq), (from, to) -> {
+    CpuPool.parallelFor(s.n() * kk, Math.max(1, COPY_GRAIN / pq), (from, to) -> {
       for (int nk = from; nk < to; nk++) {
         int n = nk / kk, k = nk % kk;
         System.arraycopy(yt, k * npq + n * pq, y, nk * pq, pq);
@@ -52,8 +104,9 @@ public final class Conv2dCpu {
     });
   }
 
-  /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q] · x[n,c,p·sh+r−ph, q·sw+s−pw]. Overwrites gw. */
-  public static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw) {
+  // ---- backwardFilter -----------------------------------------------------------------------------
+
+  static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw, Path path) {
     check("backwardFilter", s, x, "x", gw, "gw", gy, "gy");
     int kk = s.k(), crs = s.c() * s.r() * s.s();
     if (s.n() == 0) {
@@ -63,85 +116,127 @@ public final class Conv2dCpu {
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
     int npq = s.n() * t.pq;
-    // gw = gy' · colᵀ: A = gy' (rows k, depth j), B = colᵀ (depth j, columns crs).
-    int tasks = ((kk + GemmDriver.MC - 1) / GemmDriver.MC) * ((crs + SgemmKernel.NR - 1) / SgemmKernel.NR);
-    int splits = Math.min(CpuPool.threads(), Math.max(1, npq / 1024));
-    if (tasks >= 2 * CpuPool.threads() || splits == 1) {
-      GemmDriver.gemm(kk, crs, npq, 1f, new IndexedMatrix(gy, t.kRow, 0, t.gyBase, 0),
-          new IndexedMatrix(xp, t.base, 0, t.off, 0), 0f, gw, 0, crs);
-      return;
+    // Two ways round; the one whose gathered operand is the smaller:
+    //   gw  [K × CRS] = gy'  · colᵀ   gy' packs by contiguous runs, colᵀ (NPQ × CRS) is gathered
+    //   gwᵀ [CRS × K] = col · gy'ᵀ    col packs by runs of S, gy'ᵀ (NPQ × K) is gathered
+    boolean transposed = crs > kk;
+    int rows = transposed ? crs : kk, cols = transposed ? kk : crs;
+    float[] out = transposed ? t.ws.temp2(crs * kk) : gw;
+    // The sum over n·p·q is split into independent serial GEMMs, one partial result each (PER_IMAGE,
+    // the default: no barriers inside), or left to one parallel GEMM (BATCHED).
+    int splits = path == Path.BATCHED ? 1 : Math.max(1, Math.min(2 * CpuPool.threads(), npq / 512));
+    if (splits == 1) {
+      GemmDriver.gemm(rows, cols, npq, 1f, filterA(t, xp, gy, transposed, 0),
+          filterB(t, xp, gy, transposed, 0), 0f, out, 0, cols);
+    } else {
+      int size = rows * cols;
+      float[] partial = t.ws.temp((splits - 1) * size);
+      CpuPool.parallelTasks(splits, (from, to) -> {
+        for (int sp = from; sp < to; sp++) {
+          int j0 = (int) ((long) sp * npq / splits), j1 = (int) ((long) (sp + 1) * npq / splits);
+          GemmDriver.gemm(rows, cols, j1 - j0, 1f, filterA(t, xp, gy, transposed, j0),
+              filterB(t, xp, gy, transposed, j0), 0f, sp == 0 ? out : partial, sp == 0 ? 0 : (sp - 1) * size, cols);
+        }
+      });
+      int n = splits;
+      CpuPool.parallelFor(size, COPY_GRAIN, (from, to) -> {
+        for (int sp = 1; sp < n; sp++) {
+          int at = (sp - 1) * size;
+          for (int i = from; i < to; i++) out[i] += partial[at + i];
+        }
+      });
     }
-    // Too few output tiles to share out (e.g. C = 1): split the sum over n·p·q instead, one partial
-    // gw per split, each split a serial GEMM, then add the partials.
-    float[] partial = t.ws.temp((splits - 1) * kk * crs);
-    int[] kRow = t.kRow, gyBase = t.gyBase, base = t.base, off = t.off;
-    CpuPool.parallelTasks(splits, (from, to) -> {
-      for (int sp = from; sp < to; sp++) {
-        int j0 = (int) ((long) sp * npq / splits), j1 = (int) ((long) (sp + 1) * npq / splits);
-        float[] out = sp == 0 ? gw : partial;
-        int outOff = sp == 0 ? 0 : (sp - 1) * kk * crs;
-        GemmDriver.gemm(kk, crs, j1 - j0, 1f, new IndexedMatrix(gy, kRow, 0, gyBase, j0),
-            new IndexedMatrix(xp, base, j0, off, 0), 0f, out, outOff, crs);
-      }
-    });
-    int size = kk * crs;
-    for (int sp = 1; sp < splits; sp++) {
-      int at = (sp - 1) * size;
-      for (int i = 0; i < size; i++) gw[i] += partial[at + i];
+    if (transposed) {
+      // gwᵀ[crs, k] → gw[k, crs]
+      CpuPool.parallelFor(kk, Math.max(1, COPY_GRAIN / crs), (from, to) -> {
+        for (int k = from; k < to; k++)
+          for (int i = 0; i < crs; i++) gw[k * crs + i] = out[i * kk + k];
+      });
     }
   }
 
-  /** gx = ∂/∂x of Σ gy·conv2d(x, w), the transposed convolution of gy with w. Overwrites gx. */
-  public static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx) {
+  /** A of backwardFilter from pixel j0 on: gy' (rows k) or, transposed, col (rows crs). */
+  private static IndexedMatrix filterA(Tables t, float[] xp, float[] gy, boolean transposed, int j0) {
+    return transposed ? new IndexedMatrix(xp, t.off, 0, t.base, j0)
+                      : new IndexedMatrix(gy, t.kRow, 0, t.gyBase, j0);
+  }
+
+  /** B of backwardFilter from pixel j0 on: colᵀ (columns crs) or, transposed, gy'ᵀ (columns k). */
+  private static IndexedMatrix filterB(Tables t, float[] xp, float[] gy, boolean transposed, int j0) {
+    return transposed ? new IndexedMatrix(gy, t.gyBase, j0, t.kRow, 0)
+                      : new IndexedMatrix(xp, t.base, j0, t.off, 0);
+  }
+
+  // ---- backwardData -------------------------------------------------------------------------------
+
+  static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx, Path path) {
     check("backwardData", s, gx, "gx", w, "w", gy, "gy");
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
+    if (path == Path.AUTO) {
+      // Per image keeps each image's gcolᵀ (PQ × CRS) in L2; with a short CRS the chunked form is as fast.
+      path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
+    }
+    if (path == Path.PER_IMAGE && crs <= GemmDriver.NC) {
+      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(crs, kk));
+      Sgemm.MatrixB wB = new Sgemm.MatrixB();
+      wB.set(false, w, 0, crs);
+      GemmDriver.packWholeB(wB, crs, kk, wPacked);
+      CpuPool.parallelFor(s.n(), 1, (from, to) -> {
+        float[] gcol = Workspace.get().temp(pq * crs);
+        for (int n = from; n < to; n++) {
+          // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs]
+          IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n * pq, t.kRow, 0);
+          GemmDriver.gemmPackedB(pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
+          col2imImage(s, gcol, 0, n, gx);
+        }
+      });
+      return;
+    }
     int chunk = Math.max(1, Math.min(s.n(), GCOL_CHUNK_FLOATS / (crs * pq)));
-    float[] gcol = t.ws.temp(crs * chunk * pq);
-    Sgemm.MatrixA wT = new Sgemm.MatrixA();
-    wT.set(true, w, 0, crs);
+    float[] gcol = t.ws.temp(chunk * pq * crs);
+    Sgemm.MatrixB wB = new Sgemm.MatrixB();
+    wB.set(false, w, 0, crs);
     for (int n0 = 0; n0 < s.n(); n0 += chunk) {
-      int cn = Math.min(chunk, s.n() - n0), cols = cn * pq;
-      // gcol[crs, j] = Σ_k w[k, crs] · gy[n0 + j / PQ, k, j % PQ] for the images n0 … n0+cn−1
-      GemmDriver.gemm(crs, cols, kk, 1f, wT, new IndexedMatrix(gy, t.kRow, 0, t.gyBase, n0 * pq), 0f, gcol, 0, cols);
+      int cn = Math.min(chunk, s.n() - n0);
+      // gcolᵀ[j, crs] = Σ_k gy[n0 + j / PQ, k, j % PQ] · w[k, crs] for the images n0 … n0+cn−1
+      IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0);
+      GemmDriver.gemm(cn * pq, crs, kk, 1f, gyT, wB, 0f, gcol, 0, crs);
       int first = n0;
-      CpuPool.parallelFor(cn * s.c(), 1, (from, to) -> {
-        for (int plane = from; plane < to; plane++) col2imPlane(s, gcol, cols, plane, first, gx);
+      CpuPool.parallelFor(cn, 1, (from, to) -> {
+        for (int nl = from; nl < to; nl++) col2imImage(s, gcol, nl * pq * crs, first + nl, gx);
       });
     }
   }
 
   /**
-   * gx[n, c, ih, iw] = Σ_{r,s,p,q: p·sh+r−ph = ih, q·sw+s−pw = iw} gcol[(c,r,s), (n−n0)·PQ + p·Q + q] for
-   * one plane (n, c) = (n0 + plane / C, plane % C); gcol rows are ld apart.
+   * gx[n, c, ih, iw] = Σ_{p,q,r,s: p·sh+r−ph = ih, q·sw+s−pw = iw} gcolᵀ[(p,q), (c,r,s)] for one
+   * image n, whose gcolᵀ rows (one per output pixel, C·R·S long) start at gcol[at].
    */
-  private static void col2imPlane(ConvShape s, float[] gcol, int ld, int plane, int n0, float[] gx) {
-    int cc = s.c(), h = s.h(), w = s.w(), pp = s.p(), qq = s.q(), sh = s.strideH(), sw = s.strideW();
-    int nl = plane / cc, c = plane % cc;
-    int out = ((n0 + nl) * cc + c) * h * w;
-    Arrays.fill(gx, out, out + h * w, 0f);
-    for (int r = 0; r < s.r(); r++) {
-      for (int t = 0; t < s.s(); t++) {
-        int row = ((c * s.r() + r) * s.s() + t) * ld + nl * pp * qq;
-        // valid q: 0 <= q·sw + t − pw < W
-        int qLo = Math.max(0, ceilDiv(s.padW() - t, sw)), qHi = Math.min(qq, floorDiv(w - 1 + s.padW() - t, sw) + 1);
-        for (int p = 0; p < pp; p++) {
-          int ih = p * sh + r - s.padH();
-          if (ih < 0 || ih >= h) continue;
-          int dst = out + ih * w - s.padW() + t, src = row + p * qq;
-          for (int q = qLo; q < qHi; q++) gx[dst + q * sw] += gcol[src + q];
+  private static void col2imImage(ConvShape s, float[] gcol, int at, int n, float[] gx) {
+    int cc = s.c(), h = s.h(), w = s.w(), rr = s.r(), ss = s.s(), crs = cc * rr * ss;
+    int out = n * cc * h * w;
+    Arrays.fill(gx, out, out + cc * h * w, 0f);
+    for (int p = 0; p < s.p(); p++) {
+      int ih0 = p * s.strideH() - s.padH();
+      int rLo = Math.max(0, -ih0), rHi = Math.min(rr, h - ih0);
+      for (int q = 0; q < s.q(); q++, at += crs) {
+        int iw0 = q * s.strideW() - s.padW();
+        int sLo = Math.max(0, -iw0), sHi = Math.min(ss, w - iw0);
+        for (int c = 0; c < cc; c++) {
+          int plane = out + c * h * w + iw0, src = at + c * rr * ss;
+          for (int r = rLo; r < rHi; r++) {
+            int dst = plane + (ih0 + r) * w, row = src + r * ss, t = sLo;
+            for (; t + Q4.length() <= sHi; t += Q4.length()) {
+              FloatVector.fromArray(Q4, gx, dst + t).add(FloatVector.fromArray(Q4, gcol, row + t))
+                  .intoArray(gx, dst + t);
+            }
+            for (; t < sHi; t++) gx[dst + t] += gcol[row + t];
+          }
         }
       }
     }
-  }
-
-  private static int ceilDiv(int a, int b) {
-    return -Math.floorDiv(-a, b);
-  }
-
-  private static int floorDiv(int a, int b) {
-    return Math.floorDiv(a, b);
   }
 
   // ---- index tables and scratch -------------------------------------------------------------------
@@ -191,7 +286,7 @@ public final class Conv2dCpu {
       if (s.padH() == 0 && s.padW() == 0) return x;
       int h = s.h(), w = s.w(), ph = s.padH(), pw = s.padW(), planes = s.n() * s.c();
       float[] xp = ws.padded(planes * hp * wp);
-      CpuPool.parallelFor(planes, 16, (from, to) -> {
+      CpuPool.parallelFor(planes, Math.max(1, COPY_GRAIN / (hp * wp)), (from, to) -> {
         for (int plane = from; plane < to; plane++) {
           int dst = plane * hp * wp, src = plane * h * w;
           Arrays.fill(xp, dst, dst + ph * wp, 0f);
@@ -211,7 +306,7 @@ public final class Conv2dCpu {
   /** Per-thread scratch, grown on demand and reused. */
   private static final class Workspace {
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-    private float[] padded = new float[0], temp = new float[0];
+    private float[] padded = new float[0], temp = new float[0], temp2 = new float[0], wPacked = new float[0];
     private final int[][] ints = new int[4][0];
 
     static Workspace get() {
@@ -226,6 +321,17 @@ public final class Conv2dCpu {
     float[] temp(int size) {
       if (temp.length < size) temp = new float[size];
       return temp;
+    }
+
+    /** Weights packed whole for GemmDriver.gemmPackedB. */
+    float[] wPacked(int size) {
+      if (wPacked.length < size) wPacked = new float[size];
+      return wPacked;
+    }
+
+    float[] temp2(int size) {
+      if (temp2.length < size) temp2 = new float[size];
+      return temp2;
     }
 
     int[] ints(int slot, int size) {

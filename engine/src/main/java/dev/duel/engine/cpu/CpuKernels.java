@@ -21,7 +21,7 @@ final class CpuKernels {
       case ABS -> Math.abs(x);
       case SIGN -> Math.signum(x);
       case STEP -> x > 0f ? 1f : 0f;
-      case RELU -> x > 0f ? x : 0f;
+      case RELU -> Math.max(x, 0f);
       case LEAKY_RELU -> x > 0f ? x : alpha * x;
       case LEAKY_SLOPE -> x > 0f ? 1f : alpha;
       case TANH -> (float) Math.tanh(x);
@@ -52,24 +52,34 @@ final class CpuKernels {
   }
 
   static void unary(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int n) {
+    CpuPool.parallelFor(n, GRAIN, (from, to) -> unaryRange(op, alpha, x, xOff + from, out, from, to - from));
+  }
+
+  private static void unaryRange(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int o, int n) {
     switch (op) {
-      case RELU -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[i] = v > 0f ? v : 0f; } }
-      case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[i] = v > 0f ? v : alpha * v; } }
-      case SCALE -> { for (int i = 0; i < n; i++) out[i] = alpha * x[xOff + i]; }
-      case ADD_SCALAR -> { for (int i = 0; i < n; i++) out[i] = x[xOff + i] + alpha; }
-      case SQUARE -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[i] = v * v; } }
-      default -> { for (int i = 0; i < n; i++) out[i] = unary(op, alpha, x[xOff + i]); }
+      case RELU -> { for (int i = 0; i < n; i++) out[o + i] = Math.max(x[xOff + i], 0f); }   // NaN stays NaN, as in PyTorch
+      case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[o + i] = v > 0f ? v : alpha * v; } }
+      case SCALE -> { for (int i = 0; i < n; i++) out[o + i] = alpha * x[xOff + i]; }
+      case ADD_SCALAR -> { for (int i = 0; i < n; i++) out[o + i] = x[xOff + i] + alpha; }
+      case SQUARE -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[o + i] = v * v; } }
+      case NEG -> { for (int i = 0; i < n; i++) out[o + i] = -x[xOff + i]; }
+      default -> { for (int i = 0; i < n; i++) out[o + i] = unary(op, alpha, x[xOff + i]); }
     }
   }
 
   /** gx = gy · op'(x), y = op(x). */
   static void unaryBackward(UnaryOp op, float alpha, float[] x, float[] y, float[] gy, float[] gx, int n) {
+    CpuPool.parallelFor(n, GRAIN, (from, to) -> unaryBackwardRange(op, alpha, x, y, gy, gx, from, to));
+  }
+
+  private static void unaryBackwardRange(UnaryOp op, float alpha, float[] x, float[] y, float[] gy, float[] gx,
+                                         int from, int to) {
     switch (op) {
-      case RELU -> { for (int i = 0; i < n; i++) gx[i] = x[i] > 0f ? gy[i] : 0f; }
-      case LEAKY_RELU -> { for (int i = 0; i < n; i++) gx[i] = x[i] > 0f ? gy[i] : alpha * gy[i]; }
-      case TANH -> { for (int i = 0; i < n; i++) gx[i] = gy[i] * (1f - y[i] * y[i]); }
-      case SIGMOID -> { for (int i = 0; i < n; i++) gx[i] = gy[i] * y[i] * (1f - y[i]); }
-      case SOFTPLUS -> { for (int i = 0; i < n; i++) gx[i] = gy[i] * sigmoid(x[i]); }
+      case RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0f ? gy[i] : 0f; }
+      case LEAKY_RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0f ? gy[i] : alpha * gy[i]; }
+      case TANH -> { for (int i = from; i < to; i++) gx[i] = gy[i] * (1f - y[i] * y[i]); }
+      case SIGMOID -> { for (int i = from; i < to; i++) gx[i] = gy[i] * y[i] * (1f - y[i]); }
+      case SOFTPLUS -> { for (int i = from; i < to; i++) gx[i] = gy[i] * sigmoid(x[i]); }
       default -> throw new UnsupportedOperationException("no fused backward for " + op);
     }
   }
@@ -91,40 +101,55 @@ final class CpuKernels {
     };
   }
 
+  /** Elements per parallel chunk of an elementwise loop: below two chunks the loop runs inline. */
+  static final int GRAIN = 1 << 15;
+
   static void binary(BinaryOp op, int[] shape, float[] a, int aOff, long[] aStr, float[] b, int bOff, long[] bStr,
                      float[] out) {
     int rank = shape.length;
     long n = 1;
     for (int d : shape) n *= d;
     if (n == 0) return;
+    long[] contiguous = dev.duel.engine.Shape.contiguousStrides(shape);
+    if (java.util.Arrays.equals(aStr, contiguous) && java.util.Arrays.equals(bStr, contiguous)) {
+      CpuPool.parallelFor((int) n, GRAIN, (from, to) -> binaryRow(op, a, aOff + from, 1, b, bOff + from, 1, out, from, to - from));
+      return;
+    }
     int inner = rank == 0 ? 1 : shape[rank - 1];
     int as = rank == 0 ? 0 : (int) aStr[rank - 1], bs = rank == 0 ? 0 : (int) bStr[rank - 1];
     int rows = (int) (n / inner);
-    int[] idx = new int[Math.max(rank - 1, 0)];
-    int ai = aOff, bi = bOff;
-    for (int row = 0; row < rows; row++) {
-      int o = row * inner;
-      if (as == 1 && bs == 1) {
-        binaryRow(op, a, ai, b, bi, out, o, inner);
-      } else {
-        for (int j = 0; j < inner; j++) out[o + j] = binary(op, a[ai + j * as], b[bi + j * bs]);
+    CpuPool.parallelFor(rows, Math.max(1, GRAIN / Math.max(inner, 1)), (r0, r1) -> {
+      // The multi-index of row r0 over the outer dims, then an odometer.
+      int[] idx = new int[Math.max(rank - 1, 0)];
+      int ai = aOff, bi = bOff;
+      for (int d = rank - 2, rest = r0; d >= 0; d--) {
+        idx[d] = rest % shape[d];
+        rest /= shape[d];
+        ai += (int) (idx[d] * aStr[d]);
+        bi += (int) (idx[d] * bStr[d]);
       }
-      // odometer over the outer dims
-      for (int d = rank - 2; d >= 0; d--) {
-        if (++idx[d] < shape[d]) { ai += (int) aStr[d]; bi += (int) bStr[d]; break; }
-        ai -= (int) (aStr[d] * (shape[d] - 1));
-        bi -= (int) (bStr[d] * (shape[d] - 1));
-        idx[d] = 0;
+      for (int row = r0; row < r1; row++) {
+        binaryRow(op, a, ai, as, b, bi, bs, out, row * inner, inner);
+        for (int d = rank - 2; d >= 0; d--) {
+          if (++idx[d] < shape[d]) { ai += (int) aStr[d]; bi += (int) bStr[d]; break; }
+          ai -= (int) (aStr[d] * (shape[d] - 1));
+          bi -= (int) (bStr[d] * (shape[d] - 1));
+          idx[d] = 0;
+        }
       }
-    }
+    });
   }
 
-  private static void binaryRow(BinaryOp op, float[] a, int ai, float[] b, int bi, float[] out, int o, int n) {
+  /** out[o + j] = op(a[ai + j·as], b[bi + j·bs]) for j < n; the op is chosen once per row. */
+  private static void binaryRow(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] out, int o,
+                                int n) {
     switch (op) {
-      case ADD -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j] + b[bi + j]; }
-      case SUB -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j] - b[bi + j]; }
-      case MUL -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j] * b[bi + j]; }
-      default -> { for (int j = 0; j < n; j++) out[o + j] = binary(op, a[ai + j], b[bi + j]); }
+      case ADD -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] + b[bi + j * bs]; }
+      case SUB -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] - b[bi + j * bs]; }
+      case MUL -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] * b[bi + j * bs]; }
+      case DIV -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] / b[bi + j * bs]; }
+      case GT -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] > b[bi + j * bs] ? 1f : 0f; }
+      default -> { for (int j = 0; j < n; j++) out[o + j] = binary(op, a[ai + j * as], b[bi + j * bs]); }
     }
   }
 
@@ -286,7 +311,13 @@ final class CpuKernels {
   static void adam(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2, float eps,
                    float weightDecay, int t) {
     float bc1 = (float) (1.0 - Math.pow(beta1, t)), bc2 = (float) (1.0 - Math.pow(beta2, t));
-    for (int i = 0; i < n; i++) {
+    CpuPool.parallelFor(n, GRAIN, (from, to) -> adamRange(p, g, m, v, from, to, lr, beta1, beta2, eps, weightDecay,
+        bc1, bc2));
+  }
+
+  private static void adamRange(float[] p, float[] g, float[] m, float[] v, int from, int to, float lr, float beta1,
+                                float beta2, float eps, float weightDecay, float bc1, float bc2) {
+    for (int i = from; i < to; i++) {
       float gi = g[i] + weightDecay * p[i];
       m[i] = beta1 * m[i] + (1f - beta1) * gi;
       v[i] = beta2 * v[i] + (1f - beta2) * gi * gi;

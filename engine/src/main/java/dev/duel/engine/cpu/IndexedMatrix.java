@@ -19,10 +19,12 @@ import jdk.incubator.vector.FloatVector;
  *   gy as K × (N·P·Q):     gy'[k, (n,p,q)]       = gy[k·PQ + n·K·PQ + p·Q + q]
  * </pre>
  *
- * Both tables must be strictly increasing (all of the above are): then a run of table entries whose
- * first and last differ by the run's length − 1 is contiguous, and packing copies it with vector moves.
+ * Both tables must be strictly increasing (all of the above are): then a run of entries whose first
+ * and last differ by the run's length − 1 is contiguous in src, and packing copies it without
+ * per-element lookups.
  */
 final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
+
   final float[] src;
   final int[] rowIdx, colIdx;
   final int rowStart, colStart;
@@ -37,17 +39,28 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
 
   /** As A: rows [i0, i0+mc), depth (columns) [p0, p0+kc). */
   @Override
-  public void packA(int i0, int mc, int p0, int kc, float[] ap) {
+  public void packA(int i0, int mc, int p0, int kc, float[] ap, int apOff) {
     int c0 = colStart + p0;
-    boolean contiguous = colIdx[c0 + kc - 1] - colIdx[c0] == kc - 1;
-    for (int r = 0, panel = 0; r < mc; r += MR, panel += kc * MR) {
+    boolean colsContiguous = colIdx[c0 + kc - 1] - colIdx[c0] == kc - 1;
+    for (int r = 0, panel = apOff; r < mc; r += MR, panel += kc * MR) {
       int rows = Math.min(MR, mc - r);
+      int first = rowStart + i0 + r;
+      if (rows == MR && rowIdx[first + MR - 1] - rowIdx[first] == MR - 1) {
+        // The MR rows are adjacent in src (e.g. MR consecutive pixels of gy, or s = 0…3 of one kernel
+        // row): each depth step is MR consecutive floats.
+        int ro = rowIdx[first];
+        for (int p = 0, d = panel; p < kc; p++, d += MR) {
+          int at = ro + colIdx[c0 + p];
+          for (int i = 0; i < MR; i++) ap[d + i] = src[at + i];
+        }
+        continue;
+      }
       if (rows < MR) Arrays.fill(ap, panel, panel + kc * MR, 0f);
       for (int i = 0; i < rows; i++) {
-        int ro = rowIdx[rowStart + i0 + r + i];
-        if (contiguous) {
-          int s = ro + colIdx[c0];
-          for (int p = 0, d = panel + i; p < kc; p++, d += MR) ap[d] = src[s + p];
+        int ro = rowIdx[first + i];
+        if (colsContiguous) {
+          int at = ro + colIdx[c0];
+          for (int p = 0, d = panel + i; p < kc; p++, d += MR) ap[d] = src[at + p];
         } else {
           for (int p = 0, d = panel + i; p < kc; p++, d += MR) ap[d] = src[ro + colIdx[c0 + p]];
         }
@@ -57,11 +70,11 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
 
   /** As B: depth (rows) [p0, p0+kc), the NR-column panels [qFrom, qTo) of columns [j0, j0+nc). */
   @Override
-  public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp) {
+  public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp, int bpOff) {
     for (int q = qFrom; q < qTo; q++) {
       int col = colStart + j0 + q * NR;
       int cols = Math.min(NR, nc - q * NR);
-      int panel = q * kc * NR;
+      int panel = bpOff + q * kc * NR;
       if (cols < NR) {
         Arrays.fill(bp, panel, panel + kc * NR, 0f);
         for (int p = 0, d = panel; p < kc; p++, d += NR) {
@@ -76,6 +89,7 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
           FloatVector.fromArray(F, src, s + L).intoArray(bp, d + L);
         }
       } else {
+        // General columns (e.g. im2col with stride 2). Vector gathers were no faster in the whole conv.
         for (int p = 0, d = panel; p < kc; p++, d += NR) {
           int ro = rowIdx[rowStart + p0 + p];
           for (int j = 0; j < NR; j++) bp[d + j] = src[ro + colIdx[col + j]];

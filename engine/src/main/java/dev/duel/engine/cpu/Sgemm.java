@@ -83,8 +83,8 @@ public final class Sgemm {
     }
 
     @Override
-    public void packA(int i0, int mc, int p0, int kc, float[] ap) {
-      SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, ap);
+    public void packA(int i0, int mc, int p0, int kc, float[] ap, int apOff) {
+      SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, ap, apOff);
     }
   }
 
@@ -108,8 +108,8 @@ public final class Sgemm {
     }
 
     @Override
-    public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp) {
-      SgemmPack.packB(trans, b, off, ld, p0, kc, j0, nc, qFrom, qTo, bp);
+    public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp, int bpOff) {
+      SgemmPack.packB(trans, b, off, ld, p0, kc, j0, nc, qFrom, qTo, bp, bpOff);
     }
   }
 

@@ -22,8 +22,8 @@ import jdk.incubator.vector.FloatVector;
 final class SgemmPack {
   private SgemmPack() {}
 
-  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap) {
-    for (int r = 0, panel = 0; r < mc; r += MR, panel += kc * MR) {
+  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap, int apOff) {
+    for (int r = 0, panel = apOff; r < mc; r += MR, panel += kc * MR) {
       int rows = Math.min(MR, mc - r);
       if (rows < MR) Arrays.fill(ap, panel, panel + kc * MR, 0f);
       if (transA) {
@@ -42,13 +42,13 @@ final class SgemmPack {
     }
   }
 
-  /** Packs B panels panelFrom (inclusive) to panelTo (exclusive) of the block starting at column j0. */
+  /** Packs B panels panelFrom (inclusive) to panelTo (exclusive) of the block starting at column j0, at bp[bpOff]. */
   static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc,
-                    int panelFrom, int panelTo, float[] bp) {
+                    int panelFrom, int panelTo, float[] bp, int bpOff) {
     for (int q = panelFrom; q < panelTo; q++) {
       int col = q * NR;
       int cols = Math.min(NR, nc - col);
-      int panel = q * kc * NR;
+      int panel = bpOff + q * kc * NR;
       if (cols < NR) Arrays.fill(bp, panel, panel + kc * NR, 0f);
       if (transB) {
         // op(B)[p, j] = b[j·ldb + p]: read each of the NR rows of b contiguously.

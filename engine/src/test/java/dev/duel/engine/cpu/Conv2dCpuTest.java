@@ -10,7 +10,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Conv2dCpu} forward, backwardData and backwardFilter against float64 direct loops, at odd
+ * {@link Conv2dCpu} forward, backwardData and backwardFilter, by every internal path (batched, per
+ * image, split sums) and through the public methods, against float64 direct loops, at odd
  * shapes (stride 1 and 2, padding 0/1/2, R ≠ S, sizes 1, 3, 17, more output channels than one GEMM
  * row block) and at dcgan28's shapes with a small batch. Outputs start as NaN, so a method that does
  * not overwrite every element fails. Fresh random inputs per run; the seed is in every failure message.
@@ -62,8 +63,9 @@ class Conv2dCpuTest {
 
   @Test
   void backwardFilterWithTheSumSplitOverThreads() {
-    // K·C·R·S = 8·16: a single GEMM tile, so the N·P·Q sum is split instead.
+    // N·P·Q = 2156: the sum is split into partial products; K·C·R·S = 8·16 is a single tile.
     checkAll(new ConvShape(11, 1, 28, 28, 8, 4, 4, 2, 2, 1, 1));
+    checkAll(new ConvShape(16, 17, 9, 9, 5, 3, 3, 1, 1, 1, 1)); // N·P·Q = 1296, C·R·S = 153 > K
   }
 
   @Test
@@ -118,13 +120,22 @@ class Conv2dCpuTest {
                   gwMag[wi] += Math.abs(fw);
                 }
           }
+    for (Conv2dCpu.Path path : Conv2dCpu.Path.values()) {
+      float[] y = nans(yRef.length), gx = nans(x.length), gw = nans(wt.length);
+      Conv2dCpu.forward(s, x, wt, y, path);
+      Conv2dCpu.backwardData(s, gy, wt, gx, path);
+      Conv2dCpu.backwardFilter(s, x, gy, gw, path);
+      compare(s, path + " forward y", y, yRef, yMag, c * r * t);
+      compare(s, path + " backwardData gx", gx, gxRef, gxMag, k * r * t);
+      compare(s, path + " backwardFilter gw", gw, gwRef, gwMag, n * p * q);
+    }
     float[] y = nans(yRef.length), gx = nans(x.length), gw = nans(wt.length);
     Conv2dCpu.forward(s, x, wt, y);
     Conv2dCpu.backwardData(s, gy, wt, gx);
     Conv2dCpu.backwardFilter(s, x, gy, gw);
-    compare(s, "forward y", y, yRef, yMag, c * r * t);
-    compare(s, "backwardData gx", gx, gxRef, gxMag, k * r * t);
-    compare(s, "backwardFilter gw", gw, gwRef, gwMag, n * p * q);
+    compare(s, "public forward y", y, yRef, yMag, c * r * t);
+    compare(s, "public backwardData gx", gx, gxRef, gxMag, k * r * t);
+    compare(s, "public backwardFilter gw", gw, gwRef, gwMag, n * p * q);
   }
 
   /** |got − ref| ≤ 2·eps·sqrt(terms + 1)·Σ|term| for every element; NaN fails. */

@@ -132,6 +132,16 @@ class SgemmTest {
     Case wide = new Case(false, true, 5, GemmDriver.NC + 37, 9, 1f, 1f, 1);
     wide.run();
     wide.verify();
+    // A too big to pack whole (more than GemmDriver.A_WHOLE_FLOATS): each task packs its own A block.
+    for (boolean ta : new boolean[] {false, true}) {
+      Case tall = new Case(ta, false, 2100, 5, 2100, 1f, 0f, 1); // 17 row blocks × 9 slices × MC·KC > 4M
+      tall.run();
+      tall.verify();
+    }
+    // So deep that k×n floats of packed B exceed GemmDriver.B_BLOCK_FLOATS: narrower column blocks.
+    Case deep = new Case(true, false, 3, 1000, GemmDriver.B_BLOCK_FLOATS / 992 + 1, 1f, 0.5f, 0);
+    deep.run();
+    deep.verify();
   }
 
   @Test

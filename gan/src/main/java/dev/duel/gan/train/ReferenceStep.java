@@ -1,5 +1,6 @@
 package dev.duel.gan.train;
 
+import dev.duel.engine.Autograd;
 import dev.duel.engine.Backend;
 import dev.duel.engine.Generator;
 import dev.duel.engine.Losses;
@@ -53,7 +54,7 @@ public final class ReferenceStep {
       // (2) Update G: maximize log D(G(z)).
       optG.zeroGrad();
       Tensor lossG = Losses.bceWithLogits(d.score(fake, labels), 1f);
-      lossG.backward();
+      Autograd.backward(lossG, optG.params());   // G's gradients only: D's weights are not updated here
       optG.step();
 
       return new Stats(lossD.item(), lossG.item(), dReal.sigmoid().mean().item(), dFake.sigmoid().mean().item());

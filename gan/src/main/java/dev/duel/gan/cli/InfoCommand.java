@@ -1,0 +1,79 @@
+package dev.duel.gan.cli;
+
+import dev.duel.engine.Backend;
+import dev.duel.engine.Devices;
+import dev.duel.gan.data.FashionMnist;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
+import picocli.CommandLine.Command;
+
+/** {@code duel info}: what this machine offers Duel: devices, libraries, versions, cores, SIMD width. */
+@Command(name = "info", mixinStandardHelpOptions = true,
+    description = "Show the devices Duel finds (starting each one), the libraries they load, versions, CPU cores, "
+        + "the JDK and the Vector API's preferred species.",
+    footer = {"", "Example:", "  duel info"})
+final class InfoCommand implements Callable<Integer> {
+  private final Main.Io io;
+
+  InfoCommand(Main.Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() {
+    var p = io.out();
+    p.println("duel " + Main.version());
+    p.println(String.format(Locale.ROOT, "  java        %s (%s), %s", Runtime.version(), System.getProperty("java.vendor"),
+        System.getProperty("java.home")));
+    p.println(String.format(Locale.ROOT, "  os          %s %s (%s)", System.getProperty("os.name"), System.getProperty("os.version"),
+        System.getProperty("os.arch")));
+    p.println(String.format(Locale.ROOT, "  cpu         %d cores available; common pool parallelism %d", Runtime.getRuntime().availableProcessors(),
+        ForkJoinPool.getCommonPoolParallelism()));
+    p.println(String.format(Locale.ROOT, "  heap        %.1f GiB max", Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
+    p.println("  vector api  " + vectorSpecies());
+    String env = System.getenv("DUEL_DEVICE");
+    p.println("  default     " + (System.getProperty("duel.device") != null ? "-Dduel.device=" + System.getProperty("duel.device")
+        : env != null ? "DUEL_DEVICE=" + env : "cpu"));
+    p.println("devices");
+    for (String name : new String[] {"cpu", "cuda", "cuda-emu"}) p.println(String.format(Locale.ROOT, "  %-10s  %s", name, probe(name)));
+    p.println("data");
+    try {
+      Path f = FashionMnist.locate(null);
+      p.println("  fashion-mnist  " + f);
+    } catch (Exception e) {
+      p.println("  fashion-mnist  not found: " + Main.describe(e));
+    }
+    return 0;
+  }
+
+  /** "ok (...)" or "unavailable: <the backend's own message>". */
+  private static String probe(String name) {
+    try {
+      Backend b = Devices.get(name);
+      String desc = b.toString();
+      boolean plain = desc.startsWith(b.getClass().getName() + "@");
+      return "ok (" + b.getClass().getName() + (plain ? "" : ": " + desc) + ")";
+    } catch (Throwable e) {
+      return "unavailable: " + Main.describe(e);
+    }
+  }
+
+  /** FloatVector.SPECIES_PREFERRED, or why it cannot be read (the incubator module not added). */
+  private static String vectorSpecies() {
+    try {
+      return VectorProbe.describe();
+    } catch (LinkageError e) {
+      return "not enabled (run java with --add-modules jdk.incubator.vector; the duel launcher does)";
+    }
+  }
+
+  /** Kept apart so that InfoCommand loads without the incubator module. */
+  private static final class VectorProbe {
+    static String describe() {
+      var s = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+      return String.format(Locale.ROOT, "FloatVector preferred species %d bits (%d floats)", s.vectorBitSize(), s.length());
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package dev.duel.gan.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code duel} command line: {@code train | sample | interpolate | info | gradcheck | demo | eval | classifier}. With no argument it runs
+ * the main job, {@code duel train} with its defaults.
+ *
+ * <p>Exit codes: 0 done; 1 a runtime failure (a message, and the stack trace only with --debug);
+ * 2 a usage error (picocli's message and a hint to --help).
+ */
+@Command(name = "duel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = {"Duel: GANs on a from-scratch Java engine, CPU and GPU.",
+        "With no command, runs the main job: duel train (dcgan28 on Fashion-MNIST, on the CPU)."},
+    footer = {"", "Documentation: docs/cli.md. Exit codes: 0 ok, 1 runtime failure, 2 usage error."})
+public final class Main implements Callable<Integer> {
+  @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print stack traces of failures")
+  boolean debug;
+
+  private final Io io;
+
+  /** Where the commands print: stdout and stderr, and whether stdout is a terminal (for the progress bar). */
+  public record Io(PrintStream out, PrintStream err, boolean tty) {}
+
+  Main(Io io) {
+    this.io = io;
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, new Io(System.out, System.err, dev.duel.gan.train.Progress.stdoutIsTerminal())));
+  }
+
+  /** Runs the command line and returns its exit code (the tests' entry point). */
+  public static int run(String[] args, Io io) {
+    String[] a = mainJob(args) ? prepend("train", args) : args;
+    boolean debug = Arrays.asList(a).contains("--debug");
+    CommandLine cmd = new CommandLine(new Main(io));
+    cmd.addSubcommand("train", new TrainCommand(io));
+    cmd.addSubcommand("sample", new SampleCommand(io));
+    cmd.addSubcommand("interpolate", new InterpolateCommand(io));
+    cmd.addSubcommand("info", new InfoCommand(io));
+    cmd.addSubcommand("gradcheck", new GradcheckCommand(io));
+    cmd.addSubcommand("demo", new dev.duel.gan.demo.DemoCommand());
+    cmd.addSubcommand("eval", new dev.duel.gan.metrics.EvalCommand());
+    cmd.addSubcommand("classifier", new dev.duel.gan.metrics.ClassifierCommand());
+    cmd.setOut(new PrintWriter(io.out(), true));
+    cmd.setErr(new PrintWriter(io.err(), true));
+    cmd.setParameterExceptionHandler((ParameterException e, String[] unused) -> {
+      CommandLine c = e.getCommandLine();
+      io.err().println(c.getCommandName().equals("duel") ? "duel: " + e.getMessage() : "duel " + c.getCommandName() + ": " + e.getMessage());
+      UnmatchedArgumentException.printSuggestions(e, new PrintWriter(io.err(), true));
+      io.err().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for the options.");
+      if (debug) e.printStackTrace(io.err());
+      return 2;
+    });
+    cmd.setExecutionExceptionHandler((Exception e, CommandLine c, CommandLine.ParseResult r) -> {
+      io.out().flush();
+      io.err().println("duel " + c.getCommandName() + ": error: " + describe(e));
+      if (debug) e.printStackTrace(io.err());
+      else if (!(e instanceof dev.duel.gan.train.TrainingDiverged)) io.err().println("(run with --debug for the stack trace)");
+      return 1;
+    });
+    return cmd.execute(a);
+  }
+
+  @Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(io.out());
+    return 0;
+  }
+
+  /** "duel" alone (or "duel --debug") is the main job, "duel train". */
+  private static boolean mainJob(String[] args) {
+    for (String s : args) if (!s.equals("--debug")) return false;
+    return true;
+  }
+
+  private static String[] prepend(String first, String[] rest) {
+    String[] a = new String[rest.length + 1];
+    a[0] = first;
+    System.arraycopy(rest, 0, a, 1, rest.length);
+    return a;
+  }
+
+  /** A one-line message for a failure, naming the file for I/O errors. */
+  static String describe(Throwable e) {
+    if (e instanceof NoSuchFileException n) return "not found: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : "");
+    if (e instanceof AccessDeniedException a) return "permission denied: " + a.getFile();
+    if (e instanceof FileAlreadyExistsException f) return "already exists: " + f.getFile() + (f.getReason() != null ? " (" + f.getReason() + ")" : "");
+    if (e instanceof OutOfMemoryError) return "out of memory; set a larger heap with DUEL_HEAP=16g, or use a smaller --batch";
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) m = e.getClass().getSimpleName();
+    if (e.getCause() != null && e.getCause() != e && e.getCause().getMessage() != null && !m.contains(e.getCause().getMessage())) {
+      m += " (" + e.getCause().getMessage() + ")";
+    }
+    return m;
+  }
+
+  /** The version from the jar's manifest (Implementation-Version). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"duel " + version(), "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"};
+    }
+  }
+
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v != null ? v : "(development build)";
+  }
+}

@@ -1,0 +1,237 @@
+package dev.duel.gan.cli;
+
+import dev.duel.gan.data.FashionMnist;
+import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.train.Checkpoints;
+import dev.duel.gan.train.Checkpoints.Checkpoint;
+import dev.duel.gan.train.Objectives;
+import dev.duel.gan.train.RunFolder;
+import dev.duel.gan.train.StepStats;
+import dev.duel.gan.train.TrainConfig;
+import dev.duel.gan.train.Trainer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code duel train}: builds a config from the defaults, then {@code --config FILE}, then the options
+ * given on the command line (each overriding the one before), and trains; or, with {@code --resume},
+ * continues a run from its newest complete checkpoint with the run's saved config.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
+    description = {"Train a GAN (Algorithm 1 of Goodfellow et al.) and write metrics, sample grids, a loss plot and checkpoints "
+        + "to OUT/NAME/. With no option: dcgan28 on the shipped Fashion-MNIST, on the CPU."},
+    footer = {"", "Examples:", "  duel train", "  duel train --model mlp --epochs 20 --batch 128 --lr-d 4e-4",
+        "  duel train --config my-run.json --name exp1", "  duel train --resume --name exp1 --epochs 40"})
+final class TrainCommand implements Callable<Integer> {
+  private final Main.Io io;
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  TrainConfig options = new TrainConfig();
+
+  @Option(names = "--config", paramLabel = "FILE", order = -2,
+      description = "a JSON object of options ({\"model\": \"mlp\", \"lr-d\": 4e-4}); options on the command line override it")
+  Path configFile;
+
+  @Option(names = "--resume", order = -1,
+      description = "continue the run named by --name (default: the most recent run under --out) from its newest complete checkpoint")
+  boolean resume;
+
+  TrainCommand(Main.Io io) {
+    this.io = io;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Map<String, Object> fileValues = configFile != null ? readConfigFile(configFile) : Map.of();
+    Map<String, Object> cliValues = givenOptions();
+    TrainConfig requested = usage(() -> new TrainConfig().with(fileValues, configFile + "").with(cliValues, "command line").validate());
+    Path outDir = Path.of(requested.out);
+
+    Checkpoint checkpoint = null;
+    TrainConfig cfg;
+    RunFolder run;
+    if (resume) {
+      run = new RunFolder(outDir.resolve(requested.name.isEmpty() ? mostRecentRun(outDir) : requested.name));
+      Checkpoint newest = Checkpoints.newestComplete(run.checkpoints(), io.err());
+      if (newest == null) {
+        throw new NoSuchFileException(run.checkpoints().toString(), null, "no complete checkpoint to resume from");
+      }
+      checkpoint = newest;
+      TrainConfig saved = usage(() -> new TrainConfig().with(newest.config(), newest.folder().resolve(Checkpoints.STATE).toString()));
+      cfg = resumedConfig(saved, fileValues, cliValues);
+      cfg.out = requested.out;                                  // where the run is now, even if it was moved
+      cfg.name = run.root().getFileName().toString();
+    } else {
+      cfg = requested.copy();
+      if (cfg.name.isEmpty()) cfg.name = freeName(outDir, cfg.model);
+      run = new RunFolder(outDir.resolve(cfg.name));
+      if (run.holdsRun()) {
+        throw new ParameterException(spec.commandLine(), run.root() + " already holds a run: pass --resume to continue it, "
+            + "or another --name to start a new one");
+      }
+    }
+    TrainConfig checkedCfg = cfg;
+    usage(() -> {
+      checkedCfg.validate();
+      return Objectives.of(checkedCfg);
+    });
+
+    Path dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Path.of(cfg.data));
+    ImageDataset data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
+    Trainer trainer = new Trainer(cfg, data, run.root(), io.out(), io.tty());
+    if (checkpoint != null) trainer.restore(checkpoint);
+
+    io.out().println(header(trainer, dataFolder, data, checkpoint));
+    long t0 = System.nanoTime();
+    StepStats last = trainer.train();
+    if (last != null) {
+      io.out().println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, losses.png, metrics.jsonl, %s)",
+          duration((System.nanoTime() - t0) / 1_000_000_000L), run.root(),
+          trainer.lastCheckpoint() == null ? "no checkpoint" : run.root().relativize(trainer.lastCheckpoint())));
+    }
+    return 0;
+  }
+
+  // ---- building the config --------------------------------------------------------------------
+
+  /** The TrainConfig options given on the command line, by key. */
+  private Map<String, Object> givenOptions() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
+      String key = o.longestName().substring(2);
+      Object v = options.get(key);
+      if (v != null) m.put(key, v);
+    }
+    return m;
+  }
+
+  private Map<String, Object> readConfigFile(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) throw new ParameterException(spec.commandLine(), "--config " + file + ": no such file");
+    if (Files.size(file) > 1 << 20) throw new ParameterException(spec.commandLine(), "--config " + file + ": larger than 1 MiB, not a config");
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    TrainConfig parsed = usage(() -> TrainConfig.fromJson(text, file.toString()));
+    Map<String, Object> given = dev.duel.nn.state.Json.parseObject(text);
+    Map<String, Object> typed = new LinkedHashMap<>();
+    for (String k : given.keySet()) typed.put(k, parsed.get(k));
+    return typed;
+  }
+
+  /**
+   * The saved config with the requested changes that a resume allows (--epochs, --device, output
+   * frequencies, learning rates); any other option that differs from the run's is a usage error.
+   */
+  private TrainConfig resumedConfig(TrainConfig saved, Map<String, Object> fileValues, Map<String, Object> cliValues) {
+    TrainConfig cfg = usage(() -> saved.with(fileValues, configFile + "").with(cliValues, "command line"));
+    List<String> diff = cfg.differencesFrom(saved);
+    if (!diff.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "a resumed run keeps its config: " + String.join("; ", diff)
+          + ". Only " + String.join(", ", TrainConfig.CHANGEABLE_ON_RESUME.stream().sorted().map(k -> "--" + k).toList())
+          + " may change; start a new run (another --name) to change the rest");
+    }
+    List<String> changed = new ArrayList<>();
+    Map<String, Object> before = saved.toJson(), after = cfg.toJson();
+    for (String k : after.keySet()) {
+      if (!after.get(k).equals(before.get(k)) && !k.equals("name") && !k.equals("out")) changed.add(k + " " + before.get(k) + " -> " + after.get(k));
+    }
+    if (!changed.isEmpty()) io.out().println("resuming with changed options: " + String.join(", ", changed));
+    return cfg;
+  }
+
+  /** The model's name, or name-2, name-3, ... : the first folder under {@code out} that holds no run. */
+  static String freeName(Path out, String model) throws IOException {
+    for (int i = 1; ; i++) {
+      String name = i == 1 ? model : model + "-" + i;
+      if (!new RunFolder(out.resolve(name)).holdsRun()) return name;
+    }
+  }
+
+  /** The run under {@code out} whose newest checkpoint is the most recent. */
+  private String mostRecentRun(Path out) throws IOException {
+    String best = null;
+    long bestTime = Long.MIN_VALUE;
+    if (Files.isDirectory(out)) {
+      List<Path> runs;
+      try (Stream<Path> s = Files.list(out)) {
+        runs = s.filter(Files::isDirectory).toList();
+      }
+      for (Path r : runs) {
+        List<Path> cps = Checkpoints.list(new RunFolder(r).checkpoints());
+        if (cps.isEmpty()) continue;
+        long t = Files.getLastModifiedTime(cps.getFirst()).toMillis();
+        if (t > bestTime) {
+          bestTime = t;
+          best = r.getFileName().toString();
+        }
+      }
+    }
+    if (best == null) throw new NoSuchFileException(out.toString(), null, "no run with a checkpoint to resume; start one with duel train");
+    return best;
+  }
+
+  // ---- printing -------------------------------------------------------------------------------
+
+  private static String header(Trainer t, Path dataFolder, ImageDataset data, Checkpoint resumed) {
+    TrainConfig c = t.config();
+    List<String> stabilisers = new ArrayList<>();
+    if (c.labelSmoothing > 0) stabilisers.add("label smoothing " + c.labelSmoothing);
+    if (c.instanceNoise > 0) stabilisers.add("instance noise " + c.instanceNoise);
+    if (c.featureMatching) stabilisers.add("feature matching");
+    if (c.spectralNorm) stabilisers.add("spectral norm");
+    if (c.dSteps > 1) stabilisers.add(c.dSteps + " D steps per G step");
+    if (c.emaDecay > 0) stabilisers.add("G-EMA " + c.emaDecay);
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "duel train: %s on %s -> %s%n", c.model, t.backend().name(), t.runFolder().root()));
+    b.append(String.format(Locale.ROOT, "  data       %s: %d images %dx%dx%d, batch %d, %d steps per epoch%s, %d epoch%s (%d steps)%n",
+        dataFolder, data.size(), data.channels(), data.height(), data.width(), c.batch, t.stepsPerEpoch(),
+        c.limit > 0 ? " (--limit " + c.limit + ")" : "", c.epochs, c.epochs == 1 ? "" : "s", t.totalSteps()));
+    b.append(String.format(Locale.ROOT, "  models     G %,d parameters, D %,d parameters (width %d, latent %d)%n",
+        t.generator().parameterCount(), t.discriminator().parameterCount(), c.resolvedWidth(), c.latent));
+    b.append(String.format(Locale.ROOT, "  objective  %s; Adam lr_G %s, lr_D %s, betas (%s, %s); seed %d%n",
+        t.describeObjective(), c.lrG, c.lrD, c.beta1, c.beta2, c.seed));
+    b.append("  stabilisers ").append(stabilisers.isEmpty() ? "none" : String.join(", ", stabilisers));
+    if (resumed != null) {
+      b.append(String.format(Locale.ROOT, "%n  resumed    from %s (step %d of %d)", resumed.folder(), resumed.step(), t.totalSteps()));
+    }
+    return b.toString();
+  }
+
+  static String duration(long s) {
+    return s < 60 ? s + "s" : s < 3600 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60)
+        : String.format(Locale.ROOT, "%dh%02dm", s / 3600, s / 60 % 60);
+  }
+
+  // ---- usage errors ---------------------------------------------------------------------------
+
+  interface Check<T> {
+    T get() throws IllegalArgumentException;
+  }
+
+  /** Runs {@code c}, turning an IllegalArgumentException (a bad option value) into a usage error (exit 2). */
+  private <T> T usage(Check<T> c) {
+    try {
+      return c.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+}

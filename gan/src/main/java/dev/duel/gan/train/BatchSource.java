@@ -1,0 +1,49 @@
+package dev.duel.gan.train;
+
+import dev.duel.engine.Backend;
+import dev.duel.engine.Tensor;
+import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.data.Shuffler;
+
+/**
+ * Mini-batches of real images for the trainer: the {@link Shuffler}'s order (reshuffled each pass, from
+ * the run's seed) gathered from the in-memory data set and uploaded to the device. The Shuffler's cursor
+ * is the whole state of the data stream: saved in checkpoints, restored on resume.
+ */
+public final class BatchSource {
+  /** A batch: images N×C×H×W in [−1, 1] on the device, and their labels. */
+  public record Batch(Tensor images, int[] labels) {}
+
+  private final ImageDataset data;
+  private final Shuffler shuffler;
+  private final int[] indices;
+  private final float[] pixels;
+
+  public BatchSource(ImageDataset data, int batch, long seed) {
+    this.data = data;
+    this.shuffler = new Shuffler(data.size(), batch, true, seed); // full batches only: BatchNorm sees batch statistics
+    this.indices = new int[batch];
+    this.pixels = new float[batch * data.imageSize()];
+  }
+
+  /** The next batch; the tensor belongs to the caller's MemoryScope. */
+  public Batch next(Backend backend) {
+    int n = shuffler.next(indices);
+    int[] labels = new int[n];
+    data.gather(indices, n, pixels, labels);
+    return new Batch(Tensor.of(backend, pixels, n, data.channels(), data.height(), data.width()), labels);
+  }
+
+  /** Full batches per pass over the data. */
+  public int batchesPerPass() {
+    return shuffler.batchesPerEpoch();
+  }
+
+  public Shuffler.Cursor cursor() {
+    return shuffler.cursor();
+  }
+
+  public void restore(Shuffler.Cursor c) {
+    shuffler.restore(c);
+  }
+}

@@ -1,0 +1,133 @@
+package dev.duel.gan.train;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * The console view of training. Attached to a terminal: a live bar redrawn in place with carriage
+ * returns, at most 10 times a second,
+ * <pre>  412/938 [=========>...........] ETA 23s  d_loss: 0.61  g_loss: 0.70</pre>
+ * Headless (a log file, a CI job): a plain line every tenth of an epoch (and at least every minute).
+ * Either way, one line per epoch in the Keras style:
+ * <pre>Epoch 3/20  938/938  41s 44ms/step  d_loss: 0.59  g_loss: 0.68  D(x): 0.62  D(G(z)): 0.35</pre>
+ * The losses and D outputs on that line are means over the epoch's steps.
+ */
+public final class Progress {
+  private static final int BAR = 30;
+  private static final long REDRAW_NS = 100_000_000L, HEADLESS_MAX_NS = 60_000_000_000L;
+  private final PrintStream out;
+  private final boolean tty;
+
+  private int epoch, epochs, stepsPerEpoch, startStep, lastStep;
+  private long epochStartNs, lastDrawNs;
+  private double sumD, sumG, sumReal, sumFake, sumMs;
+  private int count;
+  private boolean barShown;
+
+  /** @param tty true when {@code out} is an interactive terminal (System.console().isTerminal()) */
+  public Progress(PrintStream out, boolean tty) {
+    this.out = out;
+    this.tty = tty;
+  }
+
+  /** True when this process's standard output is an interactive terminal. */
+  public static boolean stdoutIsTerminal() {
+    java.io.Console c = System.console();
+    return c != null && c.isTerminal();
+  }
+
+  /** An epoch (1-based) begins, or continues at {@code stepInEpoch} after a resume. */
+  public void startEpoch(int epoch, int epochs, int stepsPerEpoch, int stepInEpoch) {
+    this.epoch = epoch;
+    this.epochs = epochs;
+    this.stepsPerEpoch = stepsPerEpoch;
+    this.startStep = stepInEpoch;
+    this.lastStep = stepInEpoch;
+    epochStartNs = lastDrawNs = System.nanoTime();
+    sumD = sumG = sumReal = sumFake = sumMs = 0;
+    count = 0;
+  }
+
+  /** Step {@code stepInEpoch} (1-based) of the epoch is done. */
+  public void step(int stepInEpoch, StepStats s) {
+    lastStep = stepInEpoch;
+    sumD += s.dLoss();
+    sumG += s.gLoss();
+    sumReal += s.dReal();
+    sumFake += s.dFake();
+    sumMs += s.ms();
+    count++;
+    long now = System.nanoTime();
+    if (tty) {
+      if (now - lastDrawNs >= REDRAW_NS || stepInEpoch == stepsPerEpoch) {
+        out.print("\r" + bar(stepInEpoch, now));
+        out.flush();
+        barShown = true;
+        lastDrawNs = now;
+      }
+    } else {
+      int every = Math.max(1, stepsPerEpoch / 10);
+      if (stepInEpoch < stepsPerEpoch && (stepInEpoch % every == 0 || now - lastDrawNs >= HEADLESS_MAX_NS)) {
+        out.println(String.format(Locale.ROOT, "  epoch %d/%d  step %d/%d  %.0fms/step  ETA %s  d_loss: %.4f  g_loss: %.4f",
+            epoch, epochs, stepInEpoch, stepsPerEpoch, sumMs / count, eta(stepInEpoch, now), sumD / count, sumG / count));
+        lastDrawNs = now;
+      }
+    }
+  }
+
+  /** The epoch's summary line. */
+  public void endEpoch() {
+    clearBar();
+    long seconds = Math.round((System.nanoTime() - epochStartNs) / 1e9);
+    int n = Math.max(count, 1);
+    out.println(String.format(Locale.ROOT, "Epoch %d/%d  %d/%d  %ds %.0fms/step  d_loss: %.4f  g_loss: %.4f  D(x): %.3f  D(G(z)): %.3f",
+        epoch, epochs, lastStep, stepsPerEpoch, seconds, sumMs / n, sumD / n, sumG / n, sumReal / n, sumFake / n));
+  }
+
+  /** A message between steps (checkpoint written, ...): printed on its own line, below the bar. */
+  public void note(String line) {
+    clearBar();
+    out.println(line);
+  }
+
+  /** Clears the live bar (before an error message). */
+  public void interrupt() {
+    clearBar();
+  }
+
+  private void clearBar() {
+    if (barShown) {
+      out.print("\r" + " ".repeat(100) + "\r");
+      barShown = false;
+    }
+  }
+
+  private String bar(int stepInEpoch, long now) {
+    int filled = (int) ((long) BAR * stepInEpoch / stepsPerEpoch);
+    StringBuilder b = new StringBuilder();
+    b.append(String.format(Locale.ROOT, "%" + digits(stepsPerEpoch) + "d/%d [", stepInEpoch, stepsPerEpoch));
+    for (int i = 0; i < BAR; i++) b.append(i < filled ? '=' : i == filled ? '>' : '.');
+    b.append("] ");
+    b.append(stepInEpoch == stepsPerEpoch ? "done" : "ETA " + eta(stepInEpoch, now));
+    b.append(String.format(Locale.ROOT, "  d_loss: %.4f  g_loss: %.4f", sumD / count, sumG / count));
+    return b.toString();
+  }
+
+  private String eta(int stepInEpoch, long now) {
+    int done = stepInEpoch - startStep;
+    if (done <= 0) return "?";
+    double perStep = (now - epochStartNs) / 1e9 / done;
+    return duration(Math.round(perStep * (stepsPerEpoch - stepInEpoch)));
+  }
+
+  /** 75 → "1:15", 3725 → "1:02:05", 9 → "9s". */
+  static String duration(long s) {
+    if (s < 60) return s + "s";
+    if (s < 3600) return String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+  }
+
+  private static int digits(int n) {
+    return Integer.toString(n).length();
+  }
+}

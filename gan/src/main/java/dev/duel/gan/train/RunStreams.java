@@ -1,0 +1,33 @@
+package dev.duel.gan.train;
+
+import dev.duel.gan.data.SplitMix64;
+
+/**
+ * The run's random streams, all derived from its one seed so that nothing random escapes the checkpoint:
+ * <ul>
+ *   <li>init: Philox key = seed — model weights (and spectral-norm vectors) at construction;
+ *   <li>train: Philox key = mix(seed ⊕ TRAIN) — every draw of a training step (z, instance noise,
+ *       the penalties' interpolation ε, dropout masks); its counter offset is saved in each checkpoint;
+ *   <li>fixed: Philox key = mix(seed ⊕ FIXED) — the fixed noise of the sample grids, drawn once;
+ *   <li>data: the Shuffler's SplitMix64 stream keyed by the seed; its cursor is saved in each checkpoint.
+ * </ul>
+ * Different keys make independent Philox streams; the SplitMix64 finaliser keeps runs with nearby
+ * seeds (1, 2, ...) from sharing a stream.
+ */
+public final class RunStreams {
+  private static final long TRAIN = 0x7472_6169_6E00_0001L, FIXED = 0x6669_7865_6400_0002L;
+
+  private RunStreams() {}
+
+  public static long init(long seed) {
+    return seed;
+  }
+
+  public static long train(long seed) {
+    return SplitMix64.mix(seed ^ TRAIN);
+  }
+
+  public static long fixed(long seed) {
+    return SplitMix64.mix(seed ^ FIXED);
+  }
+}

@@ -1,0 +1,400 @@
+package dev.duel.gan.train;
+
+import dev.duel.engine.Autograd;
+import dev.duel.engine.Backend;
+import dev.duel.engine.Devices;
+import dev.duel.engine.Generator;
+import dev.duel.engine.GradMode;
+import dev.duel.engine.MemoryScope;
+import dev.duel.engine.Tensor;
+import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.data.Shuffler;
+import dev.duel.gan.loss.GanLoss;
+import dev.duel.gan.loss.FeatureMatching;
+import dev.duel.gan.loss.InstanceNoise;
+import dev.duel.gan.loss.Regularizer;
+import dev.duel.gan.loss.WeightClipping;
+import dev.duel.gan.models.CganMlp;
+import dev.duel.gan.models.DiscriminatorNet;
+import dev.duel.gan.models.GeneratorNet;
+import dev.duel.gan.report.ImageGrid;
+import dev.duel.gan.report.LossPlot;
+import dev.duel.gan.train.BatchSource.Batch;
+import dev.duel.gan.train.Checkpoints.Checkpoint;
+import dev.duel.nn.optim.Adam;
+import dev.duel.nn.optim.Ema;
+import dev.duel.nn.state.AtomicFiles;
+import dev.duel.nn.state.Json;
+import dev.duel.nn.state.TensorData;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains a GAN: Algorithm 1 of Goodfellow et al. (2014), "Generative Adversarial Nets":
+ * <pre>
+ * for each training iteration:
+ *   for k steps:                                   (--d-steps)
+ *     sample a minibatch x of real images and a minibatch z of noise
+ *     update D by descending ∇_θd L_D(D(x), D(G(z)))     (ascending log D(x) + log(1 − D(G(z))))
+ *   update G by descending ∇_θg L_G(D(G(z)))             (the non-saturating log D(G(z)) by default)
+ * </pre>
+ * Around it: metrics.jsonl, the console progress, sample grids of a fixed noise batch, the loss plot,
+ * and checkpoints from which a killed run resumes bit-identically on the CPU (every random draw comes
+ * from streams whose state is saved: see {@link RunStreams}). With the default config one iteration
+ * computes exactly {@link ReferenceStep}, the benchmarked step.
+ *
+ * <p>Typical use: {@code new Trainer(config, data, runDir, out, tty)}, optionally
+ * {@link #restore(Checkpoint)}, then {@link #train()}.
+ */
+public final class Trainer {
+  /** Images in the fixed sample grid: 8×8, or 10×10 (one column per class) for conditional models. */
+  private static final int GRID = 64, GRID_CONDITIONAL = 100;
+
+  private final TrainConfig cfg;
+  private final RunFolder run;
+  private final Backend backend;
+  private final GanLoss loss;
+  private final List<Regularizer> regularizers;
+  private final float clip;                 // D's weight-clipping bound after each D step, 0 = none
+  private final GeneratorNet g;
+  private final DiscriminatorNet d;
+  private final Adam optG, optD;
+  private final Ema ema;                    // null without --ema-decay
+  private final Generator initRng, trainRng;
+  private final BatchSource batches;
+  private final Tensor fixedNoise;          // GRID×latent, drawn once from the "fixed" stream
+  private final int[] fixedLabels;          // class of each grid cell (conditional models), else null
+  private final int stepsPerEpoch;
+  private final long totalSteps;
+  private final InstanceNoise instanceNoise;  // null without --instance-noise
+  private final PrintStream out;
+  private final Progress progress;
+
+  private long step;                        // iterations done
+  private Path lastCheckpoint;
+  private MetricsLog metrics;
+
+  /** A trainer with the objective the config names ({@link Objectives}). */
+  public Trainer(TrainConfig config, ImageDataset data, Path runDir, PrintStream out, boolean tty) {
+    this(config, data, runDir, Objectives.of(config), out, tty);
+  }
+
+  /** A trainer with an explicit objective (tests; losses not known to {@link Objectives}). */
+  public Trainer(TrainConfig config, ImageDataset data, Path runDir, Objectives.Objective objective,
+                 PrintStream out, boolean tty) {
+    this.cfg = config.copy().validate();
+    this.run = new RunFolder(runDir);
+    this.loss = objective.loss();
+    this.regularizers = objective.regularizers();
+    this.clip = objective.clip();
+    this.out = out;
+    this.progress = new Progress(out, tty);
+    checkData(data);
+    backend = Devices.get(cfg.device);
+
+    initRng = new Generator(RunStreams.init(cfg.seed));
+    g = GanModels.generator(cfg, backend, initRng);
+    d = GanModels.discriminator(cfg, backend, initRng);
+    optG = new Adam(g.parameters(), cfg.lrG, cfg.beta1, cfg.beta2);
+    optD = new Adam(d.parameters(), cfg.lrD, cfg.beta1, cfg.beta2);
+    ema = cfg.emaDecay > 0f
+        ? new Ema(g, GanModels.generator(cfg, backend, new Generator(RunStreams.init(cfg.seed))), cfg.emaDecay) : null;
+
+    trainRng = new Generator(RunStreams.train(cfg.seed));
+    batches = new BatchSource(data, cfg.batch, cfg.seed);
+    int perPass = batches.batchesPerPass() / cfg.dSteps;
+    if (perPass < 1) {
+      throw new IllegalArgumentException("the data set's " + data.size() + " images make " + batches.batchesPerPass()
+          + " batches of " + cfg.batch + ", fewer than the " + cfg.dSteps + " D steps of one iteration; use a smaller --batch or --d-steps");
+    }
+    stepsPerEpoch = cfg.limit > 0 ? Math.min(cfg.limit, perPass) : perPass;
+    totalSteps = (long) stepsPerEpoch * cfg.epochs;
+    instanceNoise = cfg.instanceNoise > 0f ? new InstanceNoise(cfg.instanceNoise, Math.max(1, totalSteps)) : null;
+
+    int cells = cfg.conditional() ? GRID_CONDITIONAL : GRID;
+    fixedNoise = new Generator(RunStreams.fixed(cfg.seed)).normal(backend, 0f, 1f, cells, cfg.latent);
+    fixedLabels = cfg.conditional() ? new int[cells] : null;
+    if (fixedLabels != null) for (int i = 0; i < cells; i++) fixedLabels[i] = i % CganMlp.CLASSES;
+  }
+
+  // ---- the training loop ----------------------------------------------------------------------
+
+  /**
+   * Trains from the current step to the end of the last epoch. Returns the last step's stats (null when
+   * there was nothing left to do). Throws {@link TrainingDiverged} when a loss is NaN or infinite.
+   */
+  public StepStats train() throws IOException {
+    run.create();
+    Checkpoints.removeTemporaries(run.checkpoints());
+    AtomicFiles.writeString(run.config(), Json.writePretty(cfg.toJson()));
+    if (step >= totalSteps) {
+      out.println("nothing to do: the run is at step " + step + " of " + totalSteps + "; pass a larger --epochs to train on");
+      return null;
+    }
+    StepStats last = null;
+    try (MetricsLog log = MetricsLog.resumeAt(run.metrics(), step)) {
+      metrics = log;
+      while (step < totalSteps) {
+        int epoch = (int) (step / stepsPerEpoch) + 1;
+        int inEpoch = (int) (step % stepsPerEpoch);
+        if (inEpoch == 0 || last == null) progress.startEpoch(epoch, cfg.epochs, stepsPerEpoch, inEpoch);
+
+        last = iteration(epoch);
+        step++;
+        log.append(metricsLine(last));
+        progress.step(inEpoch + 1, last);
+
+        boolean epochEnd = step % stepsPerEpoch == 0;
+        if (epochEnd) {
+          progress.endEpoch();
+          writeSamples(String.format(Locale.ROOT, "epoch-%03d.png", epoch));
+          LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
+              .smoothing(0.9).write(run.lossPlot(), 900, 500);
+        } else if (cfg.sampleEvery > 0 && step % cfg.sampleEvery == 0) {
+          writeSamples(String.format(Locale.ROOT, "step-%07d.png", step));
+        }
+        if (epochEnd || (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery == 0)) saveCheckpoint();
+      }
+    } finally {
+      metrics = null;
+    }
+    return last;
+  }
+
+  /**
+   * One iteration of Algorithm 1: k updates of D, then one of G. Every draw comes from trainRng and the
+   * data cursor; every tensor of the iteration lives in one MemoryScope, freed at its end.
+   */
+  private StepStats iteration(int epoch) {
+    long t0 = System.nanoTime();
+    try (MemoryScope scope = MemoryScope.open()) {
+      Batch batch = null;
+      Tensor fake = null, dReal = null, dFake = null;
+      float dLoss = 0f, gradD = 0f;
+
+      // (1) Update D, k times: maximise log D(x) + log(1 − D(G(z))), i.e. minimise L_D.
+      for (int i = 0; i < cfg.dSteps; i++) {
+        batch = batches.next(backend);                                    // x: N×1×28×28 in [−1, 1]
+        int n = batch.images().size(0);
+        Tensor z = trainRng.normal(backend, 0f, 1f, n, g.latentDim());    // z ~ N(0, I): N×latent
+        fake = g.generate(z, batch.labels());                             // G(z): N×1×28×28
+        optD.zeroGrad();
+        Tensor xReal = noisy(batch.images()), xFake = noisy(fake.detach()); // fake.detach(): no gradient reaches G
+        dReal = d.score(xReal, batch.labels());                           // D(x): N×1 logits
+        dFake = d.score(xFake, batch.labels());                           // D(G(z)): N×1 logits
+        Tensor lossD = loss.discriminatorLoss(dReal, dFake, cfg.realTarget());
+        for (Regularizer r : regularizers) lossD = lossD.add(r.penalty(d, xReal, xFake, batch.labels(), trainRng));
+        lossD.backward();
+        dLoss = finite("d_loss", lossD.item(), epoch);                   // checked before D moves
+        gradD = gradNorm(optD.params());
+        optD.step();
+        if (clip > 0f) new WeightClipping(clip).apply(d);
+      }
+
+      // (2) Update G once: maximise log D(G(z)) (non-saturating), reusing the last D step's G(z).
+      optG.zeroGrad();
+      Tensor lossG = cfg.featureMatching
+          ? new FeatureMatching().generatorLoss(d, noisy(batch.images()), noisy(fake), batch.labels())
+          : loss.generatorLoss(d.score(noisy(fake), batch.labels()));
+      Autograd.backward(lossG, optG.params());                            // G's gradients only
+      float gLoss = finite("g_loss", lossG.item(), epoch);
+      float gradG = gradNorm(optG.params());
+      optG.step();
+      if (ema != null) ema.update();
+
+      float meanReal = dReal.sigmoid().mean().item(), meanFake = dFake.sigmoid().mean().item();
+      return new StepStats(step + 1, epoch, dLoss, gLoss, meanReal, meanFake, gradG, gradD, (System.nanoTime() - t0) / 1e6);
+    }
+  }
+
+  // ---- stabilisers ----------------------------------------------------------------------------
+
+  /** Instance noise ({@link InstanceNoise}): σ₀ annealed linearly to 0 over the run; identity when off. */
+  private Tensor noisy(Tensor x) {
+    return instanceNoise == null ? x : instanceNoise.apply(x, step, trainRng);
+  }
+
+  // ---- logging and checks ---------------------------------------------------------------------
+
+  /** √(Σ_p Σ g²) over the parameters' gradients. */
+  private static float gradNorm(List<Tensor> params) {
+    try (GradMode off = GradMode.disabled()) {
+      Tensor sum = null;
+      for (Tensor p : params) {
+        if (p.grad() == null) continue;
+        Tensor s = p.grad().square().sum();
+        sum = sum == null ? s : sum.add(s);
+      }
+      return sum == null ? 0f : (float) Math.sqrt(sum.item());
+    }
+  }
+
+  private float finite(String name, float value, int epoch) {
+    if (Float.isFinite(value)) return value;
+    String where = lastCheckpoint != null ? "The last good checkpoint is " + lastCheckpoint
+        + "; resume from it with --resume and a lower --lr-d / --lr-g, or a stabiliser (--spectral-norm, --label-smoothing 0.1)."
+        : "No checkpoint had been written yet; try a lower --lr-d / --lr-g or a stabiliser (--spectral-norm, --label-smoothing 0.1).";
+    progress.interrupt();
+    throw new TrainingDiverged("training stopped at step " + (step + 1) + " (epoch " + epoch + "): " + name + " is " + value
+        + ". " + where);
+  }
+
+  private static Map<String, Object> metricsLine(StepStats s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("step", s.step());
+    m.put("epoch", s.epoch());
+    m.put("d_loss", s.dLoss());
+    m.put("g_loss", s.gLoss());
+    m.put("d_real", s.dReal());
+    m.put("d_fake", s.dFake());
+    m.put("grad_norm_g", s.gradNormG());
+    m.put("grad_norm_d", s.gradNormD());
+    m.put("ms_per_step", Math.round(s.ms() * 1000) / 1000.0);
+    return m;
+  }
+
+  // ---- samples --------------------------------------------------------------------------------
+
+  /** G(fixed noise) as a grid: samples/NAME and samples/latest.png (and from G-EMA, ema-NAME). */
+  private void writeSamples(String name) throws IOException {
+    writeGrid(g, name);
+    if (ema != null) writeGrid((GeneratorNet) ema.model(), "ema-" + name);
+  }
+
+  private void writeGrid(GeneratorNet net, String name) throws IOException {
+    float[] images = Samples.generate(net, fixedNoise, fixedLabels);
+    int cols = fixedLabels != null ? CganMlp.CLASSES : ImageGrid.columnsFor(fixedNoise.size(0));
+    int rows = (fixedNoise.size(0) + cols - 1) / cols;
+    ImageGrid.write(run.samples().resolve(name), images, 1, 28, 28, rows, cols, 2);
+    if (!name.startsWith("ema-")) ImageGrid.write(run.samples().resolve("latest.png"), images, 1, 28, 28, rows, cols, 2);
+  }
+
+  // ---- checkpoints ----------------------------------------------------------------------------
+
+  /** Writes checkpoints/step-N (G, D, both optimisers, G-EMA, state.json) and prunes old ones. */
+  private void saveCheckpoint() throws IOException {
+    Map<String, Map<String, TensorData>> files = new LinkedHashMap<>();
+    try (MemoryScope scope = MemoryScope.open()) {
+      files.put("g.safetensors", StateMaps.toHost(g.stateDict()));
+      files.put("d.safetensors", StateMaps.toHost(d.stateDict()));
+      files.put("opt_g.safetensors", StateMaps.toHost(optG.stateDict()));
+      files.put("opt_d.safetensors", StateMaps.toHost(optD.stateDict()));
+      if (ema != null) files.put("g_ema.safetensors", StateMaps.toHost(ema.stateDict()));
+    }
+    Shuffler.Cursor cursor = batches.cursor();
+    Map<String, Object> state = new LinkedHashMap<>();
+    state.put("epoch", (int) ((step - 1) / stepsPerEpoch) + 1);
+    state.put("steps_per_epoch", stepsPerEpoch);
+    Map<String, Object> rng = new LinkedHashMap<>();
+    rng.put("init", stream(initRng));
+    rng.put("train", stream(trainRng));
+    state.put("rng", rng);
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("epoch", cursor.epoch());
+    data.put("position", cursor.position());
+    state.put("data", data);
+    state.put("config", cfg.toJson());
+    state.put("written", Instant.now().toString());
+    if (metrics != null) metrics.force();
+    lastCheckpoint = Checkpoints.write(run.checkpoints(), step, files, state);
+    Checkpoints.prune(run.checkpoints(), cfg.keepCheckpoints);
+  }
+
+  private static Map<String, Object> stream(Generator r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("seed", r.seed());
+    m.put("offset", r.offset());
+    return m;
+  }
+
+  /**
+   * Continues from {@code c}: weights, buffers, optimiser moments, G-EMA, the train stream's offset, the
+   * data cursor and the step. Its config must equal this trainer's except for
+   * {@link TrainConfig#CHANGEABLE_ON_RESUME}.
+   */
+  public void restore(Checkpoint c) throws IOException {
+    Path stateFile = c.folder().resolve(Checkpoints.STATE);
+    TrainConfig saved = new TrainConfig().with(c.config(), stateFile.toString());
+    List<String> diff = cfg.differencesFrom(saved);
+    if (!diff.isEmpty()) {
+      throw new IllegalArgumentException("cannot resume " + c.folder() + " with a different config: " + String.join("; ", diff));
+    }
+    StateMaps.load(g.stateDict(), c.tensors("g.safetensors"), c.folder().resolve("g.safetensors"));
+    StateMaps.load(d.stateDict(), c.tensors("d.safetensors"), c.folder().resolve("d.safetensors"));
+    StateMaps.loadOptimizer(optG, c.tensors("opt_g.safetensors"), c.folder().resolve("opt_g.safetensors"));
+    StateMaps.loadOptimizer(optD, c.tensors("opt_d.safetensors"), c.folder().resolve("opt_d.safetensors"));
+    if (ema != null) {
+      if (!c.has("g_ema.safetensors")) throw new IllegalArgumentException(c.folder() + " has no g_ema.safetensors (the run had no --ema-decay)");
+      StateMaps.load(ema.model().stateDict(), c.tensors("g_ema.safetensors"), c.folder().resolve("g_ema.safetensors"));
+    }
+    Map<String, Object> trainStream = object(c.state(), "rng", stateFile);
+    trainStream = object(trainStream, "train", stateFile);
+    if (!(trainStream.get("seed") instanceof Long seed) || seed != trainRng.seed() || !(trainStream.get("offset") instanceof Long offset) || offset < 0) {
+      throw new IllegalArgumentException(stateFile + ": rng.train does not belong to a run of seed " + cfg.seed);
+    }
+    trainRng.setOffset(offset);
+    Map<String, Object> data = object(c.state(), "data", stateFile);
+    if (!(data.get("epoch") instanceof Long de) || !(data.get("position") instanceof Long dp) || dp > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(stateFile + ": \"data\" needs a whole epoch and position");
+    }
+    batches.restore(new Shuffler.Cursor(de, (int) (long) dp));
+    step = c.step();
+    lastCheckpoint = c.folder();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(Map<String, Object> m, String key, Path file) {
+    if (m.get(key) instanceof Map<?, ?> o) return (Map<String, Object>) o;
+    throw new IllegalArgumentException(file + ": \"" + key + "\" is missing or not an object");
+  }
+
+  // ---- checks and accessors -------------------------------------------------------------------
+
+  private void checkData(ImageDataset data) {
+    if (data.channels() != 1 || data.height() != 28 || data.width() != 28) {
+      throw new IllegalArgumentException("the models take 1×28×28 images; the data set has " + data.channels() + "×"
+          + data.height() + "×" + data.width());
+    }
+    if (cfg.conditional() && data.numClasses() > CganMlp.CLASSES) {
+      throw new IllegalArgumentException("cgan-mlp has " + CganMlp.CLASSES + " classes; the data set has labels up to "
+          + (data.numClasses() - 1));
+    }
+  }
+
+  public TrainConfig config() { return cfg.copy(); }
+
+  /** "wgan-gp + gradient-penalty", "wgan, weight clipping 0.01", "non-saturating". */
+  public String describeObjective() {
+    StringBuilder b = new StringBuilder(loss.name());
+    for (Regularizer r : regularizers) b.append(" + ").append(r.name());
+    if (clip > 0f) b.append(", weight clipping ").append(clip);
+    return b.toString();
+  }
+
+  public GeneratorNet generator() { return g; }
+
+  public DiscriminatorNet discriminator() { return d; }
+
+  /** G-EMA's averaged generator, or null without --ema-decay. */
+  public GeneratorNet averagedGenerator() { return ema == null ? null : (GeneratorNet) ema.model(); }
+
+  public Backend backend() { return backend; }
+
+  /** Iterations done so far. */
+  public long step() { return step; }
+
+  public int stepsPerEpoch() { return stepsPerEpoch; }
+
+  public long totalSteps() { return totalSteps; }
+
+  /** The newest checkpoint written or resumed from, or null. */
+  public Path lastCheckpoint() { return lastCheckpoint; }
+
+  public RunFolder runFolder() { return run; }
+}

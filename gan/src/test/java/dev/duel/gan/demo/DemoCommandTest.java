@@ -1,0 +1,68 @@
+package dev.duel.gan.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** `duel demo game1d` and `duel demo ring` end to end with tiny budgets: output, pictures, exit codes. */
+class DemoCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter(), err = new StringWriter();
+    CommandLine cmd = new CommandLine(new DemoCommand());
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int code = cmd.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void game1dWritesTheFigureAndFrames() throws IOException {
+    Run r = run("game1d", "--rounds", "2", "--d-steps-first", "30", "--d-steps", "10", "--g-steps", "2", "--batch", "64",
+        "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("max|D−D*|") && r.out().contains("(final)"), r.out());
+    BufferedImage fig = ImageIO.read(dir.resolve("game1d-gaussian-affine.png").toFile());
+    assertEquals(2 * Game1dPlot.WIDTH, fig.getWidth());
+    assertEquals(2 * Game1dPlot.HEIGHT, fig.getHeight());
+    assertTrue(dir.resolve("frame-000.png").toFile().isFile() && dir.resolve("frame-001.png").toFile().isFile());
+    assertTrue(dir.resolve("final.png").toFile().isFile());
+  }
+
+  @Test
+  void ringWritesTheTableAndPictures() throws IOException {
+    Run r = run("ring", "--steps", "4", "--log-every", "2", "--eval-samples", "200", "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    for (String m : new String[] {"vanilla", "minibatch", "wgan-gp"}) {
+      assertTrue(r.out().contains(m + " "), r.out());
+      assertTrue(dir.resolve("ring-" + m + "-steps.png").toFile().isFile(), m);
+    }
+    BufferedImage cmp = ImageIO.read(dir.resolve("ring-compare.png").toFile());
+    assertEquals(3 * RingPlot.SIZE, cmp.getWidth());
+  }
+
+  @Test
+  void badOptionsAreUsageErrorsThatSayWhatToUse() {
+    Run r = run("game1d", "--data", "cauchy", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("gaussian or mixture"), r.err());
+    r = run("ring", "--methods", "vanilla,unrolled", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("vanilla, minibatch, k-step or wgan-gp"), r.err());
+    r = run("ring", "--batch", "1", "--out", dir.toString());
+    assertEquals(2, r.code());
+    assertEquals(2, run().code());                     // `duel demo` alone: the usage, exit 2
+  }
+}
