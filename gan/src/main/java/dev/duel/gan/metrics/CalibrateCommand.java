@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
  * table of docs/evaluation.md (and writes it as JSON).
  */
 @Command(name = "calibrate", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Scores reference image sets (real, degraded, noise, collapsed, class-dropped) so each metric has a scale;",
-        "writes them as IDX files (so 'duel eval FILE' reproduces each row), a Markdown table and JSON."},
+    description = "Scores reference image sets (real, degraded, noise, collapsed, class-dropped) so each metric has a scale; "
+        + "writes them as IDX files (so 'duel eval FILE' reproduces each row), a Markdown table and JSON.",
     exitCodeOnExecutionException = 1)
 public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--out-dir", paramLabel = "FOLDER", defaultValue = "runs/calibration", description = "Where the sets and reports go (default: ${DEFAULT-VALUE}).")

@@ -29,13 +29,13 @@ public final class ClassifierCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: use 'classifier train'");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: use 'classifier train' or 'classifier calibrate'");
   }
 
   /** {@code duel classifier train}: trains the classifier on the train split, reports test accuracy, saves the weights. */
   @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-      description = {"Trains the metrics' classifier on Fashion-MNIST's train split (Adam, cross-entropy, cosine-annealed lr),",
-          "reports its test accuracy and writes its weights (safetensors) and their sha256 to SHA256SUMS beside them."},
+      description = "Trains the metrics' classifier on Fashion-MNIST's train split (Adam, cross-entropy, cosine-annealed lr), "
+          + "reports its test accuracy and writes its weights (safetensors) and their sha256 to SHA256SUMS beside them.",
       exitCodeOnExecutionException = 1)
   public static final class Train implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")

@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Scores generated images against real ones: FID, KID, precision/recall (k-NN), classifier score, class coverage.",
-        "INPUT is a checkpoint folder (runs/NAME/checkpoints/step-N with g.safetensors and state.json), a run folder",
-        "(its latest checkpoint), an IDX(.gz) file of N×28×28 images, or a folder of 28×28 grayscale PNGs."},
+        "INPUT is a checkpoint folder (runs/NAME/checkpoints/step-N with g.safetensors and state.json), a run folder "
+            + "(its latest checkpoint), an IDX(.gz) file of N×28×28 images, or a folder of 28×28 grayscale PNGs."},
     exitCodeOnExecutionException = 1)
 public final class EvalCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "INPUT", description = "Checkpoint or run folder, IDX(.gz) file, or PNG folder.")
