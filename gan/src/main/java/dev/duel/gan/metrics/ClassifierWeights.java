@@ -3,6 +3,7 @@ package dev.duel.gan.metrics;
 import dev.duel.engine.Backend;
 import dev.duel.engine.Generator;
 import dev.duel.gan.data.FashionMnist;
+import dev.duel.gan.train.StateMaps;
 import dev.duel.nn.state.AtomicFiles;
 import dev.duel.nn.state.Safetensors;
 import dev.duel.nn.state.StateFormatException;
@@ -61,7 +62,7 @@ public final class ClassifierWeights {
           + ", this build of Duel needs '" + FashionClassifier.ARCHITECTURE + "'");
     }
     FashionClassifier model = new FashionClassifier(backend, new Generator(0));
-    ModuleState.load(model, c.tensors(), f);
+    StateMaps.load(model.stateDict(), c.tensors(), f);
     model.eval();
     return new Loaded(model, f, sha, c.metadata());
   }
@@ -101,7 +102,7 @@ public final class ClassifierWeights {
     Map<String, String> meta = new LinkedHashMap<>();
     meta.put("architecture", FashionClassifier.ARCHITECTURE);
     meta.putAll(metadata);
-    Safetensors.write(file, ModuleState.export(model), meta);
+    Safetensors.write(file, StateMaps.toHost(model.stateDict()), meta);
     String sha = AtomicFiles.sha256(file);
     Path folder = file.toAbsolutePath().getParent();
     Path sums = folder.resolve(CHECKSUMS);

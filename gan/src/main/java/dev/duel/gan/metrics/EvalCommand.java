@@ -24,8 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     description = {
         "Scores generated images against real ones: FID, KID, precision/recall (k-NN), classifier score, class coverage.",
-        "INPUT is a checkpoint folder (runs/NAME/checkpoints/step-N with g.safetensors and state.json), a run folder "
-            + "(its latest checkpoint), an IDX(.gz) file of N×28×28 images, or a folder of 28×28 grayscale PNGs."},
+        "INPUT is a checkpoint folder (runs/NAME/checkpoints/step-N), a run folder "
+            + "(its newest complete checkpoint), an IDX(.gz) file of N×28×28 images, or a folder of 28×28 grayscale PNGs."},
     exitCodeOnExecutionException = 1)
 public final class EvalCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "INPUT", description = "Checkpoint or run folder, IDX(.gz) file, or PNG folder.")
@@ -49,9 +49,8 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the generator's noise, reference subsampling and KID subsets (default: ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--weights", paramLabel = "FILE", defaultValue = CheckpointSampler.WEIGHTS,
-      description = "Generator weights inside the checkpoint folder, e.g. g_ema.safetensors (default: ${DEFAULT-VALUE}).")
-  String weights;
+  @Option(names = "--ema", description = "Score a checkpoint's G-EMA weights (runs trained with --ema-decay).")
+  boolean ema;
 
   @Option(names = "--classifier", paramLabel = "FILE", description = "Classifier weights (default: the shipped data/classifier/fashion-classifier.safetensors).")
   Path classifier;
@@ -132,9 +131,9 @@ public final class EvalCommand implements Callable<Integer> {
   ImageSet loadSamples(Backend backend) throws IOException {
     if (!Files.exists(input)) throw new java.nio.file.NoSuchFileException(input.toString(), null, "input not found");
     if (Files.isDirectory(input)) {
-      Path ckpt = CheckpointSampler.resolve(input);
-      if (ckpt != null) {
-        return CheckpointSampler.sample(ckpt, weights, backend, samples == null ? 10_000 : samples, seed, batch);
+      if (CheckpointSampler.isCheckpointOrRun(input)) {
+        return CheckpointSampler.sample(input, ema ? CheckpointSampler.EMA_WEIGHTS : CheckpointSampler.WEIGHTS, backend,
+            samples == null ? 10_000 : samples, seed, batch, System.err);
       }
       ImageSet s = PngFolder.read(input);
       return samples == null ? s : s.head(samples);

@@ -9,6 +9,7 @@ import dev.duel.engine.Devices;
 import dev.duel.engine.Generator;
 import dev.duel.gan.data.FashionMnist;
 import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.train.StateMaps;
 import dev.duel.nn.state.AtomicFiles;
 import dev.duel.nn.state.Safetensors;
 import dev.duel.nn.state.StateFormatException;
@@ -76,17 +77,17 @@ class ClassifierWeightsTest {
   @Test
   void aListedFileOfAnotherArchitectureIsRefused() throws IOException {
     Path f = dir.resolve("c.safetensors");
-    Safetensors.write(f, ModuleState.export(random(1)), Map.of("architecture", "something-else"));
+    Safetensors.write(f, StateMaps.toHost(random(1).stateDict()), Map.of("architecture", "something-else"));
     Files.writeString(dir.resolve("SHA256SUMS"), AtomicFiles.sha256(f) + "  c.safetensors\n");
     StateFormatException e = assertThrows(StateFormatException.class, () -> ClassifierWeights.load(Devices.cpu(), f));
     assertTrue(e.getMessage().contains("something-else"), e.getMessage());
     // Right architecture label, wrong tensors.
-    var state = new java.util.LinkedHashMap<>(ModuleState.export(random(1)));
+    var state = new java.util.LinkedHashMap<>(StateMaps.toHost(random(1).stateDict()));
     state.remove("10.bias");
     Safetensors.write(f, state, Map.of("architecture", FashionClassifier.ARCHITECTURE));
     Files.writeString(dir.resolve("SHA256SUMS"), AtomicFiles.sha256(f) + "  c.safetensors\n");
     e = assertThrows(StateFormatException.class, () -> ClassifierWeights.load(Devices.cpu(), f));
-    assertTrue(e.getMessage().contains("missing '10.bias'"), e.getMessage());
+    assertTrue(e.getMessage().contains("missing [10.bias]"), e.getMessage());
   }
 
   @Test

@@ -78,7 +78,7 @@ class EvalCommandTest {
   @Test
   void scoresACheckpointAgainstTheShippedTestSplit() throws IOException {
     Mlp.G g = new Mlp.G(Devices.cpu(), new Generator(7), 6, 8);
-    Path ckpt = CheckpointSamplerTest.checkpoint(dir.resolve("run"), 5, g, "{\"model\": \"mlp\", \"latent\": 6, \"width\": 8}");
+    Path ckpt = CheckpointSamplerTest.checkpoint(dir.resolve("run"), 5, g, Map.of("model", "mlp", "latent", 6, "width", 8));
     Path report = dir.resolve("ck.json");
     assertEquals(0, run(dir.resolve("run").toString(), "-n", "20", "--max-reference", "50", "--out", report.toString()), err.toString());
     Map<String, Object> j = json(report);
