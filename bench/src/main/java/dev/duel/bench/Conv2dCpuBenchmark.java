@@ -36,7 +36,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * 6·macs. s1: macs = 12,845,056 (25.7 MFLOP per call); s2: macs = 411,041,792 (822 MFLOP per call).
  *
  * <p>How to run: {@code ./mvnw -q -B -pl bench -am package -DskipTests} then
- * {@code java -jar bench/target/duel-bench.jar Conv2dCpuBenchmark -wi 3 -i 5 -f 1 -rf json -rff conv.json}
+ * {@code java -jar bench/target/duel-bench.jar Conv2dCpuBenchmark -f 1 -rf json -rff conv.json}
  * and {@code python3 bench/report.py conv.json}.
  */
 @State(Scope.Benchmark)

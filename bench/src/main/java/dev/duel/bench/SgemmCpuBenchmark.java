@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * same run and with the machine's FP32 peak (docs/benchmarks.md).
  *
  * <p>How to run: {@code ./mvnw -q -B -pl bench -am package -DskipTests} then
- * {@code java -jar bench/target/duel-bench.jar "SgemmCpuBenchmark|OpenBlasSgemmBenchmark" -wi 3 -i 5 -f 1}
+ * {@code java -jar bench/target/duel-bench.jar "SgemmCpuBenchmark|OpenBlasSgemmBenchmark" -f 1}
  * (add {@code -rf json -rff sgemm.json} and run {@code python3 bench/report.py sgemm.json} for GFLOP/s).
+ * Warm-up is 5×2 s: the Vector API code is slow until C2 has compiled it. Results: docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
