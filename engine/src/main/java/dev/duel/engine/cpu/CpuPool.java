@@ -52,6 +52,16 @@ public final class CpuPool {
   }
 
   /**
+   * Whether a parallel loop started now on this thread would run inline: the pool has one thread, or
+   * a loop is already running (this call is nested in a body, or another thread holds the pool). A
+   * caller that splits work differently when it runs alone (e.g. a GEMM, which then needs no column
+   * groups that each repack A) asks this first; the answer can go stale, which costs only speed.
+   */
+  public static boolean runsInline() {
+    return THREADS == 1 || BUSY.get();
+  }
+
+  /**
    * Runs {@code body} over {@code [0, n)} split into chunks of at least {@code grain} indices, in
    * parallel. Returns when all of it has run. {@code n <= 0} does nothing.
    *

@@ -61,7 +61,7 @@ final class GemmDriver {
     Workspace ws = WORKSPACE.get();
     int nb = columnBlock(n, k);
     int bNeed = wholeBSize(nb, k), aNeed = wholeASize(m, k);
-    boolean aShared = aNeed <= A_WHOLE_FLOATS && CpuPool.threads() > 1;
+    boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
     if (ws.job.running) {
       // Re-entered on this thread (a packer that multiplies): a fresh job, the buffers are in use.
       new Job().run(m, n, k, alpha, packA, packB, beta, c, cOff, ldc, new float[bNeed], nb, aShared ? new float[aNeed] : null);
@@ -177,7 +177,9 @@ final class GemmDriver {
           sliceStride = roundUp(nc, NR) * KC;
           // Enough tasks to keep every thread busy and to balance a core slowed by other load; more
           // when column groups of a row block share one packed A.
-          int wanted = CpuPool.threads() == 1 ? 1 : (aWhole != null ? 8 : 4) * CpuPool.threads();
+          // Run inline (one thread, or nested in a parallel body), one group: each group of a row
+          // block repacks that block of A unless A is packed whole.
+          int wanted = CpuPool.runsInline() ? 1 : (aWhole != null ? 8 : 4) * CpuPool.threads();
           groups = Math.max(1, Math.min(panels, (wanted + rowBlocks - 1) / rowBlocks));
           bUnits = packB != null ? slices * panels : 0;
           aUnits = aWhole != null && jc == 0 ? rowBlocks * slices : 0; // A is the same for every column block
