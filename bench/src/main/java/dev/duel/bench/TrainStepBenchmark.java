@@ -1,18 +1,7 @@
 package dev.duel.bench;
 
-import dev.duel.engine.Backend;
 import dev.duel.engine.Devices;
-import dev.duel.engine.Generator;
-import dev.duel.engine.Tensor;
-import dev.duel.gan.data.FashionMnist;
-import dev.duel.gan.data.ImageDataset;
-import dev.duel.gan.models.CganMlp;
-import dev.duel.gan.models.Dcgan28;
-import dev.duel.gan.models.DiscriminatorNet;
-import dev.duel.gan.models.GeneratorNet;
-import dev.duel.gan.models.Mlp;
 import dev.duel.gan.train.ReferenceStep;
-import dev.duel.nn.Init;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,49 +39,15 @@ public class TrainStepBenchmark {
   @Param({"cpu"})
   public String device;
 
-  private ReferenceStep step;
-  private ImageDataset data;
-  private Backend backend;
-  private int batch;
-  private int cursor;
-  private boolean conditional;
-  private final float[] images = new float[256 * 784];
-  private final int[] labels = new int[256];
+  private StepRunner runner;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    String[] parts = config.split(":");
-    String model = parts[0];
-    batch = Integer.parseInt(parts[1]);
-    backend = Devices.get(device);
-    Generator rng = new Generator(42);
-    GeneratorNet g;
-    DiscriminatorNet d;
-    switch (model) {
-      case "mlp" -> { g = new Mlp.G(backend, rng, 100, 128); d = new Mlp.D(backend, rng, 128); }
-      case "cgan-mlp" -> { g = new CganMlp.G(backend, rng, 100, 128); d = new CganMlp.D(backend, rng, 128); }
-      case "dcgan28" -> {
-        g = new Dcgan28.G(backend, rng, 100, 64);
-        d = new Dcgan28.D(backend, rng, 64, false);
-        Init.dcgan(g, rng);
-        Init.dcgan(d, rng);
-      }
-      default -> throw new IllegalArgumentException("unknown model " + model);
-    }
-    conditional = model.equals("cgan-mlp");
-    step = new ReferenceStep(g, d, rng, backend);
-    data = FashionMnist.load(null, ImageDataset.Split.TRAIN);
+    runner = new StepRunner(config, Devices.get(device));
   }
 
   @Benchmark
   public ReferenceStep.Stats step() {
-    int[] idx = new int[batch];
-    for (int i = 0; i < batch; i++) idx[i] = (cursor + i) % data.size();
-    cursor = (cursor + batch) % data.size();
-    data.gather(idx, batch, images, labels);
-    float[] x = java.util.Arrays.copyOf(images, batch * 784);
-    try (Tensor real = Tensor.of(backend, x, batch, 1, 28, 28)) {
-      return step.step(real, conditional ? java.util.Arrays.copyOf(labels, batch) : null);
-    }
+    return runner.step();
   }
 }

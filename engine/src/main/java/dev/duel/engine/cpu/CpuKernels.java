@@ -56,6 +56,7 @@ final class CpuKernels {
   }
 
   private static void unaryRange(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int o, int n) {
+    if (VectorLoops.unary(op, alpha, x, xOff, out, o, n)) return; // the same formulas below, in SIMD
     switch (op) {
       case RELU -> { for (int i = 0; i < n; i++) out[o + i] = Math.max(x[xOff + i], 0f); }   // NaN stays NaN, as in PyTorch
       case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[o + i] = v > 0f ? v : alpha * v; } }
@@ -74,6 +75,7 @@ final class CpuKernels {
 
   private static void unaryBackwardRange(UnaryOp op, float alpha, float[] x, float[] y, float[] gy, float[] gx,
                                          int from, int to) {
+    if (VectorLoops.unaryBackward(op, alpha, x, y, gy, gx, from, to)) return; // the same formulas, in SIMD
     switch (op) {
       case RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0f ? gy[i] : 0f; }
       case LEAKY_RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0f ? gy[i] : alpha * gy[i]; }
@@ -143,6 +145,7 @@ final class CpuKernels {
   /** out[o + j] = op(a[ai + j·as], b[bi + j·bs]) for j < n; the op is chosen once per row. */
   private static void binaryRow(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] out, int o,
                                 int n) {
+    if (VectorLoops.binaryRow(op, a, ai, as, b, bi, bs, out, o, n)) return; // the same formulas, in SIMD
     switch (op) {
       case ADD -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] + b[bi + j * bs]; }
       case SUB -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] - b[bi + j * bs]; }
@@ -179,36 +182,42 @@ final class CpuKernels {
 
   // ---- reductions -----------------------------------------------------------------------------
 
-  /** out[o, i] = op over l of x[o, l, i]; sums accumulate in float64 for accuracy. */
+  /**
+   * out[o, i] = op over l of x[o, l, i]; sums accumulate in float64 across blocks of float32 SIMD
+   * partial sums ({@link VectorLoops#sum}). Parallel over o; with inner > 1 the rows of l are walked
+   * in memory order into a float64 accumulator per i.
+   */
   static void reduce(ReduceOp op, float[] x, int xOff, int outer, int len, int inner, float[] out) {
-    for (int o = 0; o < outer; o++) {
-      int base = xOff + o * len * inner;
-      if (inner == 1) {
-        out[o] = reduceRun(op, x, base, len);
-        continue;
-      }
-      for (int i = 0; i < inner; i++) {
-        double acc = op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY : op == ReduceOp.MIN ? Double.POSITIVE_INFINITY : 0.0;
-        for (int l = 0; l < len; l++) {
-          float v = x[base + l * inner + i];
-          acc = switch (op) {
-            case SUM -> acc + v;
-            case SUM_SQUARES -> acc + (double) v * v;
-            case MAX -> Math.max(acc, v);
-            case MIN -> Math.min(acc, v);
-          };
+    long work = (long) outer * len * inner;
+    int grain = (int) Math.max(1, Math.min(outer, GRAIN * (long) outer / Math.max(1, work)));
+    CpuPool.parallelFor(outer, grain, (o0, o1) -> {
+      double[] acc = inner == 1 ? null : new double[inner];
+      for (int o = o0; o < o1; o++) {
+        int base = xOff + o * len * inner;
+        if (inner == 1) {
+          out[o] = reduceRun(op, x, base, len);
+          continue;
         }
-        out[o * inner + i] = (float) acc;
+        java.util.Arrays.fill(acc, op == ReduceOp.MAX ? Double.NEGATIVE_INFINITY
+            : op == ReduceOp.MIN ? Double.POSITIVE_INFINITY : 0.0);
+        for (int l = 0; l < len; l++) {
+          int row = base + l * inner;
+          switch (op) {
+            case SUM -> { for (int i = 0; i < inner; i++) acc[i] += x[row + i]; }
+            case SUM_SQUARES -> { for (int i = 0; i < inner; i++) { double v = x[row + i]; acc[i] += v * v; } }
+            case MAX -> { for (int i = 0; i < inner; i++) acc[i] = Math.max(acc[i], x[row + i]); }
+            case MIN -> { for (int i = 0; i < inner; i++) acc[i] = Math.min(acc[i], x[row + i]); }
+          }
+        }
+        for (int i = 0; i < inner; i++) out[o * inner + i] = (float) acc[i];
       }
-    }
+    });
   }
 
   private static float reduceRun(ReduceOp op, float[] x, int base, int len) {
     switch (op) {
       case SUM -> {
-        double s = 0;
-        for (int l = 0; l < len; l++) s += x[base + l];
-        return (float) s;
+        return (float) VectorLoops.sum(x, base, len);
       }
       case SUM_SQUARES -> {
         double s = 0;
@@ -231,61 +240,107 @@ final class CpuKernels {
 
   // ---- batch normalisation --------------------------------------------------------------------
 
-  /** Per channel ch: μ, σ² over (n, hw) in float64; y = (x − μ)·invStd·γ + β. */
+  /**
+   * Per channel ch: μ, σ² over (n, hw) in float64 (two passes: the mean, then Σ(x − μ)²);
+   * y = x·scale + shift with scale = invStd·γ, shift = β − μ·scale. Parallel over channels.
+   */
   static void batchNormForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta, float[] y,
                                float[] mean, float[] invStd, float[] varUnbiased) {
     long m = (long) n * hw;
-    for (int ch = 0; ch < c; ch++) {
-      double s = 0;
+    if (hw == 1) {
+      // BatchNorm1d over (N, C): channels are columns; walk rows in memory order.
+      double[] s = new double[c], ss = new double[c];
+      for (int i = 0; i < n; i++) for (int ch = 0, row = i * c; ch < c; ch++) s[ch] += x[row + ch];
+      for (int ch = 0; ch < c; ch++) s[ch] /= m;
       for (int i = 0; i < n; i++) {
-        int base = (i * c + ch) * hw;
-        for (int j = 0; j < hw; j++) s += x[base + j];
+        for (int ch = 0, row = i * c; ch < c; ch++) { double d = x[row + ch] - s[ch]; ss[ch] += d * d; }
       }
-      double mu = s / m, ss = 0;
-      for (int i = 0; i < n; i++) {
-        int base = (i * c + ch) * hw;
-        for (int j = 0; j < hw; j++) { double d = x[base + j] - mu; ss += d * d; }
+      float[] scale = new float[c], shift = new float[c];
+      for (int ch = 0; ch < c; ch++) {
+        float is = (float) (1.0 / Math.sqrt(ss[ch] / m + eps));
+        mean[ch] = (float) s[ch];
+        invStd[ch] = is;
+        varUnbiased[ch] = (float) (m > 1 ? ss[ch] / (m - 1) : 0.0);
+        scale[ch] = is * gamma[ch];
+        shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
       }
-      double var = ss / m;
-      float is = (float) (1.0 / Math.sqrt(var + eps));
-      mean[ch] = (float) mu;
-      invStd[ch] = is;
-      varUnbiased[ch] = (float) (m > 1 ? ss / (m - 1) : 0.0);
-      float scale = is * gamma[ch], shift = beta[ch] - (float) mu * scale;
-      for (int i = 0; i < n; i++) {
-        int base = (i * c + ch) * hw;
-        for (int j = 0; j < hw; j++) y[base + j] = x[base + j] * scale + shift;
-      }
+      for (int i = 0; i < n; i++) for (int ch = 0, row = i * c; ch < c; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
+      return;
     }
+    CpuPool.parallelFor(c, Math.max(1, (int) (GRAIN / Math.max(1, m))), (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        double s = 0;
+        for (int i = 0; i < n; i++) s += VectorLoops.sum(x, (i * c + ch) * hw, hw);
+        double mu = s / m, ss = 0;
+        for (int i = 0; i < n; i++) ss += VectorLoops.sumSquaredDeviations(x, (i * c + ch) * hw, hw, (float) mu);
+        float is = (float) (1.0 / Math.sqrt(ss / m + eps));
+        mean[ch] = (float) mu;
+        invStd[ch] = is;
+        varUnbiased[ch] = (float) (m > 1 ? ss / (m - 1) : 0.0);
+        float scale = is * gamma[ch], shift = beta[ch] - (float) mu * scale;
+        for (int i = 0; i < n; i++) {
+          int base = (i * c + ch) * hw;
+          for (int j = 0; j < hw; j++) y[base + j] = x[base + j] * scale + shift;
+        }
+      }
+    });
   }
 
-  /** gβ = Σ gy, gγ = Σ gy·x̂, gx = γ·invStd/m·(m·gy − gβ − x̂·gγ). */
+  /**
+   * gβ = Σ gy, gγ = Σ gy·x̂, gx = γ·invStd/m·(m·gy − gβ − x̂·gγ), x̂ = (x − μ)·invStd. Parallel over
+   * channels; with hw = 1 (BatchNorm1d) the rows are walked in memory order.
+   */
   static void batchNormBackward(int n, int c, int hw, float[] x, float[] gy, float[] gamma, float[] mean,
                                 float[] invStd, float[] gx, float[] gGamma, float[] gBeta) {
     long m = (long) n * hw;
-    for (int ch = 0; ch < c; ch++) {
-      double sb = 0, sg = 0;
-      float mu = mean[ch], is = invStd[ch];
+    if (hw == 1) {
+      double[] sb = new double[c], sg = new double[c];
       for (int i = 0; i < n; i++) {
-        int base = (i * c + ch) * hw;
-        for (int j = 0; j < hw; j++) {
-          float g = gy[base + j];
-          sb += g;
-          sg += g * ((x[base + j] - mu) * is);
+        for (int ch = 0, row = i * c; ch < c; ch++) {
+          float g = gy[row + ch];
+          sb[ch] += g;
+          sg[ch] += g * ((x[row + ch] - mean[ch]) * invStd[ch]);
         }
       }
-      gBeta[ch] = (float) sb;
-      gGamma[ch] = (float) sg;
-      float k = gamma[ch] * is / m;
-      float fb = (float) sb, fg = (float) sg;
+      float[] k = new float[c], fb = new float[c], fg = new float[c];
+      for (int ch = 0; ch < c; ch++) {
+        gBeta[ch] = fb[ch] = (float) sb[ch];
+        gGamma[ch] = fg[ch] = (float) sg[ch];
+        k[ch] = gamma[ch] * invStd[ch] / m;
+      }
       for (int i = 0; i < n; i++) {
-        int base = (i * c + ch) * hw;
-        for (int j = 0; j < hw; j++) {
-          float xh = (x[base + j] - mu) * is;
-          gx[base + j] = k * (m * gy[base + j] - fb - xh * fg);
+        for (int ch = 0, row = i * c; ch < c; ch++) {
+          float xh = (x[row + ch] - mean[ch]) * invStd[ch];
+          gx[row + ch] = k[ch] * (m * gy[row + ch] - fb[ch] - xh * fg[ch]);
         }
       }
+      return;
     }
+    CpuPool.parallelFor(c, Math.max(1, (int) (GRAIN / Math.max(1, m))), (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) {
+        double sb = 0, sg = 0;
+        float mu = mean[ch], is = invStd[ch];
+        for (int i = 0; i < n; i++) {
+          int base = (i * c + ch) * hw;
+          for (int j = 0; j < hw; j++) {
+            float g = gy[base + j];
+            sb += g;
+            sg += g * ((x[base + j] - mu) * is);
+          }
+        }
+        gBeta[ch] = (float) sb;
+        gGamma[ch] = (float) sg;
+        float k = gamma[ch] * is / m;
+        float fb = (float) sb, fg = (float) sg;
+        for (int i = 0; i < n; i++) {
+          int base = (i * c + ch) * hw;
+          for (int j = 0; j < hw; j++) {
+            float xh = (x[base + j] - mu) * is;
+            gx[base + j] = k * (m * gy[base + j] - fb - xh * fg);
+          }
+        }
+      }
+    });
   }
 
   // ---- random ---------------------------------------------------------------------------------
