@@ -20,6 +20,15 @@ public interface Backend {
   /** A new buffer of {@code elements} floats, filled with zeros. */
   Buffer allocate(long elements);
 
+  /**
+   * A new buffer of {@code elements} floats whose contents are unspecified (PyTorch's
+   * {@code torch.empty}): for an op's output that the op overwrites in full, so the zero fill of
+   * {@link #allocate} is not paid twice. Backends without a cheaper form return {@link #allocate}.
+   */
+  default Buffer allocateForOverwrite(long elements) {
+    return allocate(elements);
+  }
+
   void upload(float[] src, int srcOff, Buffer dst, long dstOff, int n);
 
   void download(Buffer src, long srcOff, float[] dst, int dstOff, int n);

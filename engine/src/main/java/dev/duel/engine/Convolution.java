@@ -46,7 +46,7 @@ public final class Convolution {
 
   static Tensor conv(ConvShape s, Tensor x, Tensor w) {
     Tensor xc = x.compact(), wc = w.compact();
-    Tensor y = Tensor.allocate(x.backend, s.n(), s.k(), s.p(), s.q());
+    Tensor y = Tensor.empty(x.backend, s.n(), s.k(), s.p(), s.q());
     x.backend.conv2d(s, xc.buffer(), wc.buffer(), y.buffer());
     return y.recordOp("conv2d", g -> new Tensor[] {
         xc.requiresGrad() ? convData(s, g, wc) : null,
@@ -56,7 +56,7 @@ public final class Convolution {
   /** gx = BD(gy, w): N×C×H×W from gy N×K×P×Q. */
   static Tensor convData(ConvShape s, Tensor gy, Tensor w) {
     Tensor gc = gy.compact(), wc = w.compact();
-    Tensor gx = Tensor.allocate(gy.backend, s.n(), s.c(), s.h(), s.w());
+    Tensor gx = Tensor.empty(gy.backend, s.n(), s.c(), s.h(), s.w());
     gy.backend.conv2dBackwardData(s, gc.buffer(), wc.buffer(), gx.buffer());
     return gx.recordOp("conv_transpose2d", gg -> new Tensor[] {
         gc.requiresGrad() ? conv(s, gg, wc) : null,
@@ -66,7 +66,7 @@ public final class Convolution {
   /** gw = BF(x, gy): K×C×R×S. */
   static Tensor convFilter(ConvShape s, Tensor x, Tensor gy) {
     Tensor xc = x.compact(), gc = gy.compact();
-    Tensor gw = Tensor.allocate(x.backend, s.k(), s.c(), s.r(), s.s());
+    Tensor gw = Tensor.empty(x.backend, s.k(), s.c(), s.r(), s.s());
     x.backend.conv2dBackwardFilter(s, xc.buffer(), gc.buffer(), gw.buffer());
     return gw.recordOp("conv2d_weight_grad", gg -> new Tensor[] {
         xc.requiresGrad() ? convData(s, gc, gg) : null,

@@ -12,7 +12,7 @@ final class ElementwiseOps {
 
   static Tensor unary(UnaryOp op, float alpha, Tensor x) {
     Tensor xc = x.contiguous();
-    Tensor y = Tensor.allocate(x.backend, x.shape);
+    Tensor y = Tensor.empty(x.backend, x.shape);
     x.backend.unary(op, alpha, xc.buffer(), xc.offset, y.buffer(), y.numel());
     if (op == UnaryOp.SIGN || op == UnaryOp.STEP || op == UnaryOp.LEAKY_SLOPE) return y; // derivative 0
     return y.recordOp(op.name().toLowerCase(java.util.Locale.ROOT), g -> new Tensor[] {unaryGrad(op, alpha, xc, y, g)}, xc);
@@ -24,7 +24,7 @@ final class ElementwiseOps {
       // unaryBackward takes no offsets: x (a contiguous view, e.g. a row slice) and g (e.g. concat's
       // narrowed gradient) must start at element 0 of their buffers.
       Tensor xc = x.compact(), gc = g.compact();
-      Tensor gx = Tensor.allocate(x.backend, x.shape);
+      Tensor gx = Tensor.empty(x.backend, x.shape);
       x.backend.unaryBackward(op, alpha, xc.buffer(), y.buffer(), gc.buffer(), gx.buffer(), x.numel());
       return gx;
     }
@@ -62,7 +62,7 @@ final class ElementwiseOps {
           + b.backend.name() + "); move one with .to(backend)");
     }
     int[] shape = Arrays.equals(a.shape, b.shape) ? a.shape : Shape.broadcast(op.name().toLowerCase(), a.shape, b.shape);
-    Tensor out = Tensor.allocate(a.backend, shape);
+    Tensor out = Tensor.empty(a.backend, shape);
     a.backend.binary(op, shape, a.buffer(), a.offset, Shape.broadcastStrides(a.shape, a.strides, shape),
         b.buffer(), b.offset, Shape.broadcastStrides(b.shape, b.strides, shape), out.buffer());
     if (op == BinaryOp.GT || op == BinaryOp.EQ) return out;

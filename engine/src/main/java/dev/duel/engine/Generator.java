@@ -61,7 +61,7 @@ public final class Generator {
   }
 
   private Tensor draw(Backend backend, Distribution dist, float a, float b, int... shape) {
-    Tensor t = Tensor.allocate(backend, shape);
+    Tensor t = Tensor.empty(backend, shape);
     long n = t.numel();
     backend.random(dist, seed, offset, a, b, t.buffer(), n);
     offset += Philox.blocks(n);

@@ -47,7 +47,7 @@ final class MatmulOps {
     Layout la = layout(ac), lb = layout(bc);
     int batch = ra == 3 ? a.shape[0] : 1;
     int[] outShape = ra == 3 ? new int[] {batch, m, n} : new int[] {m, n};
-    Tensor c = Tensor.allocate(a.backend, outShape);
+    Tensor c = Tensor.empty(a.backend, outShape);
     if (m > 0 && n > 0) {
       a.backend.gemm(la.trans, lb.trans, m, n, k, 1f,
           ac.buffer(), ac.offset, la.ld, ra == 3 ? ac.strides[0] : 0,

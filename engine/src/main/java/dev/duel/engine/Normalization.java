@@ -36,9 +36,9 @@ public final class Normalization {
           + Shape.str(x.shape));
     }
     Tensor xc = x.compact(), gc = gamma.compact(), bc = beta.compact();
-    Tensor y = Tensor.allocate(x.backend, x.shape);
-    Tensor mean = Tensor.allocate(x.backend, c), invStd = Tensor.allocate(x.backend, c);
-    Tensor varUnbiased = Tensor.allocate(x.backend, c);
+    Tensor y = Tensor.empty(x.backend, x.shape);
+    Tensor mean = Tensor.empty(x.backend, c), invStd = Tensor.empty(x.backend, c);
+    Tensor varUnbiased = Tensor.empty(x.backend, c);
     x.backend.batchNormForward(n, c, hw, eps, xc.buffer(), gc.buffer(), bc.buffer(), y.buffer(), mean.buffer(),
         invStd.buffer(), varUnbiased.buffer());
     if (runningMean != null && runningVar != null) {
@@ -54,8 +54,8 @@ public final class Normalization {
         return Autograd.grad(new Tensor[] {yc}, new Tensor[] {g}, new Tensor[] {xc, gc, bc}, true, true);
       }
       Tensor gyc = g.compact();
-      Tensor gx = Tensor.allocate(x.backend, x.shape);
-      Tensor gGamma = Tensor.allocate(x.backend, c), gBeta = Tensor.allocate(x.backend, c);
+      Tensor gx = Tensor.empty(x.backend, x.shape);
+      Tensor gGamma = Tensor.empty(x.backend, c), gBeta = Tensor.empty(x.backend, c);
       x.backend.batchNormBackward(n, c, hw, xc.buffer(), gyc.buffer(), gc.buffer(), mean.buffer(), invStd.buffer(),
           gx.buffer(), gGamma.buffer(), gBeta.buffer());
       return new Tensor[] {gx, gGamma, gBeta};

@@ -96,6 +96,14 @@ public final class ProfilingBackend implements Backend {
   }
 
   @Override
+  public Buffer allocateForOverwrite(long elements) {
+    long t0 = start();
+    Buffer b = inner.allocateForOverwrite(elements);
+    stop("allocateForOverwrite", t0);
+    return b;
+  }
+
+  @Override
   public void upload(float[] src, int srcOff, Buffer dst, long dstOff, int n) {
     long t0 = start();
     inner.upload(src, srcOff, dst, dstOff, n);

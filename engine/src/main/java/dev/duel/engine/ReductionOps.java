@@ -8,7 +8,7 @@ final class ReductionOps {
 
   static Tensor sumAll(Tensor x) {
     Tensor xc = x.contiguous();
-    Tensor out = Tensor.allocate(x.backend);
+    Tensor out = Tensor.empty(x.backend);
     x.backend.reduce(ReduceOp.SUM, xc.buffer(), xc.offset, 1, Math.toIntExact(x.numel()), 1, out.buffer());
     int[] shape = x.shape;
     return out.recordOp("sum", g -> new Tensor[] {g.expand(shape)}, xc);
@@ -64,7 +64,7 @@ final class ReductionOps {
     for (int d = 0; d < lo; d++) outer *= x.shape[d];
     for (int d = lo; d <= hi; d++) len *= x.shape[d];
     for (int d = hi + 1; d < x.shape.length; d++) inner *= x.shape[d];
-    Tensor out = Tensor.allocate(x.backend, outShape);
+    Tensor out = Tensor.empty(x.backend, outShape);
     x.backend.reduce(op, xc.buffer(), xc.offset, outer, len, inner, out.buffer());
     if (xc != x) xc.close();
     return out;

@@ -12,7 +12,7 @@ public final class Sampling {
     }
     Tensor xc = x.compact();
     int n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
-    Tensor y = Tensor.allocate(x.backend, n, c, h * f, w * f);
+    Tensor y = Tensor.empty(x.backend, n, c, h * f, w * f);
     x.backend.upsampleNearest(n, c, h, w, f, xc.buffer(), y.buffer());
     return y.recordOp("upsample_nearest", g -> new Tensor[] {upsampleNearestBackward(g, n, c, h, w, f)}, xc);
   }
@@ -20,7 +20,7 @@ public final class Sampling {
   /** The adjoint of upsampling: the sum over each f×f block. */
   static Tensor upsampleNearestBackward(Tensor g, int n, int c, int h, int w, int f) {
     Tensor gc = g.compact();
-    Tensor gx = Tensor.allocate(g.backend, n, c, h, w);
+    Tensor gx = Tensor.empty(g.backend, n, c, h, w);
     g.backend.upsampleNearestBackward(n, c, h, w, f, gc.buffer(), gx.buffer());
     return gx.recordOp("upsample_nearest_backward", gg -> new Tensor[] {upsampleNearest(gg, f)}, gc);
   }
@@ -35,7 +35,7 @@ public final class Sampling {
       }
     }
     Tensor wc = weight.compact();
-    Tensor out = Tensor.allocate(weight.backend, idx.length, dim);
+    Tensor out = Tensor.empty(weight.backend, idx.length, dim);
     weight.backend.embeddingGather(wc.buffer(), dim, idx, out.buffer());
     return out.recordOp("embedding", g -> new Tensor[] {embeddingBackward(g, idx, vocab, dim)}, wc);
   }

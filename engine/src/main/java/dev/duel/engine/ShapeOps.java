@@ -112,7 +112,7 @@ final class ShapeOps {
 
   /** A contiguous copy. */
   static Tensor copy(Tensor x) {
-    Tensor out = Tensor.allocate(x.backend, x.shape);
+    Tensor out = Tensor.empty(x.backend, x.shape);
     x.backend.copyStrided(x.shape, x.buffer(), x.offset, x.strides, out.buffer(), 0, out.strides);
     return out.recordOp("copy", g -> new Tensor[] {g}, x);
   }
@@ -133,7 +133,7 @@ final class ShapeOps {
       }
       shape[ax] += p.shape[ax];
     }
-    Tensor out = Tensor.allocate(parts[0].backend, shape);
+    Tensor out = Tensor.empty(parts[0].backend, shape);
     int[] starts = new int[parts.length];
     int at = 0;
     for (int i = 0; i < parts.length; i++) {

@@ -45,6 +45,19 @@ public final class Tensor implements AutoCloseable {
     return new Tensor(backend, new Storage(backend.allocate(n)), 0, shape.clone(), Shape.contiguousStrides(shape));
   }
 
+  /**
+   * A new contiguous tensor whose contents are unspecified ({@link Backend#allocateForOverwrite}),
+   * for an op output that is overwritten in full before anything reads it.
+   */
+  static Tensor empty(Backend backend, int... shape) {
+    for (int d : shape) {
+      if (d < 0) throw new IllegalArgumentException("negative dimension in shape " + Shape.str(shape));
+    }
+    long n = Shape.numel(shape);
+    return new Tensor(backend, new Storage(backend.allocateForOverwrite(n)), 0, shape.clone(),
+        Shape.contiguousStrides(shape));
+  }
+
   /** A view sharing this tensor's storage. */
   Tensor view(long offset, int[] shape, long[] strides) {
     storage().retain();
@@ -62,7 +75,7 @@ public final class Tensor implements AutoCloseable {
   }
 
   public static Tensor full(Backend backend, float value, int... shape) {
-    Tensor t = allocate(backend, shape);
+    Tensor t = value == 0f ? allocate(backend, shape) : empty(backend, shape);
     if (value != 0f) backend.fill(t.buffer(), 0, t.numel(), value);
     return t;
   }
@@ -85,7 +98,7 @@ public final class Tensor implements AutoCloseable {
       throw new IllegalArgumentException("Tensor.of: " + data.length + " values do not fill shape " + Shape.str(shape)
           + " (" + Shape.numel(shape) + " elements)");
     }
-    Tensor t = allocate(backend, shape);
+    Tensor t = empty(backend, shape);
     backend.upload(data, 0, t.buffer(), 0, data.length);
     return t;
   }
@@ -287,7 +300,7 @@ public final class Tensor implements AutoCloseable {
   /** A backend unary op applied without recording (masks such as STEP and LEAKY_SLOPE). */
   Tensor backendUnary(UnaryOp op, float alpha) {
     Tensor xc = contiguousNoGrad();
-    Tensor y = allocate(backend, shape);
+    Tensor y = empty(backend, shape);
     backend.unary(op, alpha, xc.buffer(), xc.offset, y.buffer(), y.numel());
     return y;
   }

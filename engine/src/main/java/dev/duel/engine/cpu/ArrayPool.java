@@ -31,6 +31,20 @@ public final class ArrayPool {
     return new float[n];
   }
 
+  /** An array of length n with unspecified contents: a recycled one as it was left, or a new one. */
+  synchronized float[] takeForOverwrite(int n) {
+    if (n >= MIN_POOLED) {
+      ArrayDeque<float[]> q = free.get(n);
+      float[] a = q == null ? null : q.poll();
+      if (a != null) {
+        parkedBytes -= 4L * n;
+        return a;
+      }
+    }
+    allocatedBytes += 4L * n;
+    return new float[n];
+  }
+
   synchronized void give(float[] a) {
     if (a.length < MIN_POOLED || parkedBytes + 4L * a.length > MAX_BYTES) return;
     free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).push(a);

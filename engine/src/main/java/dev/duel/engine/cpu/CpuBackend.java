@@ -43,6 +43,23 @@ public final class CpuBackend implements Backend {
     return new CpuBuffer(this, pool.take((int) elements));
   }
 
+  /**
+   * A recycled array as it was left (or a new one). With {@code -Dduel.cpu.poison=true} (the test
+   * suite sets it) it is filled with NaN instead, so an op that fails to overwrite its whole output
+   * shows NaN in its tests rather than stale numbers.
+   */
+  @Override
+  public Buffer allocateForOverwrite(long elements) {
+    if (elements > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("cpu: a tensor of " + elements + " elements exceeds the 2^31 element limit");
+    }
+    float[] data = pool.takeForOverwrite((int) elements);
+    if (POISON) java.util.Arrays.fill(data, Float.NaN);
+    return new CpuBuffer(this, data);
+  }
+
+  private static final boolean POISON = Boolean.getBoolean("duel.cpu.poison");
+
   void recycle(float[] data) {
     pool.give(data);
   }

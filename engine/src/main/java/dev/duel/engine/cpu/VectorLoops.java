@@ -16,6 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 64×128×14×14 floats); a compare-and-blend has no branch. Plain arithmetic over array offsets with
  * runtime strides is not auto-vectorised by C2 either.
  *
+ * <p>Every result is independent of JIT state and thread count (no lane reduction of unspecified
+ * order), so a run resumed in a fresh JVM computes what the warm one did.
+ *
  * <p>Each method covers the ops it lists and returns false for any other, so the caller falls back to
  * the scalar loop.
  */
@@ -145,7 +148,7 @@ final class VectorLoops {
       int n = Math.min(SUM_BLOCK, len - b0), at = base + b0, i = 0, upper = F.loopBound(n);
       FloatVector acc = FloatVector.zero(F);
       for (; i < upper; i += L) acc = acc.add(FloatVector.fromArray(F, x, at + i));
-      double s = acc.reduceLanes(VectorOperators.ADD);
+      double s = lanesInOrder(acc);
       for (; i < n; i++) s += x[at + i];
       total += s;
     }
@@ -162,11 +165,22 @@ final class VectorLoops {
         FloatVector d = FloatVector.fromArray(F, x, at + i).sub(mu);
         acc = d.fma(d, acc);
       }
-      double s = acc.reduceLanes(VectorOperators.ADD);
+      double s = lanesInOrder(acc);
       for (; i < n; i++) { double d = x[at + i] - mu; s += d * d; }
       total += s;
     }
     return total;
+  }
+
+  /**
+   * Σ of the lanes in lane order, in float64. Not {@code reduceLanes(ADD)}: its float order is
+   * unspecified and differs between the interpreter and C2's intrinsic, and a sum that changes with
+   * JIT state would break bit-identical resume (a fresh JVM must compute what a warm one did).
+   */
+  private static double lanesInOrder(FloatVector v) {
+    double s = 0;
+    for (int k = 0; k < L; k++) s += v.lane(k);
+    return s;
   }
 
   /** Elements per float32 block of {@link #sum}: 16 terms per lane with AVX2's 8 lanes. */

@@ -103,6 +103,37 @@ class VectorLoopsTest {
       assertEquals(ss, VectorLoops.sumSquaredDeviations(x, 7, n, muF), 1e-5 * ss + 1e-6, "Σ(x−μ)² n=" + n);
     }
     float[] nan = {1f, Float.NaN, 2f};
+    assertTrue(Double.isNaN(VectorLoops.sumSquaredDeviations(nan, 0, 3, 0f)), "NaN never passes");
     assertTrue(Double.isNaN(VectorLoops.sum(nan, 0, 3)), "NaN never passes");
+  }
+
+  /**
+   * The blocked sum in a fixed order, bit for bit, on its first calls (interpreted) and after C2 has
+   * compiled it: lane k of a block sums elements k, k+L, … in float32, the lanes then add in lane
+   * order in float64. A sum whose order followed JIT state would break bit-identical resume.
+   */
+  @Test
+  void blockedSumsFollowOneOrderWhateverTheJitState() {
+    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length();
+    SplittableRandom rnd = new SplittableRandom(SEED + 4);
+    float[] x = new float[1000];
+    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);
+    for (int round = 0; round < 20_000; round++) {
+      int n = 1 + (round * 37) % 999;
+      double want = 0;
+      for (int b0 = 0; b0 < n; b0 += VectorLoops.SUM_BLOCK) {
+        int len = Math.min(VectorLoops.SUM_BLOCK, n - b0), full = len / lanes * lanes;
+        float[] acc = new float[lanes];
+        for (int i = 0; i < full; i++) acc[i % lanes] += x[b0 + i];
+        double s = 0;
+        for (float a : acc) s += a;
+        for (int i = full; i < len; i++) s += x[b0 + i];
+        want += s;
+      }
+      double got = VectorLoops.sum(x, 0, n);
+      if (Double.doubleToLongBits(want) != Double.doubleToLongBits(got)) {
+        throw new AssertionError("round " + round + " n=" + n + ": " + got + " != " + want + " seed=" + SEED);
+      }
+    }
   }
 }
