@@ -43,6 +43,9 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  duel train", "  duel train --model mlp --epochs 20 --batch 128 --lr-d 4e-4",
         "  duel train --config my-run.json --name exp1", "  duel train --resume --name exp1 --epochs 40"})
 final class TrainCommand implements Callable<Integer> {
+  /** The reference of --fid-every: at most this many test images (all of Fashion-MNIST's), {@code duel eval}'s default. */
+  private static final int REFERENCE_IMAGES = 10_000;
+
   private final Main.Io io;
 
   @Spec
@@ -137,9 +140,6 @@ final class TrainCommand implements Callable<Integer> {
         cfg.fidEvery, cfg.fidEvery == 1 ? "" : "s", cfg.fidSamples, cfg.emaDecay > 0 ? "G-EMA" : "G",
         dataFolder, reference.count(), (System.nanoTime() - t0) / 1e9);
   }
-
-  /** The reference of --fid-every: the whole Fashion-MNIST test split, {@code duel eval}'s default. */
-  private static final int REFERENCE_IMAGES = 10_000;
 
   // ---- building the config --------------------------------------------------------------------
 

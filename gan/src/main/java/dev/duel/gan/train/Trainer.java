@@ -132,12 +132,12 @@ public final class Trainer {
    * there was nothing left to do). Throws {@link TrainingDiverged} when a loss is NaN or infinite.
    */
   public StepStats train() throws IOException {
-    run.create();
-    Checkpoints.removeTemporaries(run.checkpoints());
-    AtomicFiles.writeString(run.config(), Json.writePretty(cfg.toJson()));
     if (cfg.fidEvery > 0 && fid == null) {
       throw new IllegalStateException("--fid-every " + cfg.fidEvery + " needs a FID scorer: call scoreFidWith before train()");
     }
+    run.create();
+    Checkpoints.removeTemporaries(run.checkpoints());
+    AtomicFiles.writeString(run.config(), Json.writePretty(cfg.toJson()));
     if (step >= totalSteps) {
       out.println("nothing to do: the run is at step " + step + " of " + totalSteps + "; pass a larger --epochs to train on");
       return null;
