@@ -2,6 +2,9 @@ package dev.duel.gan.cli;
 
 import dev.duel.gan.data.FashionMnist;
 import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.metrics.ClassifierWeights;
+import dev.duel.gan.metrics.Evaluator;
+import dev.duel.gan.metrics.ImageSet;
 import dev.duel.gan.train.Checkpoints;
 import dev.duel.gan.train.Checkpoints.Checkpoint;
 import dev.duel.gan.train.Objectives;
@@ -40,6 +43,9 @@ import picocli.CommandLine.Spec;
     footer = {"", "Examples:", "  duel train", "  duel train --model mlp --epochs 20 --batch 128 --lr-d 4e-4",
         "  duel train --config my-run.json --name exp1", "  duel train --resume --name exp1 --epochs 40"})
 final class TrainCommand implements Callable<Integer> {
+  /** The reference of --fid-every: at most this many test images (all of Fashion-MNIST's), {@code duel eval}'s default. */
+  private static final int REFERENCE_IMAGES = 10_000;
+
   private final Main.Io io;
 
   @Spec
@@ -102,6 +108,7 @@ final class TrainCommand implements Callable<Integer> {
     if (checkpoint != null) trainer.restore(checkpoint);
 
     io.out().println(header(trainer, dataFolder, data, checkpoint));
+    if (cfg.fidEvery > 0) io.out().println(attachFid(trainer, cfg, dataFolder));
     long t0 = System.nanoTime();
     StepStats last = trainer.train();
     if (last != null) {
@@ -110,6 +117,28 @@ final class TrainCommand implements Callable<Integer> {
           trainer.lastCheckpoint() == null ? "no checkpoint" : run.root().relativize(trainer.lastCheckpoint())));
     }
     return 0;
+  }
+
+  /**
+   * --fid-every: an Evaluator over the data folder's test split (at most 10,000 images, as {@code duel
+   * eval} takes by default) and the shipped classifier; its reference features and Gaussian fit are
+   * computed here, once per run. Returns the header line that says so.
+   */
+  private String attachFid(Trainer trainer, TrainConfig cfg, Path dataFolder) throws IOException {
+    long t0 = System.nanoTime();
+    ImageSet reference;
+    try {
+      reference = Evaluator.referenceSplit(dataFolder, ImageDataset.Split.TEST, REFERENCE_IMAGES, 0);
+    } catch (NoSuchFileException e) {
+      throw new ParameterException(spec.commandLine(), "--fid-every scores against the test split of the data folder, but "
+          + e.getFile() + " is " + (e.getReason() == null ? "missing" : e.getReason())
+          + ". Add t10k-images-idx3-ubyte[.gz] and t10k-labels-idx1-ubyte[.gz] to " + dataFolder + ", or drop --fid-every");
+    }
+    Evaluator ev = new Evaluator(ClassifierWeights.load(trainer.backend(), null), trainer.backend(), reference, Evaluator.Settings.DEFAULT);
+    trainer.scoreFidWith((images, n) -> ev.fid(new ImageSet(images, n, "training samples")));
+    return String.format(Locale.ROOT, "  FID        every %d epoch%s and after the last: %d samples of %s against the test split of %s (%d images; reference features in %.1f s)",
+        cfg.fidEvery, cfg.fidEvery == 1 ? "" : "s", cfg.fidSamples, cfg.emaDecay > 0 ? "G-EMA" : "G",
+        dataFolder, reference.count(), (System.nanoTime() - t0) / 1e9);
   }
 
   // ---- building the config --------------------------------------------------------------------

@@ -1,11 +1,6 @@
 package dev.duel.gan.metrics;
 
 import dev.duel.engine.Backend;
-import dev.duel.engine.Devices;
-import dev.duel.engine.Generator;
-import dev.duel.engine.MemoryScope;
-import dev.duel.engine.Tensor;
-import dev.duel.gan.models.CganMlp;
 import dev.duel.gan.models.GeneratorNet;
 import dev.duel.gan.train.Checkpoints;
 import dev.duel.gan.train.GanModels;
@@ -24,7 +19,8 @@ import java.util.stream.Stream;
  * {@link GanModels#generatorFrom}), then run in eval mode on z ~ N(0, I): an n×latent matrix drawn on the
  * CPU from Philox stream {@code seed} in one go, so neither the device nor the batch size changes the
  * samples — they are exactly the images of {@code duel sample CKPT --n N --seed S}. cgan-mlp gets the
- * labels 0, 1, …, 9, 0, 1, … (balanced classes, as {@code duel sample} gives by default).
+ * labels 0, 1, …, 9, 0, 1, … (balanced classes, as {@code duel sample} gives by default). The sampling is
+ * {@link Samples#fromSeed}, the code the trainer's {@code --fid-every} runs too.
  */
 public final class CheckpointSampler {
   public static final String WEIGHTS = "g.safetensors", EMA_WEIGHTS = "g_ema.safetensors";
@@ -51,31 +47,11 @@ public final class CheckpointSampler {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
     Checkpoints.Checkpoint c = Checkpoints.locate(path, log);
     GeneratorNet g = GanModels.generatorFrom(c, weightsFile, backend);
-    int latent = g.latentDim();
-    float[] noise;
-    try (MemoryScope scope = MemoryScope.open()) {
-      noise = new Generator(seed).normal(Devices.cpu(), 0f, 1f, n, latent).toArray();
-    }
-    boolean conditional = g instanceof CganMlp.G;
-    float[] images = new float[n * ImageSet.PIXELS];
-    for (int start = 0; start < n; start += batchSize) {
-      int b = Math.min(batchSize, n - start);
-      int[] labels = null;
-      if (conditional) {
-        labels = new int[b];
-        for (int i = 0; i < b; i++) labels[i] = (start + i) % CganMlp.CLASSES;
-      }
-      float[] x;
-      try (MemoryScope scope = MemoryScope.open()) {
-        Tensor z = Tensor.of(backend, java.util.Arrays.copyOfRange(noise, start * latent, (start + b) * latent), b, latent);
-        x = Samples.generate(g, z, labels);
-      }
-      if (x.length != b * ImageSet.PIXELS)
-        throw new IllegalStateException("the generator made " + x.length + " values for " + b + " images of 28×28");
-      for (float v : x) {
-        if (!Float.isFinite(v)) throw new ArithmeticException(c.folder() + ": the generator produced NaN/Inf pixels (a diverged checkpoint?)");
-      }
-      System.arraycopy(x, 0, images, start * ImageSet.PIXELS, x.length);
+    float[] images;
+    try {
+      images = Samples.fromSeed(g, backend, n, seed, batchSize);
+    } catch (ArithmeticException e) {
+      throw new ArithmeticException(c.folder() + ": the generator produced NaN/Inf pixels (a diverged checkpoint?)");
     }
     Object model = c.config().get("model");
     return new ImageSet(images, n, "checkpoint " + c.folder() + " (" + model + ", step " + c.step() + ", seed " + seed

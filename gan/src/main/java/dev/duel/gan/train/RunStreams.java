@@ -9,13 +9,17 @@ import dev.duel.gan.data.SplitMix64;
  *   <li>train: Philox key = mix(seed ⊕ TRAIN) — every draw of a training step (z, instance noise,
  *       the penalties' interpolation ε, dropout masks); its counter offset is saved in each checkpoint;
  *   <li>fixed: Philox key = mix(seed ⊕ FIXED) — the fixed noise of the sample grids, drawn once;
- *   <li>data: the Shuffler's SplitMix64 stream keyed by the seed; its cursor is saved in each checkpoint.
+ *   <li>data: the Shuffler's SplitMix64 stream keyed by the seed; its cursor is saved in each checkpoint;
+ *   <li>eval: Philox key = mix(seed ⊕ EVAL) — the noise of the samples that --fid-every scores, drawn
+ *       afresh from offset 0 at every evaluation (so every evaluation sees the same z, and nothing of it
+ *       needs saving); no training draw ever comes from it, so evaluating never moves the other streams.
  * </ul>
  * Different keys make independent Philox streams; the SplitMix64 finaliser keeps runs with nearby
  * seeds (1, 2, ...) from sharing a stream.
  */
 public final class RunStreams {
-  private static final long TRAIN = 0x7472_6169_6E00_0001L, FIXED = 0x6669_7865_6400_0002L;
+  private static final long TRAIN = 0x7472_6169_6E00_0001L, FIXED = 0x6669_7865_6400_0002L,
+      EVAL = 0x6576_616C_0000_0003L;
 
   private RunStreams() {}
 
@@ -29,5 +33,9 @@ public final class RunStreams {
 
   public static long fixed(long seed) {
     return SplitMix64.mix(seed ^ FIXED);
+  }
+
+  public static long eval(long seed) {
+    return SplitMix64.mix(seed ^ EVAL);
   }
 }

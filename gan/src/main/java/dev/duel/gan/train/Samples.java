@@ -1,9 +1,14 @@
 package dev.duel.gan.train;
 
+import dev.duel.engine.Backend;
+import dev.duel.engine.Devices;
+import dev.duel.engine.Generator;
 import dev.duel.engine.GradMode;
 import dev.duel.engine.MemoryScope;
 import dev.duel.engine.Tensor;
+import dev.duel.gan.models.CganMlp;
 import dev.duel.gan.models.GeneratorNet;
+import java.util.Arrays;
 
 /** Images from a generator, for grids, exports and latent walks. */
 public final class Samples {
@@ -22,6 +27,43 @@ public final class Samples {
     } finally {
       g.train(wasTraining);
     }
+  }
+
+  /**
+   * n images G(z), z ~ N(0, I) drawn on the CPU from Philox stream {@code seed} (offset 0) as one n×latent
+   * matrix, then run {@code batchSize} rows at a time through {@link #generate} (eval mode, no graph):
+   * so neither the device nor the batch split changes z. A conditional generator gets the labels
+   * 0, 1, …, 9, 0, 1, … (balanced classes). What {@code duel eval} scores from a checkpoint, and what
+   * {@code --fid-every} scores during training. Returns n×1×28×28 floats; NaN/Inf pixels are refused.
+   */
+  public static float[] fromSeed(GeneratorNet g, Backend backend, int n, long seed, int batchSize) {
+    if (n < 1) throw new IllegalArgumentException("samples: n must be at least 1, got " + n);
+    if (batchSize < 1) throw new IllegalArgumentException("samples: batch size must be at least 1, got " + batchSize);
+    int latent = g.latentDim(), pixels = 28 * 28;
+    float[] noise;
+    try (MemoryScope scope = MemoryScope.open()) {
+      noise = new Generator(seed).normal(Devices.cpu(), 0f, 1f, n, latent).toArray();   // z: n×latent
+    }
+    boolean conditional = g instanceof CganMlp.G;
+    float[] images = new float[Math.multiplyExact(n, pixels)];
+    for (int start = 0; start < n; start += batchSize) {
+      int b = Math.min(batchSize, n - start);
+      int[] labels = null;
+      if (conditional) {
+        labels = new int[b];
+        for (int i = 0; i < b; i++) labels[i] = (start + i) % CganMlp.CLASSES;
+      }
+      float[] x;
+      try (MemoryScope scope = MemoryScope.open()) {
+        x = generate(g, Tensor.of(backend, Arrays.copyOfRange(noise, start * latent, (start + b) * latent), b, latent), labels);
+      }
+      if (x.length != b * pixels) throw new IllegalStateException("the generator made " + x.length + " values for " + b + " images of 28×28");
+      for (float v : x) {
+        if (!Float.isFinite(v)) throw new ArithmeticException("the generator produced NaN/Inf pixels (a diverged model?)");
+      }
+      System.arraycopy(x, 0, images, start * pixels, x.length);
+    }
+    return images;
   }
 
   /**

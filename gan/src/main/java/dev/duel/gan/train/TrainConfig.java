@@ -24,7 +24,9 @@ public final class TrainConfig {
   public static final List<String> DEVICES = List.of("cpu", "cuda", "cuda-emu");
   /** Options a resumed run may change: they do not alter the numbers it computes. */
   public static final Set<String> CHANGEABLE_ON_RESUME =
-      Set.of("epochs", "device", "sample-every", "checkpoint-every", "keep-checkpoints", "out", "name");
+      Set.of("epochs", "device", "sample-every", "checkpoint-every", "keep-checkpoints", "out", "name", "fid-every", "fid-samples");
+  /** The default of --fid-samples: the sample count of {@code duel eval} and of docs/evaluation.md's tables. */
+  public static final int DEFAULT_FID_SAMPLES = 10_000;
 
   // ---- model ----------------------------------------------------------------------------------
   @Option(names = "--model", paramLabel = "NAME", description = "mlp, dcgan28 or cgan-mlp (default: ${DEFAULT-VALUE})")
@@ -124,6 +126,14 @@ public final class TrainConfig {
   @Option(names = "--keep-checkpoints", paramLabel = "N", description = "keep the newest N checkpoints (default: ${DEFAULT-VALUE})")
   public int keepCheckpoints = 3;
 
+  // ---- evaluation during training --------------------------------------------------------------
+  @Option(names = "--fid-every", paramLabel = "EPOCHS",
+      description = "score FID every EPOCHS epochs (and after the last one) into metrics.jsonl; needs the data folder's test split (default: 0 = off)")
+  public int fidEvery = 0;
+
+  @Option(names = "--fid-samples", paramLabel = "N", description = "images generated for each --fid-every score (default: ${DEFAULT-VALUE})")
+  public int fidSamples = DEFAULT_FID_SAMPLES;
+
   // ---- derived values -------------------------------------------------------------------------
 
   /** The model width after resolving 0 to the model's default. */
@@ -159,6 +169,8 @@ public final class TrainConfig {
     range(bad, "sample-every", sampleEvery, 0, Integer.MAX_VALUE);
     range(bad, "checkpoint-every", checkpointEvery, 0, Integer.MAX_VALUE);
     range(bad, "keep-checkpoints", keepCheckpoints, 1, 1_000_000);
+    range(bad, "fid-every", fidEvery, 0, 1_000_000);
+    range(bad, "fid-samples", fidSamples, 2, 100_000);    // a Gaussian fit needs 2; 100k images are 314 MB of floats
     if (!(labelSmoothing >= 0f && labelSmoothing < 0.5f)) bad.add("--label-smoothing must be in [0, 0.5), got " + labelSmoothing);
     nonNegative(bad, "instance-noise", instanceNoise);
     nonNegative(bad, "r1", r1);

@@ -47,10 +47,11 @@ import java.util.Map;
  * Around it: metrics.jsonl, the console progress, sample grids of a fixed noise batch, the loss plot,
  * and checkpoints from which a killed run resumes bit-identically on the CPU (every random draw comes
  * from streams whose state is saved: see {@link RunStreams}). With the default config one iteration
- * computes exactly {@link ReferenceStep}, the benchmarked step.
+ * computes exactly {@link ReferenceStep}, the benchmarked step. With {@code --fid-every} it also scores
+ * FID after some epochs ({@link TrainingFid}), without changing a bit of the training.
  *
  * <p>Typical use: {@code new Trainer(config, data, runDir, out, tty)}, optionally
- * {@link #restore(Checkpoint)}, then {@link #train()}.
+ * {@link #restore(Checkpoint)} and {@link #scoreFidWith(FidScorer)}, then {@link #train()}.
  */
 public final class Trainer {
   /** Images in the fixed sample grid: 8×8, or 10×10 (one column per class) for conditional models. */
@@ -79,6 +80,7 @@ public final class Trainer {
   private long step;                        // iterations done
   private Path lastCheckpoint;
   private MetricsLog metrics;
+  private TrainingFid fid;                  // null until scoreFidWith
 
   /** A trainer with the objective the config names ({@link Objectives}). */
   public Trainer(TrainConfig config, ImageDataset data, Path runDir, PrintStream out, boolean tty) {
@@ -130,6 +132,9 @@ public final class Trainer {
    * there was nothing left to do). Throws {@link TrainingDiverged} when a loss is NaN or infinite.
    */
   public StepStats train() throws IOException {
+    if (cfg.fidEvery > 0 && fid == null) {
+      throw new IllegalStateException("--fid-every " + cfg.fidEvery + " needs a FID scorer: call scoreFidWith before train()");
+    }
     run.create();
     Checkpoints.removeTemporaries(run.checkpoints());
     AtomicFiles.writeString(run.config(), Json.writePretty(cfg.toJson()));
@@ -156,6 +161,7 @@ public final class Trainer {
           writeSamples(String.format(Locale.ROOT, "epoch-%03d.png", epoch));
           LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
               .smoothing(0.9).write(run.lossPlot(), 900, 500);
+          if (fid != null && fid.due(epoch, cfg.epochs)) scoreFid(epoch, log);
         } else if (cfg.sampleEvery > 0 && step % cfg.sampleEvery == 0) {
           writeSamples(String.format(Locale.ROOT, "step-%07d.png", step));
         }
@@ -257,6 +263,23 @@ public final class Trainer {
     m.put("grad_norm_d", s.gradNormD());
     m.put("ms_per_step", Math.round(s.ms() * 1000) / 1000.0);
     return m;
+  }
+
+  /** FID of G-EMA (or G, without --ema-decay) after {@code epoch}: one "type":"eval" line and a console line. */
+  private void scoreFid(int epoch, MetricsLog log) throws IOException {
+    GeneratorNet net = ema != null ? (GeneratorNet) ema.model() : g;
+    Map<String, Object> line = fid.score(net, ema != null, backend, step, epoch);
+    log.append(line);
+    progress.note(TrainingFid.consoleLine(line, cfg.epochs));
+  }
+
+  /**
+   * Scores FID with {@code scorer} at the epochs that --fid-every names; needed before {@link #train()}
+   * when it is on. The scorer should hold its reference statistics (computed once per run).
+   */
+  public Trainer scoreFidWith(FidScorer scorer) {
+    this.fid = new TrainingFid(java.util.Objects.requireNonNull(scorer, "scorer"), cfg);
+    return this;
   }
 
   // ---- samples --------------------------------------------------------------------------------
