@@ -58,6 +58,22 @@ public final class Autograd {
     return grad(new Tensor[] {output}, null, inputs, createGraph, createGraph);
   }
 
+  /** The tensors on a path to the requested inputs of the backward/grad call running on this thread. */
+  private static final ThreadLocal<Set<Tensor>> NEEDED = new ThreadLocal<>();
+
+  /**
+   * Whether the backward closure running now must produce t's gradient (PyTorch's
+   * {@code ctx.needs_input_grad}): t requires grad and, inside a backward/grad call, lies on a path to
+   * one of the requested inputs. Closures test this, not {@code requiresGrad()}, so that
+   * {@code backward(lossG, G's parameters)} does not compute D's weight gradients: in a GAN's G step
+   * those are a third of D's backward work.
+   */
+  static boolean needsGrad(Tensor t) {
+    if (!t.requiresGrad()) return false;
+    Set<Tensor> needed = NEEDED.get();
+    return needed == null || needed.contains(t);
+  }
+
   private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph) {
     Tensor existing = leaf.grad();
     if (createGraph) {
@@ -90,6 +106,8 @@ public final class Autograd {
       if (need) needed.add(t);
     }
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+    Set<Tensor> outerNeeded = NEEDED.get();   // a closure may itself call grad (nested runs)
+    NEEDED.set(needed);
     try (GradMode mode = GradMode.set(createGraph)) {
       for (int i = 0; i < outputs.length; i++) {
         Tensor out = outputs[i];
@@ -130,6 +148,7 @@ public final class Autograd {
         }
       }
     } finally {
+      NEEDED.set(outerNeeded);
       if (!retainGraph) {
         for (Tensor t : order) if (t.gradFn != null) t.gradFn.free();
       }

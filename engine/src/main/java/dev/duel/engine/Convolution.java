@@ -49,8 +49,8 @@ public final class Convolution {
     Tensor y = Tensor.empty(x.backend, s.n(), s.k(), s.p(), s.q());
     x.backend.conv2d(s, xc.buffer(), wc.buffer(), y.buffer());
     return y.recordOp("conv2d", g -> new Tensor[] {
-        xc.requiresGrad() ? convData(s, g, wc) : null,
-        wc.requiresGrad() ? convFilter(s, xc, g) : null}, xc, wc);
+        Autograd.needsGrad(xc) ? convData(s, g, wc) : null,
+        Autograd.needsGrad(wc) ? convFilter(s, xc, g) : null}, xc, wc);
   }
 
   /** gx = BD(gy, w): N×C×H×W from gy N×K×P×Q. */
@@ -59,8 +59,8 @@ public final class Convolution {
     Tensor gx = Tensor.empty(gy.backend, s.n(), s.c(), s.h(), s.w());
     gy.backend.conv2dBackwardData(s, gc.buffer(), wc.buffer(), gx.buffer());
     return gx.recordOp("conv_transpose2d", gg -> new Tensor[] {
-        gc.requiresGrad() ? conv(s, gg, wc) : null,
-        wc.requiresGrad() ? convFilter(s, gg, gc) : null}, gc, wc);
+        Autograd.needsGrad(gc) ? conv(s, gg, wc) : null,
+        Autograd.needsGrad(wc) ? convFilter(s, gg, gc) : null}, gc, wc);
   }
 
   /** gw = BF(x, gy): K×C×R×S. */
@@ -69,7 +69,7 @@ public final class Convolution {
     Tensor gw = Tensor.empty(x.backend, s.k(), s.c(), s.r(), s.s());
     x.backend.conv2dBackwardFilter(s, xc.buffer(), gc.buffer(), gw.buffer());
     return gw.recordOp("conv2d_weight_grad", gg -> new Tensor[] {
-        xc.requiresGrad() ? convData(s, gc, gg) : null,
-        gc.requiresGrad() ? conv(s, xc, gg) : null}, xc, gc);
+        Autograd.needsGrad(xc) ? convData(s, gc, gg) : null,
+        Autograd.needsGrad(gc) ? conv(s, xc, gg) : null}, xc, gc);
   }
 }

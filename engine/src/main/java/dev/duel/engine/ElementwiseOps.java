@@ -70,7 +70,7 @@ final class ElementwiseOps {
   }
 
   private static Tensor[] binaryGrad(BinaryOp op, Tensor a, Tensor b, Tensor g) {
-    boolean ga = a.requiresGrad(), gb = b.requiresGrad();
+    boolean ga = Autograd.needsGrad(a), gb = Autograd.needsGrad(b);
     return switch (op) {
       case ADD -> new Tensor[] {ga ? sumTo(g, a.shape) : null, gb ? sumTo(g, b.shape) : null};
       case SUB -> new Tensor[] {ga ? sumTo(g, a.shape) : null, gb ? sumTo(g.neg(), b.shape) : null};

@@ -58,9 +58,9 @@ final class MatmulOps {
     // computed transposed too, (∂L/∂A)ᵀ = B·Gᵀ, so that after the view's own backward it is contiguous
     // in the operand's memory layout and accumulates with unit-stride loops.
     return c.recordOp("matmul", g -> new Tensor[] {
-        !ac.requiresGrad() ? null
+        !Autograd.needsGrad(ac) ? null
             : la.trans ? bc.matmul(g.transpose(-2, -1)).transpose(-2, -1) : g.matmul(bc.transpose(-2, -1)),
-        !bc.requiresGrad() ? null
+        !Autograd.needsGrad(bc) ? null
             : lb.trans ? g.transpose(-2, -1).matmul(ac).transpose(-2, -1) : ac.transpose(-2, -1).matmul(g)}, ac, bc);
   }
 }
