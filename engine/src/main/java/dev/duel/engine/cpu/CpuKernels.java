@@ -52,7 +52,19 @@ final class CpuKernels {
   }
 
   static void unary(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int n) {
-    CpuPool.parallelFor(n, GRAIN, (from, to) -> unaryRange(op, alpha, x, xOff + from, out, from, to - from));
+    CpuPool.parallelFor(n, grain(op), (from, to) -> unaryRange(op, alpha, x, xOff + from, out, from, to - from));
+  }
+
+  /**
+   * Elements per parallel chunk of a unary op: {@link #GRAIN} for the ops that cost a few cycles, far
+   * fewer for those that call a libm function (tanh, exp, …: ~10–20 ns each), so that G's final tanh
+   * over a 64×784 batch runs on every core.
+   */
+  private static int grain(UnaryOp op) {
+    return switch (op) {
+      case TANH, SIGMOID, SOFTPLUS, EXP, LOG, POW -> GRAIN / 16;
+      default -> GRAIN;
+    };
   }
 
   private static void unaryRange(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int o, int n) {
