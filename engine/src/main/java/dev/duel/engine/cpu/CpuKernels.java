@@ -129,6 +129,12 @@ final class CpuKernels {
       CpuPool.parallelFor((int) n, GRAIN, (from, to) -> binaryRow(op, a, aOff + from, 1, b, bOff + from, 1, out, from, to - from));
       return;
     }
+    Merged m = Merged.of(shape, aStr, bStr);
+    if (m != null) {
+      // Fewer, longer rows: a bias of shape (1, K, 1, 1) added over N×K×H×W runs rows of H·W, not of W.
+      binary(op, m.shape, a, aOff, m.aStr, b, bOff, m.bStr, out);
+      return;
+    }
     int inner = rank == 0 ? 1 : shape[rank - 1];
     int as = rank == 0 ? 0 : (int) aStr[rank - 1], bs = rank == 0 ? 0 : (int) bStr[rank - 1];
     int rows = (int) (n / inner);
@@ -152,6 +158,36 @@ final class CpuKernels {
         }
       }
     });
+  }
+
+  /**
+   * A broadcast walk with adjacent dims merged: dims d, d+1 merge when stride[d] = stride[d+1]·shape[d+1]
+   * for a and for b (a broadcast run of strides 0 merges too; the output is contiguous, so it always
+   * does), and dims of size 1 are dropped. The merged walk visits the same elements in the same order.
+   */
+  record Merged(int[] shape, long[] aStr, long[] bStr) {
+    /** The merged walk, or null when no dim merges or drops. */
+    static Merged of(int[] shape, long[] aStr, long[] bStr) {
+      int rank = shape.length, count = 0;
+      int[] sh = new int[rank];
+      long[] as = new long[rank], bs = new long[rank];
+      for (int d = 0; d < rank; d++) {
+        if (shape[d] == 1) continue;
+        if (count > 0 && as[count - 1] == aStr[d] * shape[d] && bs[count - 1] == bStr[d] * shape[d]) {
+          sh[count - 1] *= shape[d];
+          as[count - 1] = aStr[d];
+          bs[count - 1] = bStr[d];
+        } else {
+          sh[count] = shape[d];
+          as[count] = aStr[d];
+          bs[count] = bStr[d];
+          count++;
+        }
+      }
+      if (count == rank || count == 0) return null;
+      return new Merged(java.util.Arrays.copyOf(sh, count), java.util.Arrays.copyOf(as, count),
+          java.util.Arrays.copyOf(bs, count));
+    }
   }
 
   /** out[o + j] = op(a[ai + j·as], b[bi + j·bs]) for j < n; the op is chosen once per row. */
