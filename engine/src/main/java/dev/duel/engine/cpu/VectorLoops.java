@@ -117,24 +117,68 @@ final class VectorLoops {
    */
   static boolean binaryRow(BinaryOp op, float[] a, int ai, int as, float[] b, int bi, int bs, float[] out, int o, int n) {
     if (as != 1 || (bs != 0 && bs != 1)) return false;
-    if (op != BinaryOp.ADD && op != BinaryOp.SUB && op != BinaryOp.MUL && op != BinaryOp.DIV) return false;
-    VectorOperators.Binary vop = switch (op) {
-      case ADD -> VectorOperators.ADD;
-      case SUB -> VectorOperators.SUB;
-      case MUL -> VectorOperators.MUL;
-      default -> VectorOperators.DIV;
+    // One loop per op with the operator spelled out: C2 intrinsifies lanewise ops only for a constant
+    // operator, and a shared loop over a VectorOperators variable ran ~50x slower once two ops used it.
+    int j = switch (op) {
+      case ADD -> bs == 1 ? add(a, ai, b, bi, out, o, n) : addScalar(a, ai, b[bi], out, o, n);
+      case SUB -> bs == 1 ? sub(a, ai, b, bi, out, o, n) : subScalar(a, ai, b[bi], out, o, n);
+      case MUL -> bs == 1 ? mul(a, ai, b, bi, out, o, n) : mulScalar(a, ai, b[bi], out, o, n);
+      case DIV -> bs == 1 ? div(a, ai, b, bi, out, o, n) : divScalar(a, ai, b[bi], out, o, n);
+      default -> -1;
     };
-    int j = 0, upper = F.loopBound(n);
-    if (bs == 1) {
-      for (; j < upper; j += L) {
-        FloatVector.fromArray(F, a, ai + j).lanewise(vop, FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
-      }
-    } else {
-      FloatVector bv = FloatVector.broadcast(F, b[bi]);
-      for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).lanewise(vop, bv).intoArray(out, o + j);
-    }
+    if (j < 0) return false;
     for (; j < n; j++) out[o + j] = CpuKernels.binary(op, a[ai + j], b[bi + j * bs]);
     return true;
+  }
+
+  // Each returns the index where its SIMD loop stopped; the caller finishes the tail with the scalar formula.
+
+  private static int add(float[] a, int ai, float[] b, int bi, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).add(FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
+    return j;
+  }
+
+  private static int sub(float[] a, int ai, float[] b, int bi, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).sub(FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
+    return j;
+  }
+
+  private static int mul(float[] a, int ai, float[] b, int bi, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).mul(FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
+    return j;
+  }
+
+  private static int div(float[] a, int ai, float[] b, int bi, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).div(FloatVector.fromArray(F, b, bi + j)).intoArray(out, o + j);
+    return j;
+  }
+
+  private static int addScalar(float[] a, int ai, float b, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).add(b).intoArray(out, o + j);
+    return j;
+  }
+
+  private static int subScalar(float[] a, int ai, float b, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).sub(b).intoArray(out, o + j);
+    return j;
+  }
+
+  private static int mulScalar(float[] a, int ai, float b, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).mul(b).intoArray(out, o + j);
+    return j;
+  }
+
+  private static int divScalar(float[] a, int ai, float b, float[] out, int o, int n) {
+    int j = 0, upper = F.loopBound(n);
+    for (; j < upper; j += L) FloatVector.fromArray(F, a, ai + j).div(b).intoArray(out, o + j);
+    return j;
   }
 
   /**
