@@ -18,29 +18,28 @@ public final class ArrayPool {
   private long allocatedBytes;
 
   synchronized float[] take(int n) {
-    if (n >= MIN_POOLED) {
-      ArrayDeque<float[]> q = free.get(n);
-      float[] a = q == null ? null : q.poll();
-      if (a != null) {
-        parkedBytes -= 4L * n;
-        Arrays.fill(a, 0f);
-        return a;
-      }
-    }
-    allocatedBytes += 4L * n;
-    return new float[n];
+    float[] a = recycled(n);
+    if (a == null) return fresh(n);
+    Arrays.fill(a, 0f);
+    return a;
   }
 
   /** An array of length n with unspecified contents: a recycled one as it was left, or a new one. */
   synchronized float[] takeForOverwrite(int n) {
-    if (n >= MIN_POOLED) {
-      ArrayDeque<float[]> q = free.get(n);
-      float[] a = q == null ? null : q.poll();
-      if (a != null) {
-        parkedBytes -= 4L * n;
-        return a;
-      }
-    }
+    float[] a = recycled(n);
+    return a != null ? a : fresh(n);
+  }
+
+  /** A parked array of length n, or null. */
+  private float[] recycled(int n) {
+    if (n < MIN_POOLED) return null;
+    ArrayDeque<float[]> q = free.get(n);
+    float[] a = q == null ? null : q.poll();
+    if (a != null) parkedBytes -= 4L * n;
+    return a;
+  }
+
+  private float[] fresh(int n) {
     allocatedBytes += 4L * n;
     return new float[n];
   }
