@@ -62,12 +62,11 @@ public final class ProfilingBackend implements Backend {
     return sb.toString();
   }
 
-  private long start() {
+  /** Runs {@code op} on the wrapped backend and adds its wall time (synchronised on a GPU) to row {@code key}. */
+  private void time(String key, Runnable op) {
     inner.synchronize();
-    return System.nanoTime();
-  }
-
-  private void stop(String key, long t0) {
+    long t0 = System.nanoTime();
+    op.run();
     inner.synchronize();
     long dt = System.nanoTime() - t0;
     synchronized (this) {
@@ -75,6 +74,12 @@ public final class ProfilingBackend implements Backend {
       r[0]++;
       r[1] += dt;
     }
+  }
+
+  private Buffer timeAllocation(String key, java.util.function.Supplier<Buffer> op) {
+    Buffer[] b = new Buffer[1];
+    time(key, () -> b[0] = op.get());
+    return b[0];
   }
 
   private static String conv(String op, ConvShape s) {
@@ -89,47 +94,34 @@ public final class ProfilingBackend implements Backend {
 
   @Override
   public Buffer allocate(long elements) {
-    long t0 = start();
-    Buffer b = inner.allocate(elements);
-    stop("allocate", t0);
-    return b;
+    return timeAllocation("allocate", () -> inner.allocate(elements));
   }
 
   @Override
   public Buffer allocateForOverwrite(long elements) {
-    long t0 = start();
-    Buffer b = inner.allocateForOverwrite(elements);
-    stop("allocateForOverwrite", t0);
-    return b;
+    return timeAllocation("allocateForOverwrite", () -> inner.allocateForOverwrite(elements));
   }
 
   @Override
   public void upload(float[] src, int srcOff, Buffer dst, long dstOff, int n) {
-    long t0 = start();
-    inner.upload(src, srcOff, dst, dstOff, n);
-    stop("upload", t0);
+    time("upload", () -> inner.upload(src, srcOff, dst, dstOff, n));
   }
 
   @Override
   public void download(Buffer src, long srcOff, float[] dst, int dstOff, int n) {
-    long t0 = start();
-    inner.download(src, srcOff, dst, dstOff, n);
-    stop("download", t0);
+    time("download", () -> inner.download(src, srcOff, dst, dstOff, n));
   }
 
   @Override
   public void fill(Buffer dst, long off, long n, float value) {
-    long t0 = start();
-    inner.fill(dst, off, n, value);
-    stop("fill", t0);
+    time("fill", () -> inner.fill(dst, off, n, value));
   }
 
   @Override
   public void copyStrided(int[] shape, Buffer src, long srcOff, long[] srcStrides, Buffer dst, long dstOff,
                           long[] dstStrides) {
-    long t0 = start();
-    inner.copyStrided(shape, src, srcOff, srcStrides, dst, dstOff, dstStrides);
-    stop("copyStrided " + java.util.Arrays.toString(shape), t0);
+    time("copyStrided " + java.util.Arrays.toString(shape),
+        () -> inner.copyStrided(shape, src, srcOff, srcStrides, dst, dstOff, dstStrides));
   }
 
   @Override
@@ -139,129 +131,100 @@ public final class ProfilingBackend implements Backend {
 
   @Override
   public void unary(UnaryOp op, float alpha, Buffer x, long xOff, Buffer out, long n) {
-    long t0 = start();
-    inner.unary(op, alpha, x, xOff, out, n);
-    stop("unary " + op + " n=" + n, t0);
+    time("unary " + op + " n=" + n, () -> inner.unary(op, alpha, x, xOff, out, n));
   }
 
   @Override
   public void unaryBackward(UnaryOp op, float alpha, Buffer x, Buffer y, Buffer gy, Buffer gx, long n) {
-    long t0 = start();
-    inner.unaryBackward(op, alpha, x, y, gy, gx, n);
-    stop("unaryBackward " + op + " n=" + n, t0);
+    time("unaryBackward " + op + " n=" + n, () -> inner.unaryBackward(op, alpha, x, y, gy, gx, n));
   }
 
   @Override
   public void binary(BinaryOp op, int[] shape, Buffer a, long aOff, long[] aStrides, Buffer b, long bOff,
                      long[] bStrides, Buffer out) {
-    long t0 = start();
-    inner.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, out);
-    stop("binary " + op + " " + java.util.Arrays.toString(shape), t0);
+    time("binary " + op + " " + java.util.Arrays.toString(shape),
+        () -> inner.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, out));
   }
 
   @Override
   public void reduce(ReduceOp op, Buffer x, long xOff, int outer, int len, int inner, Buffer out) {
-    long t0 = start();
-    this.inner.reduce(op, x, xOff, outer, len, inner, out);
-    stop("reduce " + op + " " + outer + "x" + len + "x" + inner, t0);
+    time("reduce " + op + " " + outer + "x" + len + "x" + inner,
+        () -> this.inner.reduce(op, x, xOff, outer, len, inner, out));
   }
 
   @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, long aOff, int lda,
                    long strideA, Buffer b, long bOff, int ldb, long strideB, float beta, Buffer c, long cOff,
                    int ldc, long strideC, int batch) {
-    long t0 = start();
-    inner.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c, cOff, ldc,
-        strideC, batch);
-    stop("gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n + "x" + k
-        + (batch > 1 ? " batch " + batch : ""), t0);
+    String key = "gemm " + (transA ? "T" : "N") + (transB ? "T" : "N") + " " + m + "x" + n + "x" + k
+        + (batch > 1 ? " batch " + batch : "");
+    time(key, () -> inner.gemm(transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, beta, c,
+        cOff, ldc, strideC, batch));
   }
 
   @Override
   public void conv2d(ConvShape s, Buffer x, Buffer w, Buffer y) {
-    long t0 = start();
-    inner.conv2d(s, x, w, y);
-    stop(conv("conv2d", s), t0);
+    time(conv("conv2d", s), () -> inner.conv2d(s, x, w, y));
   }
 
   @Override
   public void conv2dBackwardData(ConvShape s, Buffer gy, Buffer w, Buffer gx) {
-    long t0 = start();
-    inner.conv2dBackwardData(s, gy, w, gx);
-    stop(conv("conv2dBackwardData", s), t0);
+    time(conv("conv2dBackwardData", s), () -> inner.conv2dBackwardData(s, gy, w, gx));
   }
 
   @Override
   public void conv2dBackwardFilter(ConvShape s, Buffer x, Buffer gy, Buffer gw) {
-    long t0 = start();
-    inner.conv2dBackwardFilter(s, x, gy, gw);
-    stop(conv("conv2dBackwardFilter", s), t0);
+    time(conv("conv2dBackwardFilter", s), () -> inner.conv2dBackwardFilter(s, x, gy, gw));
   }
 
   @Override
   public void batchNormForward(int n, int c, int hw, float eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
                                Buffer mean, Buffer invStd, Buffer varUnbiased) {
-    long t0 = start();
-    inner.batchNormForward(n, c, hw, eps, x, gamma, beta, y, mean, invStd, varUnbiased);
-    stop("batchNormForward " + n + "x" + c + "x" + hw, t0);
+    time("batchNormForward " + n + "x" + c + "x" + hw,
+        () -> inner.batchNormForward(n, c, hw, eps, x, gamma, beta, y, mean, invStd, varUnbiased));
   }
 
   @Override
   public void batchNormBackward(int n, int c, int hw, Buffer x, Buffer gy, Buffer gamma, Buffer mean,
                                 Buffer invStd, Buffer gx, Buffer gGamma, Buffer gBeta) {
-    long t0 = start();
-    inner.batchNormBackward(n, c, hw, x, gy, gamma, mean, invStd, gx, gGamma, gBeta);
-    stop("batchNormBackward " + n + "x" + c + "x" + hw, t0);
+    time("batchNormBackward " + n + "x" + c + "x" + hw,
+        () -> inner.batchNormBackward(n, c, hw, x, gy, gamma, mean, invStd, gx, gGamma, gBeta));
   }
 
   @Override
   public void upsampleNearest(int n, int c, int h, int w, int f, Buffer x, Buffer y) {
-    long t0 = start();
-    inner.upsampleNearest(n, c, h, w, f, x, y);
-    stop("upsampleNearest", t0);
+    time("upsampleNearest", () -> inner.upsampleNearest(n, c, h, w, f, x, y));
   }
 
   @Override
   public void upsampleNearestBackward(int n, int c, int h, int w, int f, Buffer gy, Buffer gx) {
-    long t0 = start();
-    inner.upsampleNearestBackward(n, c, h, w, f, gy, gx);
-    stop("upsampleNearestBackward", t0);
+    time("upsampleNearestBackward", () -> inner.upsampleNearestBackward(n, c, h, w, f, gy, gx));
   }
 
   @Override
   public void embeddingGather(Buffer weight, int dim, int[] idx, Buffer out) {
-    long t0 = start();
-    inner.embeddingGather(weight, dim, idx, out);
-    stop("embeddingGather", t0);
+    time("embeddingGather", () -> inner.embeddingGather(weight, dim, idx, out));
   }
 
   @Override
   public void embeddingScatterAdd(Buffer gOut, int dim, int[] idx, Buffer gWeight) {
-    long t0 = start();
-    inner.embeddingScatterAdd(gOut, dim, idx, gWeight);
-    stop("embeddingScatterAdd", t0);
+    time("embeddingScatterAdd", () -> inner.embeddingScatterAdd(gOut, dim, idx, gWeight));
   }
 
   @Override
   public void random(Distribution dist, long seed, long offset, float a, float b, Buffer out, long n) {
-    long t0 = start();
-    inner.random(dist, seed, offset, a, b, out, n);
-    stop("random " + dist, t0);
+    time("random " + dist, () -> inner.random(dist, seed, offset, a, b, out, n));
   }
 
   @Override
   public void sgdUpdate(Buffer p, Buffer g, Buffer v, long n, float lr, float momentum, float dampening,
                         float weightDecay, boolean nesterov) {
-    long t0 = start();
-    inner.sgdUpdate(p, g, v, n, lr, momentum, dampening, weightDecay, nesterov);
-    stop("sgdUpdate", t0);
+    time("sgdUpdate", () -> inner.sgdUpdate(p, g, v, n, lr, momentum, dampening, weightDecay, nesterov));
   }
 
   @Override
   public void adamUpdate(Buffer p, Buffer g, Buffer m, Buffer v, long n, float lr, float beta1, float beta2,
                          float eps, float weightDecay, int t) {
-    long t0 = start();
-    inner.adamUpdate(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, t);
-    stop("adamUpdate", t0);
+    time("adamUpdate", () -> inner.adamUpdate(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, t));
   }
 }

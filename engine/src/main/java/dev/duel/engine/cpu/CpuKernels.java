@@ -248,8 +248,7 @@ final class CpuKernels {
    * in memory order into a float64 accumulator per i.
    */
   static void reduce(ReduceOp op, float[] x, int xOff, int outer, int len, int inner, float[] out) {
-    long work = (long) outer * len * inner;
-    int grain = (int) Math.max(1, Math.min(outer, GRAIN * (long) outer / Math.max(1, work)));
+    int grain = (int) Math.max(1, GRAIN / Math.max(1L, (long) len * inner));   // rows per chunk: ~GRAIN elements
     CpuPool.parallelFor(outer, grain, (o0, o1) -> {
       double[] acc = inner == 1 ? null : new double[inner];
       for (int o = o0; o < o1; o++) {

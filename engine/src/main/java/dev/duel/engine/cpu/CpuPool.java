@@ -72,22 +72,7 @@ public final class CpuPool {
     if (n <= 0) return;
     if (grain < 1) throw new IllegalArgumentException("CpuPool.parallelFor: grain must be >= 1, got " + grain);
     long maxChunks = Math.min((long) THREADS * CHUNKS_PER_THREAD, n / grain);
-    if (maxChunks <= 1 || !BUSY.compareAndSet(false, true)) {
-      body.run(0, n);
-      return;
-    }
-    try {
-      int chunks = (int) maxChunks;
-      Job job = new Job(body, n, chunks, Thread.currentThread());
-      current = job;
-      for (Worker w : WORKERS) w.wake();
-      job.work();
-      job.awaitDone();
-      current = null;
-      job.rethrow();
-    } finally {
-      BUSY.set(false);
-    }
+    run(body, n, (int) Math.max(1, maxChunks));
   }
 
   /**
@@ -96,12 +81,17 @@ public final class CpuPool {
    */
   public static void parallelTasks(int tasks, RangeBody body) {
     if (tasks <= 0) return;
-    if (tasks == 1 || THREADS == 1 || !BUSY.compareAndSet(false, true)) {
-      body.run(0, tasks);
+    run(body, tasks, tasks);
+  }
+
+  /** Runs [0, n) as {@code chunks} chunks on the pool, or inline when one chunk or the pool is taken. */
+  private static void run(RangeBody body, int n, int chunks) {
+    if (chunks <= 1 || THREADS == 1 || !BUSY.compareAndSet(false, true)) {
+      body.run(0, n);
       return;
     }
     try {
-      Job job = new Job(body, tasks, tasks, Thread.currentThread());
+      Job job = new Job(body, n, chunks, Thread.currentThread());
       current = job;
       for (Worker w : WORKERS) w.wake();
       job.work();
