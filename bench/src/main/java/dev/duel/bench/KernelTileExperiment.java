@@ -1,0 +1,106 @@
+package dev.duel.bench;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Why Duel's SGEMM micro-kernel is 4×16 (8 accumulators) and not the 6×16 or 4×24 (12 accumulators)
+ * that would need fewer loads per FMA: C2 keeps at most about nine loop-carried vectors in registers;
+ * beyond that it boxes them (the compiled loop keeps vector objects alive across iterations) and the
+ * tile runs far slower. This times each tile shape on L1-resident packed panels (kc = 256), one thread,
+ * and prints GFLOP/s. Measured 2026-11-23 on the 2-core Zen 3 here, JDK 25, 16:5x UTC: 4×16 73–88, 3×24
+ * 74–87, 5×16 27–31, 6×16 31–35, 4×24 31–36 GFLOP/s (no HotSpot flag tried changed that: type
+ * speculation, loop unrolling, reboxing options); at 18:57, in a slow spell of the machine: 4×16
+ * 27–43, 3×24 35–37, 5×16 20–23, 6×16 25–26, 4×24 23–25.
+ *
+ * <p>How to run: {@code java --add-modules jdk.incubator.vector -cp bench/target/duel-bench.jar
+ * dev.duel.bench.KernelTileExperiment}
+ */
+public final class KernelTileExperiment {
+  private KernelTileExperiment() {}
+
+  static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  static final int L = 8;
+  static void k4x16(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 4, bi = bOff + p * 16;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(F, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(F, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+    }
+    c00.add(c01).add(c10).add(c11).add(c20).add(c21).add(c30).add(c31).intoArray(c, cOff);
+  }
+  static void k6x16(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 6, bi = bOff + p * 16;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(F, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(F, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(F, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(F, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+    }
+    c00.add(c01).add(c10).add(c11).add(c20).add(c21).add(c30).add(c31).add(c40).add(c41).add(c50).add(c51).intoArray(c, cOff);
+  }
+  static void k5x16(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 5, bi = bOff + p * 16;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(F, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(F, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(F, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+    }
+    c00.add(c01).add(c10).add(c11).add(c20).add(c21).add(c30).add(c31).add(c40).add(c41).intoArray(c, cOff);
+  }
+  static void k3x24(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 3, bi = bOff + p * 24;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L), b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
+      a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
+      a = FloatVector.broadcast(F, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
+    }
+    c00.add(c01).add(c02).add(c10).add(c11).add(c12).add(c20).add(c21).add(c22).intoArray(c, cOff);
+  }
+  static void k4x24(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 4, bi = bOff + p * 24;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L), b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
+      a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
+      a = FloatVector.broadcast(F, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
+      a = FloatVector.broadcast(F, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32);
+    }
+    c00.add(c01).add(c02).add(c10).add(c11).add(c12).add(c20).add(c21).add(c22).add(c30).add(c31).add(c32).intoArray(c, cOff);
+  }
+  private interface K { void run(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc); }
+  public static void main(String[] args) {
+    int kc = 256;
+    float[] ap = new float[kc * 8], bp = new float[kc * 24], c = new float[64];
+    for (int i = 0; i < ap.length; i++) ap[i] = (i % 7) * 0.01f;
+    for (int i = 0; i < bp.length; i++) bp[i] = (i % 5) * 0.01f;
+    String[] names = {"4x16", "6x16", "5x16", "3x24", "4x24"};
+    K[] ks = {KernelTileExperiment::k4x16, KernelTileExperiment::k6x16, KernelTileExperiment::k5x16, KernelTileExperiment::k3x24, KernelTileExperiment::k4x24};
+    int[] flops = {4*16, 6*16, 5*16, 3*24, 4*24};
+    for (int round = 0; round < 4; round++) {   // rounds 0-1 warm C2 up
+      for (int v = 0; v < ks.length; v++) {
+        K k = ks[v];
+        int reps = 200_000;
+        long t0 = System.nanoTime();
+        for (int r = 0; r < reps; r++) k.run(kc, ap, 0, bp, 0, c, 0, 16);
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (round >= 2) System.out.printf("%-7s %6.1f GFLOP/s%n", names[v], 2.0 * flops[v] * kc * reps / s / 1e9);
+      }
+    }
+  }
+}
