@@ -184,7 +184,10 @@ FAKE_API CUresult cuMemsetD16_v2(CUdeviceptr d, unsigned short v, size_t n) {
   std::fill_n((unsigned short*)d, n, v);
   return OK;
 }
+static std::atomic<long long> g_memset32_calls{0};
+
 FAKE_API CUresult cuMemsetD32_v2(CUdeviceptr d, unsigned v, size_t n) {
+  g_memset32_calls++;
   NEED_CTX("cuMemsetD32");
   if (d % 4) return error(INVALID_VALUE, "cuMemsetD32: address 0x%llx is not 4-byte aligned", d);
   if (CUresult r = check_range("cuMemsetD32", d, n * 4)) return r;
@@ -243,6 +246,8 @@ FAKE_API long long fakeCudaLiveAllocations(void) {
 }
 // Every cuMemAlloc* call so far, failed ones included: a steady-state loop must not raise it.
 FAKE_API long long fakeCudaAllocationCalls(void) { return g_alloc_calls; }
+// cuMemsetD32(Async) calls so far: an op output from allocateForOverwrite must not add one.
+FAKE_API long long fakeCudaMemset32Calls(void) { return g_memset32_calls; }
 // Caps the emulated device memory (bytes); a negative value restores FAKE_CUDA_TOTAL_MEM_MB / 16 GiB.
 FAKE_API void fakeCudaSetTotalMemory(long long bytes) {
   std::lock_guard<std::mutex> g(g_mem_mu);

@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * these symbols do not exist ({@link #open} then fails).
  */
 public final class FakeCuda {
-  private final MethodHandle failNextAllocs, bytesInUse, liveAllocations, allocationCalls, launchCount, setTotalMemory,
+  private final MethodHandle failNextAllocs, bytesInUse, liveAllocations, allocationCalls, memset32Calls, launchCount, setTotalMemory,
       lastError, setKernelLibraries;
 
   private FakeCuda(SymbolLookup lib) {
@@ -28,6 +28,7 @@ public final class FakeCuda {
     liveAllocations = handle(linker, lib, "fakeCudaLiveAllocations", FunctionDescriptor.of(JAVA_LONG));
     allocationCalls = handle(linker, lib, "fakeCudaAllocationCalls", FunctionDescriptor.of(JAVA_LONG));
     launchCount = handle(linker, lib, "fakeCudaLaunchCount", FunctionDescriptor.of(JAVA_LONG));
+    memset32Calls = handle(linker, lib, "fakeCudaMemset32Calls", FunctionDescriptor.of(JAVA_LONG));
     setTotalMemory = handle(linker, lib, "fakeCudaSetTotalMemory", FunctionDescriptor.ofVoid(JAVA_LONG));
     lastError = handle(linker, lib, "fakeCudaLastError", FunctionDescriptor.of(ADDRESS));
     setKernelLibraries = handle(linker, lib, "fakeCudaSetKernelLibraries", FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -61,6 +62,9 @@ public final class FakeCuda {
 
   /** Every cuMemAlloc call so far (failed ones included): a steady-state training step must not raise it. */
   public long allocationCalls() { return callLong(allocationCalls); }
+
+  /** cuMemsetD32 / cuMemsetD32Async calls so far (zero fills and fills). */
+  public long memset32Calls() { return callLong(memset32Calls); }
 
   /** Kernel launches so far. */
   public long launchCount() { return callLong(launchCount); }

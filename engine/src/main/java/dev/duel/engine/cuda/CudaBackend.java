@@ -159,6 +159,34 @@ public final class CudaBackend implements Backend {
     return buffer;
   }
 
+  /**
+   * A block as the allocator hands it out, not zero-filled (torch.empty): for op outputs written in full,
+   * so the {@code cuMemsetD32Async} of {@link #allocate} is not paid before every op. With
+   * {@code -Dduel.cuda.poison=true} (the test suite sets it) the block is filled with NaN instead, so an op
+   * that leaves part of its output unwritten shows NaN in its tests rather than a recycled block's numbers.
+   */
+  @Override
+  public Buffer allocateForOverwrite(long elements) {
+    if (elements < 0) throw new IllegalArgumentException("cuda: allocate of " + elements + " floats");
+    CudaAllocator.Block b = device.allocator.allocate(4 * elements, "allocateForOverwrite(" + elements + " floats)");
+    CudaBuffer buffer = new CudaBuffer(this, device.allocator, elements, b);
+    if (!POISON) return buffer;
+    try {
+      device.fill32(b.address(), QUIET_NAN_BITS, elements, "allocateForOverwrite (NaN poison)");
+    } catch (CudaOpException e) {
+      buffer.close();
+      throw e.blame("allocateForOverwrite(" + elements + " floats)");
+    }
+    return buffer;
+  }
+
+  /**
+   * {@code -Dduel.cuda.poison=true}: outputs of {@link #allocateForOverwrite} start as NaN (tests only; the
+   * package's tests also switch it off to count that no fill is issued).
+   */
+  static volatile boolean POISON = Boolean.getBoolean("duel.cuda.poison");
+  private static final int QUIET_NAN_BITS = 0x7FC00000;
+
   @Override
   public void upload(float[] src, int srcOff, Buffer dst, long dstOff, int n) {
     String op = "upload";
