@@ -112,7 +112,7 @@ public final class RingCommand implements Callable<Integer> {
       RingGan.Result r = RingGan.train(cfg, m, backend, c -> log.println(RingGan.describe(m, c)));
       results.add(r);
       finals.add(RingPlot.render(ring, real, r.samples(), r.coverage(), m.id + " (step " + steps + ")"));
-      PlotCanvas.write(out.resolve("ring-" + m.id + "-steps.png"), strip(ring, real, m, r.history()));
+      PlotCanvas.write(out.resolve("ring-" + m.id + "-steps.png"), RingPlot.strip(ring, real, m.id, r.history(), STRIP_PANELS));
     }
     Path compare = out.resolve("ring-compare.png");
     PlotCanvas.write(compare, PlotCanvas.tile(finals.toArray(new BufferedImage[0]), finals.size()));
@@ -124,17 +124,6 @@ public final class RingCommand implements Callable<Integer> {
     }
     log.println("pictures: " + compare + " and ring-<method>-steps.png in " + out);
     return 0;
-  }
-
-  /** Up to STRIP_PANELS checkpoints of one run, evenly spaced, side by side. */
-  private static BufferedImage strip(RingMixture ring, float[] real, RingGan.Method m, List<RingGan.Checkpoint> history) {
-    int n = Math.min(STRIP_PANELS, history.size());
-    BufferedImage[] panels = new BufferedImage[n];
-    for (int i = 0; i < n; i++) {
-      RingGan.Checkpoint c = history.get(n == 1 ? 0 : (int) Math.round((double) i * (history.size() - 1) / (n - 1)));
-      panels[i] = RingPlot.render(ring, real, c.samples(), c.coverage(), m.id + ", step " + c.step());
-    }
-    return PlotCanvas.tile(panels, n);
   }
 
   public static void main(String[] args) {

@@ -45,6 +45,22 @@ final class RingPlot {
     return c.finish();
   }
 
+  /**
+   * Up to {@code maxPanels} checkpoints of one run, evenly spaced, side by side. (Here, not in RingCommand:
+   * a command class must not name AWT types in its method signatures, or picocli's reflection fails in a
+   * runtime without java.desktop even for the other commands.)
+   */
+  static BufferedImage strip(RingMixture ring, float[] real, String id, java.util.List<RingGan.Checkpoint> history,
+                             int maxPanels) {
+    int n = Math.min(maxPanels, history.size());
+    BufferedImage[] panels = new BufferedImage[n];
+    for (int i = 0; i < n; i++) {
+      RingGan.Checkpoint c = history.get(n == 1 ? 0 : (int) Math.round((double) i * (history.size() - 1) / (n - 1)));
+      panels[i] = render(ring, real, c.samples(), c.coverage(), id + ", step " + c.step());
+    }
+    return PlotCanvas.tile(panels, n);
+  }
+
   private static void dots(PlotCanvas c, float[] xy, Color color, double size) {
     c.g.setColor(color);
     for (int i = 0; i + 1 < xy.length; i += 2) {

@@ -1,6 +1,6 @@
 package dev.duel.gan.report;
 
-import java.awt.image.BufferedImage;
+import dev.duel.nn.state.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -10,10 +10,10 @@ import java.nio.file.Path;
  *
  * <p>Input: N×C×H×W floats in [−1, 1], C = 1 (grayscale) or 3 (RGB), N ≤ rows·cols, filled row by
  * row; empty cells stay gray. Pixel byte = round((x + 1)·127.5) clamped to [0, 255]; a NaN pixel is
- * drawn pure red so a diverged model is visible at a glance.
+ * drawn pure red so a diverged model is visible at a glance. Written by {@link PngEncoder}: no AWT, so grids
+ * are drawn in runtimes without java.desktop too.
  */
 public final class ImageGrid {
-  static { Png.init(); }
 
   /** Gap between cells and around the grid, in output pixels. */
   public static final int PADDING = 2;
@@ -25,7 +25,7 @@ public final class ImageGrid {
   private ImageGrid() {}
 
   /** Draws the grid; the picture is (cols·W·scale + (cols+1)·PADDING) × (rows·H·scale + (rows+1)·PADDING). */
-  public static BufferedImage render(float[] images, int c, int h, int w, int rows, int cols, int scale) {
+  public static RgbImage render(float[] images, int c, int h, int w, int rows, int cols, int scale) {
     if ((c != 1 && c != 3) || h < 1 || w < 1 || rows < 1 || cols < 1 || scale < 1)
       throw new IllegalArgumentException("ImageGrid: needs C in {1, 3} and positive H, W, rows, cols, scale; got C=" + c
           + " H=" + h + " W=" + w + " rows=" + rows + " cols=" + cols + " scale=" + scale);
@@ -36,28 +36,28 @@ public final class ImageGrid {
     if (n > rows * cols) throw new IllegalArgumentException("ImageGrid: " + n + " images do not fit " + rows + "×" + cols + " cells");
     long width = (long) cols * w * scale + (cols + 1L) * PADDING, height = (long) rows * h * scale + (rows + 1L) * PADDING;
     if (width * height > 1L << 28) throw new IllegalArgumentException("ImageGrid: a " + width + "×" + height + " picture is too large");
-    BufferedImage img = new BufferedImage((int) width, (int) height, BufferedImage.TYPE_INT_RGB);
-    int[] row = new int[(int) width];
-    java.util.Arrays.fill(row, PAD_RGB);
-    for (int y = 0; y < height; y++) img.setRGB(0, y, (int) width, 1, row, 0, (int) width);
-    int[] cell = new int[w * scale];
+    int[] px = new int[(int) (width * height)];
+    java.util.Arrays.fill(px, PAD_RGB);
     for (int i = 0; i < n; i++) {
       int x0 = PADDING + (i % cols) * (w * scale + PADDING), y0 = PADDING + (i / cols) * (h * scale + PADDING);
       for (int y = 0; y < h; y++) {
         for (int x = 0; x < w; x++) {
           int rgb = c == 1 ? gray(images[i * per + y * w + x])
               : rgb(images[i * per + y * w + x], images[i * per + h * w + y * w + x], images[i * per + 2 * h * w + y * w + x]);
-          for (int s = 0; s < scale; s++) cell[x * scale + s] = rgb;
+          for (int sy = 0; sy < scale; sy++) {
+            int at = (int) ((y0 + y * scale + sy) * width) + x0 + x * scale;
+            java.util.Arrays.fill(px, at, at + scale, rgb);
+          }
         }
-        for (int s = 0; s < scale; s++) img.setRGB(x0, y0 + y * scale + s, w * scale, 1, cell, 0, w * scale);
       }
     }
-    return img;
+    return new RgbImage((int) width, (int) height, px);
   }
 
   /** Draws the grid and writes it to {@code png} atomically. */
   public static void write(Path png, float[] images, int c, int h, int w, int rows, int cols, int scale) throws IOException {
-    Png.write(png, render(images, c, h, w, rows, cols, scale));
+    RgbImage image = render(images, c, h, w, rows, cols, scale);
+    AtomicFiles.writeStream(png, out -> PngEncoder.write(image, out));
   }
 
   /** Columns of a near-square grid for n images: ⌈√n⌉. */

@@ -159,8 +159,7 @@ public final class Trainer {
         if (epochEnd) {
           progress.endEpoch();
           writeSamples(String.format(Locale.ROOT, "epoch-%03d.png", epoch));
-          LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
-              .smoothing(0.9).write(run.lossPlot(), 900, 500);
+          writeLossPlot();
           if (fid != null && fid.due(epoch, cfg.epochs)) scoreFid(epoch, log);
         } else if (cfg.sampleEvery > 0 && step % cfg.sampleEvery == 0) {
           writeSamples(String.format(Locale.ROOT, "step-%07d.png", step));
@@ -285,6 +284,23 @@ public final class Trainer {
   // ---- samples --------------------------------------------------------------------------------
 
   /** G(fixed noise) as a grid: samples/NAME and samples/latest.png (and from G-EMA, ema-NAME). */
+  /**
+   * losses.png, drawn with Java2D. A runtime without java.desktop (the GPU kit's jlinked one) has no
+   * Java2D: the plot is then skipped with one note; metrics.jsonl holds the same numbers.
+   */
+  private void writeLossPlot() throws IOException {
+    if (ModuleLayer.boot().findModule("java.desktop").isEmpty()) {
+      if (!lossPlotSkipNoted) progress.note("losses.png skipped: this Java runtime has no java.desktop (Java2D); the"
+          + " losses are in " + run.metrics());
+      lossPlotSkipNoted = true;
+      return;
+    }
+    LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
+        .smoothing(0.9).write(run.lossPlot(), 900, 500);
+  }
+
+  private boolean lossPlotSkipNoted;
+
   private void writeSamples(String name) throws IOException {
     writeGrid(g, name);
     if (ema != null) writeGrid((GeneratorNet) ema.model(), "ema-" + name);
