@@ -16,6 +16,8 @@
 # Writes at most 8 files to OUT_DIR: report.md (the report), report.json (one JSON object per line: every
 # part's status and the benchmarks' figures), and the logs info-agree.log, sanitizer.log, bench.log,
 # train.log. Every part is time-boxed: one that runs out of time is stopped and reported as skipped.
+# Exit status: 0 when every part passed or was not applicable (--skip, no compute-sanitizer on cuda-emu);
+# 3 when a part failed, timed out or was not reached within the budget (the report says which).
 set -uo pipefail
 kit="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
@@ -44,7 +46,7 @@ out="$(cd "$out" && pwd)"
 report="$out/report.md" json="$out/report.json"
 : > "$report"; : > "$json"
 for l in info-agree sanitizer bench train; do : > "$out/$l.log"; done
-t0=$(date +%s)
+t0=$(date +%s) problems=0
 left() { echo $(( budget - ($(date +%s) - t0) )); }
 say() { echo "$*" | tee -a "$report"; }
 jstr() { printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g' | tr '\n\t' '  '; }
@@ -81,6 +83,7 @@ part() {
     return 0
   fi
   if [ "$l" -lt 15 ]; then
+    problems=$((problems + 1))
     say "- **$name**: skipped: the report's budget of ${budget} s is spent"
     echo "{\"part\":\"$name\",\"status\":\"skipped\",\"why\":\"budget spent\"}" >> "$json"; return 0
   fi
@@ -94,6 +97,7 @@ part() {
   cat "$out/.part.out" >> "$log"
   local status=ok
   if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then status="timed out"; elif [ "$rc" != 0 ]; then status="failed (exit $rc)"; fi
+  [ "$status" = ok ] || problems=$((problems + 1))
   {
     echo; echo "### $name: $status, ${took} s"; echo
     cat "$out/.part.out"
@@ -210,6 +214,7 @@ if [ -n "$cpu_fid_pid" ]; then
   { echo; echo "### cpu-fid: $( [ "$(cat "$out/.cpu-fid.rc" 2>/dev/null)" = 0 ] && echo ok || echo "failed or timed out (exit $(cat "$out/.cpu-fid.rc" 2>/dev/null))")"; echo
     echo "One epoch of dcgan28 on the CPU (seed 1, FID of $fid_samples samples), the reference for the GPU run below:"
     cat "$out/.cpu-fid.out"; } >> "$report"
+  [ "$(cat "$out/.cpu-fid.rc" 2>/dev/null)" = 0 ] || problems=$((problems + 1))
   rm -f "$out/.cpu-fid.out" "$out/.cpu-fid.rc"
 fi
 
@@ -236,3 +241,7 @@ fi
 
 say ""
 say "Finished in $(( $(date +%s) - t0 )) s of the ${budget} s budget. Files: $(cd "$out" && ls | tr '\n' ' ')"
+if [ "$problems" -gt 0 ]; then
+  say "$problems part(s) failed, timed out or were not reached: see above and the logs."
+  exit 3
+fi
