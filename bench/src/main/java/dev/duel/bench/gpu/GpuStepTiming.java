@@ -93,7 +93,7 @@ public final class GpuStepTiming {
       default -> throw new GpuArgs.UsageException("--path " + path + ": use auto or kernels");
     };
     Path data = r.args().extra().containsKey("data") ? Path.of(r.args().extra("data", "")) : null;
-    r.header("Training steps (" + path + " path)", be);
+    r.header("Training steps, " + path + " path", be);
     r.out().println("| model | batch | ms/step (best round) | ms/step (median round) | images/s (best) | round medians"
         + " | steps × rounds | warm-up steps |");
     r.out().println("| --- | ---: | ---: | ---: | ---: | --- | --- | ---: |");
