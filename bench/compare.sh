@@ -34,7 +34,7 @@ for r in $(seq 1 "$rounds"); do
   # the same statistic on both sides (best-round median of single steps), config by config, alternating
   for c in mlp:64 mlp:256 dcgan28:64 dcgan28:128 cgan-mlp:64; do
     "$java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$jar" dev.duel.bench.StepTiming "$c" 3 cpu >> "$out/duel-step-$r.md" 2>/dev/null
-    "${torch_env[@]}" /usr/bin/python3 "$here/bench/pytorch_train_step.py" "$c" 3 2 >> "$out/torch-step-$r.md" 2>&1
+    "${torch_env[@]}" /usr/bin/python3 "$here/bench/pytorch_train_step.py" "$c" 3 2 json=0 >> "$out/torch-step-$r.md" 2>&1
   done
   fi
 done

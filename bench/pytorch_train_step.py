@@ -5,10 +5,25 @@ training step (D update on real + fake, then G update, DESIGN.md "Reference mode
 Needs Debian's python3-torch and libopenblas0-openmp; PyTorch is at its best with the OpenMP OpenBLAS
 (the pthread build fights its OpenMP threads, ANCHORS.md), so run it as
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_train_step.py \
-      [configs=mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64] [rounds=5] [threads=2]
+      [configs] [rounds] [threads] [device]
+Arguments, positional in that order or as key=value in any order (a key=value may follow positionals):
+  configs=mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64   rounds=5   threads=2
+  device=cpu      cpu (the default: everything as before) or cuda (models, data and noise on the GPU;
+                  torch.cuda.synchronize() before each clock reading, so a step is timed until the GPU
+                  is idle; convolutions and matmuls in strict FP32 (no TF32), as Duel computes them, and
+                  cudnn.benchmark on, as Duel measures cuDNN's algorithms once per shape)
+  budget_s=N      stop starting configs after N seconds, and shrink warm-up and rounds so that each
+                  config fits its share of what is left (at least 3 steps a round); default: no limit
+  out=FILE        append the JSON lines to FILE too (the GPU report's --out file)
+  json=0          do not print the JSON lines on stdout (bench/compare.sh keeps its Markdown clean)
+  data=DIR        the Fashion-MNIST folder (default: data/fashion-mnist beside bench/)
+e.g. python3 bench/pytorch_train_step.py mlp:64,dcgan28:64 3 8 cuda budget_s=60 out=gpu-report.json
 Real Fashion-MNIST batches from data/fashion-mnist, in order; Adam 2e-4 (0.5, 0.999); DCGAN init for
-dcgan28. Prints, per config, the best-round median ms/step and all round medians."""
+dcgan28. Prints, per config, the best-round median ms/step and all round medians as a Markdown row
+"| model | batch | best | medians |", then the same as one JSON line
+{"bench": "pytorch_train_step", "kind": "step", "device": ..., "model": ..., "batch": ..., ...}."""
 import gzip
+import json
 import statistics
 import sys
 import time
@@ -17,17 +32,52 @@ from pathlib import Path
 import torch
 from torch import nn
 
-configs = (sys.argv[1] if len(sys.argv) > 1 else "mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64").split(",")
-rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
+POSITIONAL = ["configs", "rounds", "threads", "device"]
+opts = {"configs": "mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64", "rounds": "5", "threads": "2", "device": "cpu",
+        "budget_s": "", "out": "", "json": "1", "data": ""}
+for i, arg in enumerate(sys.argv[1:]):
+    key, eq, value = arg.partition("=")
+    if eq and key in opts:
+        opts[key] = value
+    elif i < len(POSITIONAL) and "=" not in arg:
+        opts[POSITIONAL[i]] = arg
+    else:
+        sys.exit("pytorch_train_step.py: unknown argument %r (keys: %s)" % (arg, ", ".join(opts)))
+configs = opts["configs"].split(",")
+rounds = int(opts["rounds"])
+threads = int(opts["threads"])
+device = torch.device(opts["device"])
+budget_s = float(opts["budget_s"]) if opts["budget_s"] else None
 torch.set_num_threads(threads)
+if device.type == "cuda":
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cudnn.benchmark = True
+
+
+def sync():
+    """Waits for the GPU (a no-op on the CPU), so the clock reads the end of the step's work."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def emit(record):
+    line = json.dumps(record)
+    if opts["json"] != "0":
+        print(line, flush=True)
+    if opts["out"]:
+        with open(opts["out"], "a") as f:
+            f.write(line + "\n")
+
+
 torch.manual_seed(42)
 
-root = Path(__file__).resolve().parent.parent / "data" / "fashion-mnist"
+root = Path(opts["data"]) if opts["data"] else Path(__file__).resolve().parent.parent / "data" / "fashion-mnist"
 with gzip.open(root / "train-images-idx3-ubyte.gz") as f:
     images = torch.frombuffer(bytearray(f.read()[16:]), dtype=torch.uint8).float().view(-1, 1, 28, 28) / 127.5 - 1
 with gzip.open(root / "train-labels-idx1-ubyte.gz") as f:
     labels = torch.frombuffer(bytearray(f.read()[8:]), dtype=torch.uint8).long()
+images, labels = images.to(device), labels.to(device)
 
 
 def mlp_g():
@@ -71,13 +121,15 @@ def dcgan_init(m):
 
 def build(model):
     if model == "mlp":
-        return (lambda g: (lambda z, y: g(z)))(mlp_g()), (lambda d: (lambda x, y: d(x.reshape(x.shape[0], -1))))(mlp_d()), None
+        return ((lambda g: (lambda z, y: g(z)))(mlp_g().to(device)),
+                (lambda d: (lambda x, y: d(x.reshape(x.shape[0], -1))))(mlp_d().to(device)), None)
     if model == "cgan-mlp":
-        g, d = Cgan(mlp_g(), 100), Cgan(mlp_d(), 784)
+        g, d = Cgan(mlp_g(), 100).to(device), Cgan(mlp_d(), 784).to(device)
         return g, d, None
     g, d = dcgan_g(), dcgan_d()
     g.apply(dcgan_init)
     d.apply(dcgan_init)
+    g, d = g.to(device), d.to(device)
     return (lambda z, y: g(z)), (lambda x, y: d(x)), (g, d)
 
 
@@ -85,20 +137,31 @@ def params(f):
     return list(f.parameters()) if isinstance(f, nn.Module) else list(f.__closure__[0].cell_contents.parameters())
 
 
-for config in configs:
+started = time.perf_counter()
+for ci, config in enumerate(configs):
     model, batch = config.split(":")[0], int(config.split(":")[1])
+    share = None
+    if budget_s is not None:
+        left = budget_s - (time.perf_counter() - started)
+        if left <= 0:
+            print("| %s | %d | skipped: out of time (budget_s=%g) |" % (model, batch, budget_s), flush=True)
+            emit({"bench": "pytorch_train_step", "kind": "skipped", "device": str(device), "model": model, "batch": batch,
+                  "reason": "out of time (budget_s=%g)" % budget_s})
+            continue
+        share = left / (len(configs) - ci)
+    t_config = time.perf_counter()
     g, d, _ = build(model)
     opt_g = torch.optim.Adam(params(g), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(params(d), lr=2e-4, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
-    ones, zeros = torch.ones(batch, 1), torch.zeros(batch, 1)
+    ones, zeros = torch.ones(batch, 1, device=device), torch.zeros(batch, 1, device=device)
     cursor = 0
 
     def step():
         global cursor
         x, y = images[cursor:cursor + batch], labels[cursor:cursor + batch]
         cursor = (cursor + batch) % (images.shape[0] - batch)
-        fake = g(torch.randn(batch, 100), y)
+        fake = g(torch.randn(batch, 100, device=device), y)
         opt_d.zero_grad()
         loss_d = bce(d(x, y), ones) + bce(d(fake.detach(), y), zeros)
         loss_d.backward()
@@ -109,14 +172,33 @@ for config in configs:
         opt_g.step()
 
     reps = 20 if model == "dcgan28" else 200
-    for _ in range(reps // 2):
-        step()  # warm-up
+    warm, step_s = 0, 0.0
+    for _ in range(reps // 2):  # warm-up; with budget_s at least 2 steps, at most a quarter of the share
+        if share is not None and warm >= 2 and time.perf_counter() - t_config > share / 4:
+            break
+        sync()
+        t = time.perf_counter()
+        step()
+        sync()
+        step_s = time.perf_counter() - t
+        warm += 1
+    if share is not None:
+        fit = int((share - (time.perf_counter() - t_config)) * 0.9 / rounds / max(step_s, 1e-6))
+        reps = max(3, min(reps, fit))
     meds = []
     for _ in range(rounds):
         times = []
         for _ in range(reps):
+            sync()
             t = time.perf_counter()
             step()
+            sync()
             times.append((time.perf_counter() - t) * 1e3)
         meds.append(statistics.median(times))
     print("| %s | %d | %.2f | %s |" % (model, batch, min(meds), ", ".join("%.2f" % m for m in meds)), flush=True)
+    emit({"bench": "pytorch_train_step", "kind": "step", "device": str(device),
+          "gpu": torch.cuda.get_device_name(device) if device.type == "cuda" else None,
+          "torch": torch.__version__, "threads": threads, "model": model, "batch": batch,
+          "ms_best_round": min(meds), "ms_median_round": statistics.median(meds),
+          "images_per_s": batch / (min(meds) / 1e3), "round_medians_ms": meds, "steps_per_round": reps,
+          "rounds": rounds, "warmup_steps": warm})

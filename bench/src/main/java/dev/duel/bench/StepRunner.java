@@ -19,7 +19,7 @@ import java.util.Arrays;
  * batches, taken in order: what {@link TrainStepBenchmark} times and {@link StepProfile} profiles.
  * Config "model:batch", e.g. "dcgan28:64"; models mlp, cgan-mlp, dcgan28.
  */
-final class StepRunner {
+public final class StepRunner {
   private final ReferenceStep step;
   private final ImageDataset data;
   private final Backend backend;
@@ -29,11 +29,17 @@ final class StepRunner {
   private final int[] labels;
   private int cursor;
 
-  StepRunner(String config, Backend backend) throws Exception {
+  public StepRunner(String config, Backend backend) throws Exception {
+    this(config, backend, null);
+  }
+
+  /** With the Fashion-MNIST folder {@code dataDir} (null: FashionMnist.locate's search). */
+  public StepRunner(String config, Backend backend, java.nio.file.Path dataDir) throws Exception {
     String[] parts = config.split(":");
     if (parts.length != 2) throw new IllegalArgumentException("config '" + config + "': use model:batch, e.g. mlp:64");
     String model = parts[0];
     batch = Integer.parseInt(parts[1]);
+    if (batch <= 0) throw new IllegalArgumentException("config '" + config + "': batch must be positive");
     this.backend = backend;
     Generator rng = new Generator(42);
     GeneratorNet g;
@@ -51,13 +57,21 @@ final class StepRunner {
     }
     conditional = model.equals("cgan-mlp");
     step = new ReferenceStep(g, d, rng, backend);
-    data = FashionMnist.load(null, ImageDataset.Split.TRAIN);
+    data = FashionMnist.load(dataDir, ImageDataset.Split.TRAIN);
     images = new float[batch * 784];
     labels = new int[batch];
   }
 
-  /** One D update + one G update on the next batch. */
-  ReferenceStep.Stats step() {
+  public int batch() {
+    return batch;
+  }
+
+  /**
+   * One D update + one G update on the next batch. Returns after the losses were downloaded
+   * ({@code item()}), which waits for the device's queue; a GPU timer still calls
+   * {@code backend.synchronize()} after it to be explicit.
+   */
+  public ReferenceStep.Stats step() {
     int[] idx = new int[batch];
     for (int i = 0; i < batch; i++) idx[i] = (cursor + i) % data.size();
     cursor = (cursor + batch) % data.size();
