@@ -222,7 +222,8 @@ part bandwidth 75 bench bench GpuKernelBandwidth "${bench_q[@]}" --budget-s 60
 part gemm-conv 60 bench bench GpuGemmConv "${bench_q[@]}" --budget-s 50
 part steps 90 bench bench GpuStepTiming "${bench_q[@]}" --budget-s 80 --configs "$steps_cfg"
 if [ -n "$home" ] && [ "$device" = cuda ] && command -v python3 >/dev/null; then
-  part pytorch 75 bench env DUEL_HOME="$home" python3 "$kit/pytorch_train_step.py" "$steps_cfg" 3 "$(nproc)" device=cuda
+  part pytorch 80 bench python3 "$kit/pytorch_train_step.py" "$steps_cfg" 3 "$(nproc)" device=cuda budget_s=70 \
+    out="$json" data="$home/data/fashion-mnist"
 else
   say "- **pytorch**: skipped: $([ "$device" = cuda ] && echo 'no python3 or no checkout' || echo 'PyTorch runs on the real GPU only')"
 fi
