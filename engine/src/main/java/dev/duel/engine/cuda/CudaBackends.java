@@ -55,6 +55,37 @@ public final class CudaBackends {
       }
       lines.add(emu);
     }
+    lines.addAll(libraryLines(CudaLibraries.system()));
+    return lines;
+  }
+
+  /**
+   * What {@code cuda} would load for cuBLAS and cuDNN, where from and through which binding; for a missing
+   * library a second line with the fix. Probes the dynamic linker and asks python3 for its wheels; loads nothing
+   * for good.
+   */
+  static java.util.List<String> libraryLines(CudaLibraries.Env env) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    for (CudaLibraries.Search s : new CudaLibraries.Search[] {CudaLibraries.cublas(env, false),
+        CudaLibraries.cudnn(env, false)}) {
+      CudaLibraries.Found f = s.found();
+      if (f == null) {
+        lines.add("  " + s.library() + ": not found" + (s.problem() != null ? " (" + s.problem() + ")"
+            : " (looked in: " + String.join("; ", s.looked()) + ")"));
+        lines.add("    fix: " + s.fix());
+        continue;
+      }
+      String binding = s.library().equals("cuBLAS")
+          ? (f.byLoader() && f.major() == 12 ? " -> JCublas" : " -> Duel's FFM binding") : " -> Duel's FFM binding";
+      String lt = "";
+      if (s.library().equals("cuBLAS") && f.file() != null && f.major() > 0) {
+        java.nio.file.Path p = CudaLibraries.companion(env, "libcublasLt.so." + f.major(), f.file().getParent());
+        lt = p != null ? "; libcublasLt.so." + f.major() + " preloaded from " + p
+            : env.loadable("libcublasLt.so." + f.major()) ? "" : "; libcublasLt.so." + f.major() + " NOT found: "
+            + CudaLibraries.CUBLAS_FIX;
+      }
+      lines.add("  " + s.library() + ": " + f.describe() + binding + lt);
+    }
     return lines;
   }
 
