@@ -21,23 +21,23 @@ abstract class Blas {
     CudaLibraries.Env env = CudaLibraries.system();
     if (mode == DriverMode.EMULATED && !CudaLibraries.cublasConfigured(env)) return JCublasBlas.create("stand-in"
         + " libcublas.so.12 of cuda-emu");
-    return load(CudaLibraries.cublas(env, mode == DriverMode.EMULATED));
+    return load(CudaLibraries.cublas(env, mode == DriverMode.EMULATED), env);
   }
 
   /**
    * The binding for a search's result: JCublas when the dynamic linker has libcublas.so.12 (FFM on the same
    * library if JCublas's natives do not link), FFM for everything else. Call with the context current.
    */
-  static Blas load(CudaLibraries.Search s) {
+  static Blas load(CudaLibraries.Search s, CudaLibraries.Env env) {
     CudaLibraries.Found f = s.found();
     if (f == null) return unavailable(s.reason());
     if (f.byLoader() && f.major() == 12) {
       Blas j = JCublasBlas.create("dynamic linker");
       if (j.available()) return j;
-      Blas ffm = FfmBlas.open(f);
+      Blas ffm = FfmBlas.open(f, env);
       return ffm.available() ? ffm : unavailable(j.reason() + "; FFM: " + ffm.reason());
     }
-    return FfmBlas.open(f);
+    return FfmBlas.open(f, env);
   }
 
   static Blas unavailable(String reason) {

@@ -126,7 +126,7 @@ final class CudaLibraries {
       if (Files.isRegularFile(p)) {
         String name = p.getFileName().toString();
         String soname = sonames.stream().filter(name::startsWith).findFirst().orElse(name);
-        return new Search(library, new Found(soname, p.toAbsolutePath(), "set by " + setBy), List.of(setBy), null, fix);
+        return new Search(library, new Found(soname, p.toAbsolutePath().normalize(), "set by " + setBy), List.of(setBy), null, fix);
       }
       if (Files.isDirectory(p)) {
         Found f = inFolder(p, sonames, "set by " + setBy);
@@ -175,7 +175,7 @@ final class CudaLibraries {
   private static Found inFolder(Path dir, List<String> sonames, String where) {
     for (String s : sonames) {
       Path f = dir.resolve(s);
-      if (Files.isRegularFile(f)) return new Found(s, f.toAbsolutePath(), where);
+      if (Files.isRegularFile(f)) return new Found(s, f.toAbsolutePath().normalize(), where);
     }
     return null;
   }

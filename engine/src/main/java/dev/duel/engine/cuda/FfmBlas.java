@@ -67,10 +67,6 @@ final class FfmBlas extends Blas {
    * Loads {@code found} (its libcublasLt.so.N first, by absolute path, when that is not on the loader path),
    * creates a handle on the current context and binds it to stream 0. Never throws.
    */
-  static Blas open(CudaLibraries.Found found) {
-    return open(found, CudaLibraries.system());
-  }
-
   static Blas open(CudaLibraries.Found found, CudaLibraries.Env env) {
     String what = found.file() != null ? found.file().toString() : found.soname() + " (dynamic linker)";
     try {
