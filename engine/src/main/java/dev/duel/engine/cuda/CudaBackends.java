@@ -80,7 +80,7 @@ public final class CudaBackends {
       String lt = "";
       if (s.library().equals("cuBLAS") && f.file() != null && f.major() > 0) {
         java.nio.file.Path p = CudaLibraries.companion(env, "libcublasLt.so." + f.major(), f.file().getParent());
-        lt = p != null ? "; libcublasLt.so." + f.major() + " preloaded from " + p
+        lt = p != null ? "; needs libcublasLt.so." + f.major() + ", loaded first from " + p
             : env.loadable("libcublasLt.so." + f.major()) ? "" : "; libcublasLt.so." + f.major() + " NOT found: "
             + CudaLibraries.CUBLAS_FIX;
       }
