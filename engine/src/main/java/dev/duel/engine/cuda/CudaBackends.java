@@ -37,7 +37,9 @@ public final class CudaBackends {
 
   /**
    * Lines for {@code duel info}, starting nothing that is not started yet: the system GPU (the driver
-   * probe), whether the emulation libraries are present, and each started backend's libraries.
+   * probe), whether the emulation libraries are present, each started backend's libraries, and (unless this
+   * JVM runs cuda-emu) the cuBLAS and cuDNN that {@code cuda} would load, or where they were looked for and
+   * the fix ({@link #libraryLines}).
    */
   public static synchronized java.util.List<String> info() {
     java.util.List<String> lines = new java.util.ArrayList<>();
@@ -55,7 +57,8 @@ public final class CudaBackends {
       }
       lines.add(emu);
     }
-    lines.addAll(libraryLines(CudaLibraries.system()));
+    // in a JVM that runs cuda-emu the stand-ins answer the loader probes: a search for `cuda` would describe them
+    if (DriverMode.bound() != DriverMode.EMULATED) lines.addAll(libraryLines(CudaLibraries.system()));
     return lines;
   }
 
