@@ -172,7 +172,7 @@ cmd_native() {
     return 0
   fi
   rm -f "$OUT/SKIPPED"
-  say "building the host emulation, libcuda.so.1, libcublas.so.12 and the C++ tests (make -j$JOBS)"
+  say "building the host emulation, libcuda.so.1, libcublas.so.12 (+ cuda13/libcublas.so.13) and the C++ tests (make -j$JOBS)"
   make --no-print-directory -j"$JOBS" OUT="$OUT" CXX="$CXX" NVCC="$NVCC" all >"$OUT/make.log" 2>&1 \
     || { cat "$OUT/make.log" >&2; die "native build failed (log: kernels/$OUT/make.log)"; }
   # the sanitizer runtimes the tests preload into the uninstrumented test binary
@@ -181,7 +181,12 @@ cmd_native() {
   local stage=target/emu-classes/dev/duel/kernels/emu/linux-x86_64
   mkdir -p "$stage"
   cp "$OUT"/linux-x86_64/{libcuda.so.1,libcublas.so.12,libduel_kernels_emu.so} "$stage/"
-  say "emulation libraries: kernels/$OUT/linux-x86_64/ (libcuda.so.1, libcublas.so.12, libduel_kernels_emu.so)"
+  # the CUDA 13 names of the stand-in cuBLAS (for -Dduel.cuda.libdirs tests of the FFM route; not extracted by
+  # KernelBinaries: point duel.cuda.libdirs at kernels/target/native/cuda13 or an extracted copy)
+  mkdir -p "$stage/cuda13"
+  cp "$OUT"/cuda13/{libcublas.so.13,libcublasLt.so.13} "$stage/cuda13/"
+  say "emulation libraries: kernels/$OUT/linux-x86_64/ (libcuda.so.1, libcublas.so.12, libduel_kernels_emu.so),"
+  say "                     kernels/$OUT/cuda13/ (libcublas.so.13, libcublasLt.so.13: the CUDA 13 names)"
 }
 
 # ---- C++ test variants: name | environment | library | families (also read by NativeKernelTest) --------

@@ -1,4 +1,5 @@
-// fake_cublas.cpp -- the stand-in libcublas.so.12 of the `cuda-emu` device: the cuBLAS v2 calls Duel makes,
+// fake_cublas.cpp -- the stand-in libcublas.so.12 (and, built with -DFAKE_CUBLAS_VERSION=130002, libcublas.so.13)
+// of the `cuda-emu` device: the cuBLAS v2 calls Duel makes,
 // computed on the host with cuBLAS's exact semantics (column-major, op(X) = X or Xᵀ, α/β through host or
 // "device" pointers, β = 0 never reads C, argument checks with CUBLAS_STATUS_INVALID_VALUE). Every other
 // symbol JCublas 12.6 imports is a generated stub returning CUBLAS_STATUS_NOT_SUPPORTED.
@@ -9,6 +10,7 @@
 #include <dlfcn.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdarg>
 #include <cstdio>
@@ -20,6 +22,11 @@
 #include <vector>
 
 #define CUBLAS_API extern "C" __attribute__((visibility("default")))
+
+// cublasGetVersion: MAJOR·10000 + MINOR·100 + PATCH. The .12 build reports 12.6.0, the .13 build 13.0.2.
+#ifndef FAKE_CUBLAS_VERSION
+#define FAKE_CUBLAS_VERSION 120600
+#endif
 
 typedef int cublasStatus_t;
 enum : cublasStatus_t {
@@ -47,6 +54,7 @@ struct Handle {
 
 std::mutex g_mu;
 std::set<Handle*> g_handles;
+std::atomic<long long> g_gemm_calls{0};  // successful SGEMM calls (all three forms), for fakeCublasGemmCalls
 
 bool live(Handle* h) {
   std::lock_guard<std::mutex> g(g_mu);
@@ -178,21 +186,25 @@ CUBLAS_API cublasStatus_t cublasDestroy_v2(Handle* h) {
 CUBLAS_API cublasStatus_t cublasGetVersion_v2(Handle* h, int* v) {
   if (!live(h)) return ST_NOT_INITIALIZED;
   if (!v) return ST_INVALID_VALUE;
-  *v = 120600;  // reports itself as cuBLAS 12.6.0
+  *v = FAKE_CUBLAS_VERSION;
   return ST_SUCCESS;
 }
 CUBLAS_API cublasStatus_t cublasGetVersion(int* v) {
   if (!v) return ST_INVALID_VALUE;
-  *v = 120600;
+  *v = FAKE_CUBLAS_VERSION;
   return ST_SUCCESS;
 }
 // MAJOR_VERSION 0, MINOR_VERSION 1, PATCH_LEVEL 2.
 CUBLAS_API cublasStatus_t cublasGetProperty(int type, int* v) {
   if (!v || type < 0 || type > 2) return ST_INVALID_VALUE;
-  *v = type == 0 ? 12 : (type == 1 ? 6 : 0);
+  *v = type == 0 ? FAKE_CUBLAS_VERSION / 10000 : (type == 1 ? FAKE_CUBLAS_VERSION / 100 % 100 : FAKE_CUBLAS_VERSION % 100);
   return ST_SUCCESS;
 }
-CUBLAS_API size_t cublasGetCudartVersion(void) { return 12060; }
+CUBLAS_API size_t cublasGetCudartVersion(void) { return FAKE_CUBLAS_VERSION / 10000 * 1000 + FAKE_CUBLAS_VERSION / 100 % 100 * 10; }
+
+// Test hook (not cuBLAS): how many SGEMM calls this library has computed, so a test can prove which of
+// several loaded cuBLAS builds (.12 through JCublas, .13 through FFM) ran its GEMMs.
+CUBLAS_API long long fakeCublasGemmCalls(void) { return g_gemm_calls.load(); }
 CUBLAS_API cublasStatus_t cublasSetStream_v2(Handle* h, void* stream) {
   if (!live(h)) return ST_NOT_INITIALIZED;
   h->stream = stream;
@@ -274,6 +286,7 @@ CUBLAS_API cublasStatus_t cublasSgemm_v2(Handle* h, int ta, int tb, int m, int n
   if (m == 0 || n == 0) return ST_SUCCESS;
   if (cublasStatus_t s = check_operands("cublasSgemm", ta, tb, m, n, k, A, lda, B, ldb, C, ldc, *alpha, *beta)) return s;
   sgemm_host(ta, tb, m, n, k, *alpha, A, lda, B, ldb, *beta, C, ldc);
+  g_gemm_calls++;
   return ST_SUCCESS;
 }
 
@@ -292,6 +305,7 @@ CUBLAS_API cublasStatus_t cublasSgemmStridedBatched(Handle* h, int ta, int tb, i
       return s;
     sgemm_host(ta, tb, m, n, k, *alpha, Az, lda, Bz, ldb, *beta, Cz, ldc);
   }
+  g_gemm_calls++;
   return ST_SUCCESS;
 }
 
@@ -308,6 +322,7 @@ CUBLAS_API cublasStatus_t cublasSgemmBatched(Handle* h, int ta, int tb, int m, i
       return s;
     sgemm_host(ta, tb, m, n, k, *alpha, Aarray[z], lda, Barray[z], ldb, *beta, Carray[z], ldc);
   }
+  g_gemm_calls++;
   return ST_SUCCESS;
 }
 

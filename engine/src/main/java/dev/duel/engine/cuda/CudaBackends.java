@@ -37,7 +37,9 @@ public final class CudaBackends {
 
   /**
    * Lines for {@code duel info}, starting nothing that is not started yet: the system GPU (the driver
-   * probe), whether the emulation libraries are present, and each started backend's libraries.
+   * probe), whether the emulation libraries are present, each started backend's libraries, and (unless this
+   * JVM runs cuda-emu) the cuBLAS and cuDNN that {@code cuda} would load, or where they were looked for and
+   * the fix ({@link #libraryLines}).
    */
   public static synchronized java.util.List<String> info() {
     java.util.List<String> lines = new java.util.ArrayList<>();
@@ -54,6 +56,38 @@ public final class CudaBackends {
         emu = "cuda-emu: not available: " + e.getMessage();
       }
       lines.add(emu);
+    }
+    // in a JVM that runs cuda-emu the stand-ins answer the loader probes: a search for `cuda` would describe them
+    if (DriverMode.bound() != DriverMode.EMULATED) lines.addAll(libraryLines(CudaLibraries.system()));
+    return lines;
+  }
+
+  /**
+   * What {@code cuda} would load for cuBLAS and cuDNN, where from and through which binding; for a missing
+   * library a second line with the fix. Probes the dynamic linker and asks python3 for its wheels; loads nothing
+   * for good.
+   */
+  static java.util.List<String> libraryLines(CudaLibraries.Env env) {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    for (CudaLibraries.Search s : new CudaLibraries.Search[] {CudaLibraries.cublas(env, false),
+        CudaLibraries.cudnn(env, false)}) {
+      CudaLibraries.Found f = s.found();
+      if (f == null) {
+        lines.add("  " + s.library() + ": not found" + (s.problem() != null ? " (" + s.problem() + ")"
+            : " (looked in: " + String.join("; ", s.looked()) + ")"));
+        lines.add("    fix: " + s.fix());
+        continue;
+      }
+      String binding = s.library().equals("cuBLAS")
+          ? (f.byLoader() && f.major() == 12 ? " -> JCublas" : " -> Duel's FFM binding") : " -> Duel's FFM binding";
+      String lt = "";
+      if (s.library().equals("cuBLAS") && f.file() != null && f.major() > 0) {
+        java.nio.file.Path p = CudaLibraries.companion(env, "libcublasLt.so." + f.major(), f.file().getParent());
+        lt = p != null ? "; needs libcublasLt.so." + f.major() + ", loaded first from " + p
+            : env.loadable("libcublasLt.so." + f.major()) ? "" : "; libcublasLt.so." + f.major() + " NOT found: "
+            + CudaLibraries.CUBLAS_FIX;
+      }
+      lines.add("  " + s.library() + ": " + f.describe() + binding + lt);
     }
     return lines;
   }

@@ -193,16 +193,17 @@ final class CudaDevice {
   synchronized Blas blas() {
     if (blas == null) {
       ensureCurrent();
-      blas = Blas.load();
+      blas = Blas.load(mode);
     }
     return blas;
   }
 
-  /** cuDNN, loaded on first request. */
+  /** cuDNN, loaded on first request: cuda-emu's stand-in, or what {@link CudaLibraries} finds. */
   synchronized Dnn dnn() {
     if (dnn == null) {
       ensureCurrent();
-      dnn = Dnn.load(this, mode == DriverMode.EMULATED ? Emulation.cudnnPath() : null);
+      dnn = mode == DriverMode.EMULATED ? Dnn.load(this, Emulation.cudnnPath())
+          : Dnn.load(this, CudaLibraries.system(), CudaLibraries.cudnn(CudaLibraries.system(), false));
     }
     return dnn;
   }

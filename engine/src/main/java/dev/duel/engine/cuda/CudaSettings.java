@@ -12,6 +12,8 @@ import java.util.Locale;
  *   <tr><td>duel.cuda.conv</td><td>DUEL_CUDA_CONV</td><td>auto, cudnn, kernels (conv and batch norm)</td><td>auto</td></tr>
  *   <tr><td>duel.cuda.sync</td><td>DUEL_CUDA_SYNC</td><td>true/1: synchronise after every op</td><td>false</td></tr>
  *   <tr><td>duel.cuda.cudnn.search</td><td>DUEL_CUDA_CUDNN_SEARCH</td><td>measured, heuristic</td><td>measured</td></tr>
+ *   <tr><td>duel.cublas.path, duel.cudnn.path, duel.cuda.libdirs</td><td>DUEL_CUBLAS_PATH, DUEL_CUDNN_PATH,
+ *       DUEL_CUDA_LIBDIRS</td><td>where the libraries are (see {@link CudaLibraries})</td><td>searched</td></tr>
  * </table>
  */
 final class CudaSettings {

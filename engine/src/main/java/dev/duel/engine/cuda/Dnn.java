@@ -24,6 +24,7 @@ class Dnn {   // not final: tests substitute a cuDNN that fails
   private final CudnnBatchNorm bn;
   private volatile String reason;
   private volatile boolean used;
+  private String notes = "";   // what was preloaded for cuDNN (NativePreload), for describe()
   private CudaAllocator.Block workspace = new CudaAllocator.Block(0, 0);
   private String workspaceOp = "";
   private final WorkspaceProvider provider = this::workspace;
@@ -42,9 +43,25 @@ class Dnn {   // not final: tests substitute a cuDNN that fails
     this.reason = reason;
   }
 
+  /**
+   * cuDNN as {@link CudaLibraries} found it: missing gives an unavailable instance whose reason lists what was
+   * searched and the fix; found in a folder, it is loaded from there after what it needs ({@link NativePreload}).
+   */
+  static Dnn load(CudaDevice device, CudaLibraries.Env env, CudaLibraries.Search s) {
+    if (s.found() == null) return new Dnn(device, null, null, null, s.reason());
+    java.util.List<String> notes = NativePreload.prepareCudnn(env, s.found());
+    Dnn d = s.found().file() != null ? load(device, s.found().file()) : load(device, Cudnn.loadByName());
+    d.notes = notes.isEmpty() ? "" : " [" + String.join("; ", notes) + "]";
+    if (!d.available()) d.reason = d.reason + d.notes;
+    return d;
+  }
+
   /** cuDNN from {@code path}, or (null) from {@code -Dduel.cudnn.path} / the dynamic linker. */
   static Dnn load(CudaDevice device, Path path) {
-    Cudnn cudnn = path != null ? Cudnn.load(path) : Cudnn.load();
+    return load(device, path != null ? Cudnn.load(path) : Cudnn.load());
+  }
+
+  private static Dnn load(CudaDevice device, Cudnn cudnn) {
     if (!cudnn.isAvailable()) return new Dnn(device, cudnn, null, null, cudnn.unavailableReason());
     try {
       return new Dnn(device, cudnn, new CudnnHandle(cudnn), CudaSettings.convOptions(), null);
@@ -60,7 +77,7 @@ class Dnn {   // not final: tests substitute a cuDNN that fails
     if (d.available()) return d;
     if (o.conv() == CudaOptions.Conv.CUDNN) {
       throw new CudaUnavailableException(device.mode.device, "duel.cuda.conv=cudnn, but " + d.reason()
-          + ". Install cuDNN 9 (libcudnn.so.9) or use duel.cuda.conv=auto", null);
+          + ". Fix: " + CudaLibraries.CUDNN_FIX + "; or use duel.cuda.conv=auto", null);
     }
     CudaLog.once("conv", "libcudnn.so.9 not used (" + d.reason() + "): conv2d runs as im2col + GEMM and batch norm on"
         + " Duel's kernels");
@@ -91,7 +108,8 @@ class Dnn {   // not final: tests substitute a cuDNN that fails
   }
 
   String describe() {
-    return !available() ? "cuDNN not available: " + reason : cudnn != null ? cudnn.describe() : "cuDNN (test double)";
+    return !available() ? "cuDNN not available: " + reason : cudnn != null ? cudnn.describe() + notes
+        : "cuDNN (test double)";
   }
 
   synchronized void convForward(ConvShape s, long x, long w, long y, String op) {

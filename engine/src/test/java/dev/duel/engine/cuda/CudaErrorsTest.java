@@ -86,7 +86,9 @@ class CudaErrorsTest {
     assertTrue(lib.startsWith(device + ": ") && lib.contains("matmul: ") && lib.contains("conv/batchnorm: "), lib);
     assertTrue(own.contains("Duel's SGEMM kernel") && own.contains("conv/batchnorm: Duel's kernels"), own);
     java.util.List<String> info = CudaBackends.info();
-    assertEquals(2, info.size(), info.toString());
+    // cuda, cuda-emu, then (in a JVM that runs cuda) the cuBLAS and cuDNN lines of CudaLibrariesTest
+    assertEquals(device.equals("cuda-emu") ? 2 : 4, info.stream().filter(l -> !l.startsWith("    fix: ")).count(),
+        info.toString());
     assertTrue(info.get(0).startsWith("cuda: "), info.get(0));
     assertTrue(info.get(1).startsWith("cuda-emu: "), info.get(1));
     if (device.equals("cuda-emu")) {

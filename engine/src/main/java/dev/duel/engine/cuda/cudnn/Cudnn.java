@@ -79,9 +79,9 @@ public final class Cudnn implements AutoCloseable {
   /** Loads {@code libcudnn.so.9} through the dynamic linker. Never throws. */
   public static Cudnn loadByName() {
     return open(LIBRARY + " (found by the dynamic linker)", arena -> SymbolLookup.libraryLookup(LIBRARY, arena),
-        LIBRARY + " not found by the dynamic linker; install cuDNN 9 for CUDA 12 (e.g. NVIDIA's cudnn9-cuda-12"
-            + " package or pip's nvidia-cudnn-cu12) and add its lib folder to LD_LIBRARY_PATH, or set -D"
-            + PATH_PROPERTY + "=/path/to/" + LIBRARY);
+        LIBRARY + " not found by the dynamic linker; install cuDNN 9 (pip install nvidia-cudnn-cu13, or NVIDIA's"
+            + " cudnn9-cuda-13/-12 package) and add its lib folder to LD_LIBRARY_PATH, or set DUEL_CUDNN_PATH (-D"
+            + PATH_PROPERTY + ") to /path/to/" + LIBRARY);
   }
 
   /** Loads the given library file. Never throws. */
