@@ -3,7 +3,7 @@
 #
 #   --device cuda|cuda-emu   the device (default cuda; cuda-emu runs the same code on Duel's emulated GPU)
 #   --quick                  small sizes and short parts (the default for cuda-emu: what CI runs)
-#   --budget SECONDS         the whole report's wall-clock bound (default 450; 300 with --quick)
+#   --budget SECONDS         the whole report's wall-clock bound (default 480; 300 with --quick)
 #   --home DIR               a Duel checkout, for data/ (Fashion-MNIST, the FID classifier) and bench/;
 #                            default: the checkout the kit sits in (its target/gpu-kit), or $DUEL_HOME
 #   --skip PARTS             comma-separated parts to leave out (info, agree, agree-kernels, memcheck,
@@ -38,7 +38,7 @@ while [ $# -gt 0 ]; do
 done
 case "$device" in cuda|cuda-emu) ;; *) echo "run.sh: --device must be cuda or cuda-emu, not '$device'" >&2; exit 2 ;; esac
 [ -z "$quick" ] && { [ "$device" = cuda-emu ] && quick=1 || quick=0; }
-[ -z "$budget" ] && { [ "$quick" = 1 ] && budget=300 || budget=450; }
+[ -z "$budget" ] && { [ "$quick" = 1 ] && budget=300 || budget=480; }
 if [ -z "$home" ] && [ -d "$kit/../../data/fashion-mnist" ]; then home="$(cd "$kit/../.." && pwd)"; fi
 
 mkdir -p "$out" || exit 1
@@ -70,7 +70,8 @@ if [ "$device" = cuda-emu ]; then
   jflags+=(-Dduel.emu.dir="$kit/emu" -Dduel.emu.cudnn="$kit/emu/libcudnn.so.9")
 fi
 duel() { "$java" "${jflags[@]}" -cp "$cp" dev.duel.gan.cli.Main "$@"; }
-junit() { "$java" "${jflags[@]}" -Dduel.cpu.poison=true -Dduel.cuda.poison=true -cp "$kit/test/*:$cp" \
+# The tests read a few source files (ABI.md) relative to the engine module, as under Maven: run them there.
+junit() { cd "${home:+$home/engine}" 2>/dev/null || true; "$java" "${jflags[@]}" -Dduel.cpu.poison=true -Dduel.cuda.poison=true -cp "$kit/test/*:$cp" \
   org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree "$@"; }
 
 # part NAME SECONDS LOG COMMAND...: runs COMMAND bounded by SECONDS (and by what is left of the budget);
@@ -187,7 +188,7 @@ part info 30 info-agree duel info
 cpu_fid_pid=""
 if [ -n "$home" ] && [[ "$skip" != *",cpu-fid,"* ]] && [[ "$skip" != *",gpu-fid,"* ]]; then
   pinset=""; n=$(nproc); [ "$n" -ge 8 ] && command -v taskset >/dev/null && pinset="$((n / 2))-$((n - 1))"
-  ( [ -n "$pinset" ] && taskset -cp "$pinset" "$BASHPID" > /dev/null; fid_run cpu "$tmp/duel-kit-runs-cpu" "$(( $(left) - 60 ))" "${fid_limit[@]}" \
+  ( [ -n "$pinset" ] && taskset -cp "$pinset" "$BASHPID" > /dev/null; fid_run cpu "$tmp/duel-kit-runs-cpu" 240 "${fid_limit[@]}" \
       > "$out/.cpu-fid.out"; echo $? > "$out/.cpu-fid.rc" ) &
   cpu_fid_pid=$!
 fi
@@ -205,8 +206,8 @@ else
 fi
 part agree 150 info-agree agree "$out/info-agree.log" "${agree_all[@]}"
 DUEL_CUDA_GEMM=kernels DUEL_CUDA_CONV=kernels part agree-kernels 120 info-agree agree "$out/info-agree.log" "${agree_ops[@]}"
-part memcheck 90 sanitizer sanitize memcheck
-part racecheck 90 sanitizer sanitize racecheck
+part memcheck 70 sanitizer sanitize memcheck
+part racecheck 60 sanitizer sanitize racecheck
 
 if [ -n "$cpu_fid_pid" ]; then
   echo "run.sh: waiting for the CPU reference run ..." >&2
@@ -218,11 +219,11 @@ if [ -n "$cpu_fid_pid" ]; then
   rm -f "$out/.cpu-fid.out" "$out/.cpu-fid.rc"
 fi
 
-part bandwidth 75 bench bench GpuKernelBandwidth "${bench_q[@]}" --budget-s 60
-part gemm-conv 60 bench bench GpuGemmConv "${bench_q[@]}" --budget-s 50
-part steps 90 bench bench GpuStepTiming "${bench_q[@]}" --budget-s 80 --configs "$steps_cfg"
+part bandwidth 60 bench bench GpuKernelBandwidth "${bench_q[@]}" --budget-s 45
+part gemm-conv 50 bench bench GpuGemmConv "${bench_q[@]}" --budget-s 40
+part steps 75 bench bench GpuStepTiming "${bench_q[@]}" --budget-s 65 --configs "$steps_cfg"
 if [ -n "$home" ] && [ "$device" = cuda ] && command -v python3 >/dev/null; then
-  part pytorch 80 bench python3 "$kit/pytorch_train_step.py" "$steps_cfg" 3 "$(nproc)" device=cuda budget_s=70 \
+  part pytorch 70 bench python3 "$kit/pytorch_train_step.py" "$steps_cfg" 3 "$(nproc)" device=cuda budget_s=55 \
     out="$json" data="$home/data/fashion-mnist"
 else
   say "- **pytorch**: skipped: $([ "$device" = cuda ] && echo 'no python3 or no checkout' || echo 'PyTorch runs on the real GPU only')"
