@@ -1,6 +1,8 @@
 package dev.duel.engine;
 
 import dev.duel.engine.cpu.CpuBackend;
+import dev.duel.engine.cpu.CpuPool;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -9,6 +11,13 @@ import java.util.Locale;
  * {@code duel.device}, else the environment variable {@code DUEL_DEVICE}, else {@code cpu}.
  */
 public final class Devices {
+  /** The device names {@link #get} knows. */
+  public static final List<String> NAMES = List.of("cpu", "cuda", "cuda-emu");
+  /** The system property, then the environment variable, that name the default device. */
+  public static final String PROPERTY = "duel.device", ENV = "DUEL_DEVICE";
+  /** The device used when none is named: Duel does not pick a GPU by itself. */
+  public static final String DETECTED_DEFAULT = "cpu";
+
   private static volatile Backend defaultBackend;
 
   private Devices() {}
@@ -26,16 +35,26 @@ public final class Devices {
     };
   }
 
-  /** The backend named by duel.device / DUEL_DEVICE, or cpu. */
+  /** The name of the default device: {@code -Dduel.device}, else {@code DUEL_DEVICE}, else {@link #DETECTED_DEFAULT}. */
+  public static String defaultName() {
+    String name = System.getProperty(PROPERTY);
+    if (name == null || name.isBlank()) name = System.getenv(ENV);
+    return name == null || name.isBlank() ? DETECTED_DEFAULT : name.strip();
+  }
+
+  /** The backend named by {@link #defaultName()}. */
   public static Backend defaultBackend() {
     Backend b = defaultBackend;
     if (b == null) {
-      String name = System.getProperty("duel.device");
-      if (name == null || name.isBlank()) name = System.getenv("DUEL_DEVICE");
-      b = get(name == null || name.isBlank() ? "cpu" : name);
+      b = get(defaultName());
       defaultBackend = b;
     }
     return b;
+  }
+
+  /** Threads of the CPU backend's shared pool (all cores, or {@code -Dduel.threads} / {@code DUEL_THREADS}). */
+  public static int cpuThreads() {
+    return CpuPool.threads();
   }
 
   public static void setDefault(Backend backend) {

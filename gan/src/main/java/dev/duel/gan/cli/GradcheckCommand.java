@@ -1,11 +1,11 @@
 package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
-import dev.duel.engine.Devices;
 import dev.duel.engine.GradCheck;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
     description = {"Check every op's gradient against finite differences and print the largest relative error.",
         "Order 1: d(sum w*op(x))/dx; order 2: the gradient of ||grad_x f||^2 (what WGAN-GP and R1 differentiate)."})
 final class GradcheckCommand implements Callable<Integer> {
-  @Option(names = "--device", paramLabel = "NAME", description = "cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE})")
-  String device = "cpu";
+  @Mixin
+  DeviceOptions devices;
 
   @Option(names = "--seed", paramLabel = "N", description = "seed of the random inputs (default: ${DEFAULT-VALUE})")
   long seed = GradCheck.DEFAULT_SEED;
@@ -34,7 +34,7 @@ final class GradcheckCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Backend backend = Devices.get(device);
+    Backend backend = devices.backend();
     io.out().printf(Locale.ROOT, "%-28s %5s %12s %12s  %s%n", "op", "order", "max rel err", "max abs err", "result");
     int failed = 0, run = 0;
     for (GradCheck.Case c : GradCheck.standardSuite(backend, seed)) {

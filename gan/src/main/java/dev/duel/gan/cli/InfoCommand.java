@@ -33,11 +33,9 @@ final class InfoCommand implements Callable<Integer> {
         ForkJoinPool.getCommonPoolParallelism()));
     p.println(String.format(Locale.ROOT, "  heap        %.1f GiB max", Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
     p.println("  vector api  " + vectorSpecies());
-    String env = System.getenv("DUEL_DEVICE");
-    p.println("  default     " + (System.getProperty("duel.device") != null ? "-Dduel.device=" + System.getProperty("duel.device")
-        : env != null ? "DUEL_DEVICE=" + env : "cpu"));
+    p.println("  default     " + DeviceOptions.describeDefault());
     p.println("devices");
-    for (String name : new String[] {"cpu", "cuda", "cuda-emu"}) p.println(String.format(Locale.ROOT, "  %-10s  %s", name, probe(name)));
+    for (String name : Devices.NAMES) p.println(String.format(Locale.ROOT, "  %-10s  %s", name, probe(name)));
     p.println("data");
     try {
       Path f = FashionMnist.locate(null);

@@ -1,7 +1,6 @@
 package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
-import dev.duel.engine.Devices;
 import dev.duel.engine.MemoryScope;
 import dev.duel.engine.Tensor;
 import dev.duel.gan.models.GeneratorNet;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,8 +58,8 @@ final class InterpolateCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "output PNG (default: ${DEFAULT-VALUE})")
   Path out = Path.of("interpolation.png");
 
-  @Option(names = "--device", paramLabel = "NAME", description = "cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE})")
-  String device = "cpu";
+  @Mixin
+  DeviceOptions devices;
 
   InterpolateCommand(Main.Io io) {
     this.io = io;
@@ -76,7 +76,7 @@ final class InterpolateCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--out " + out + ": the strip is a PNG; name a .png file");
     }
     Checkpoints.Checkpoint c = Checkpoints.locate(source, io.err());
-    Backend b = Devices.get(device);
+    Backend b = devices.backend();
     GeneratorNet g = GanModels.generatorFrom(c, ema ? "g_ema.safetensors" : "g.safetensors", b);
     int latent = g.latentDim();
     int[] labels = SampleCommand.labelsFor(g, label == null ? null : new int[] {label}, walks * steps, spec);

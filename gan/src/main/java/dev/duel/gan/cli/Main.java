@@ -17,14 +17,20 @@ import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code duel} command line: {@code train | sample | interpolate | info | gradcheck | demo | eval | classifier}. With no argument it runs
- * the main job, {@code duel train} with its defaults.
+ * the main job, {@code duel train} with its defaults. Every command lives in this package.
+ *
+ * <p>One output convention: every command prints to the {@link Io} it is constructed with (picocli
+ * builds them through {@link IoFactory}), and picocli's own help and errors go to the same streams. One
+ * device rule: commands that run the engine mix in {@link DeviceOptions}.
  *
  * <p>Exit codes: 0 done; 1 a runtime failure (a message, and the stack trace only with --debug);
  * 2 a usage error (picocli's message and a hint to --help).
  */
 @Command(name = "duel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    subcommands = {TrainCommand.class, SampleCommand.class, InterpolateCommand.class, InfoCommand.class, GradcheckCommand.class,
+        DemoCommand.class, EvalCommand.class, ClassifierCommand.class},
     description = {"Duel: GANs on a from-scratch Java engine, CPU and GPU.",
-        "With no command, runs the main job: duel train (dcgan28 on Fashion-MNIST, on the CPU)."},
+        "With no command, runs the main job: duel train (dcgan28 on Fashion-MNIST, on the CPU or the device DUEL_DEVICE names)."},
     footer = {"", "Documentation: docs/cli.md. Exit codes: 0 ok, 1 runtime failure, 2 usage error."})
 public final class Main implements Callable<Integer> {
   @Option(names = "--debug", scope = ScopeType.INHERIT, description = "print stack traces of failures")
@@ -47,15 +53,7 @@ public final class Main implements Callable<Integer> {
   public static int run(String[] args, Io io) {
     String[] a = mainJob(args) ? prepend("train", args) : args;
     boolean debug = Arrays.asList(a).contains("--debug");
-    CommandLine cmd = new CommandLine(new Main(io));
-    cmd.addSubcommand("train", new TrainCommand(io));
-    cmd.addSubcommand("sample", new SampleCommand(io));
-    cmd.addSubcommand("interpolate", new InterpolateCommand(io));
-    cmd.addSubcommand("info", new InfoCommand(io));
-    cmd.addSubcommand("gradcheck", new GradcheckCommand(io));
-    cmd.addSubcommand("demo", new dev.duel.gan.demo.DemoCommand());
-    cmd.addSubcommand("eval", new dev.duel.gan.metrics.EvalCommand());
-    cmd.addSubcommand("classifier", new dev.duel.gan.metrics.ClassifierCommand());
+    CommandLine cmd = commandLine(io);
     cmd.setOut(new PrintWriter(io.out(), true));
     cmd.setErr(new PrintWriter(io.err(), true));
     cmd.setParameterExceptionHandler((ParameterException e, String[] unused) -> {
@@ -76,6 +74,11 @@ public final class Main implements Callable<Integer> {
     return cmd.execute(a);
   }
 
+  /** The command tree, every command printing to {@code io}. */
+  static CommandLine commandLine(Io io) {
+    return new CommandLine(new Main(io), new IoFactory(io));
+  }
+
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -83,6 +86,20 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     spec.commandLine().usage(io.out());
     return 0;
+  }
+
+  /** Builds commands with a constructor {@code (Main.Io)} around {@code io}; others (mixins, converters) as picocli does. */
+  private record IoFactory(Io io) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        var c = cls.getDeclaredConstructor(Io.class);
+        c.setAccessible(true);
+        return c.newInstance(io);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
   }
 
   /** "duel" alone (or "duel --debug") is the main job, "duel train". */

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,8 +56,8 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "output file (default: ${DEFAULT-VALUE})")
   Path out = Path.of("samples.png");
 
-  @Option(names = "--device", paramLabel = "NAME", description = "cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE})")
-  String device = "cpu";
+  @Mixin
+  DeviceOptions devices;
 
   SampleCommand(Main.Io io) {
     this.io = io;
@@ -68,7 +69,7 @@ final class SampleCommand implements Callable<Integer> {
     int max = format == Format.PNG ? MAX_GRID : MAX_SAMPLES;
     if (n < 1 || n > max) throw new ParameterException(spec.commandLine(), "--n must be in [1, " + max + "] for " + format + ", got " + n);
     Checkpoints.Checkpoint c = Checkpoints.locate(source, io.err());
-    Backend b = Devices.get(device);
+    Backend b = devices.backend();
     GeneratorNet g = GanModels.generatorFrom(c, ema ? "g_ema.safetensors" : "g.safetensors", b);
     int[] y = labelsFor(g, labels, n, spec);
 

@@ -27,7 +27,6 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -39,7 +38,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
     description = {"Train a GAN (Algorithm 1 of Goodfellow et al.) and write metrics, sample grids, a loss plot and checkpoints "
-        + "to OUT/NAME/. With no option: dcgan28 on the shipped Fashion-MNIST, on the CPU."},
+        + "to OUT/NAME/. With no option: dcgan28 on the shipped Fashion-MNIST, on the CPU (or the device DUEL_DEVICE names)."},
     footer = {"", "Examples:", "  duel train", "  duel train --model mlp --epochs 20 --batch 128 --lr-d 4e-4",
         "  duel train --config my-run.json --name exp1", "  duel train --resume --name exp1 --epochs 40"})
 final class TrainCommand implements Callable<Integer> {
@@ -52,7 +51,7 @@ final class TrainCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Mixin
-  TrainConfig options = new TrainConfig();
+  TrainOptions options;                                          // one option per TrainConfig key, --device included
 
   @Option(names = "--config", paramLabel = "FILE", order = -2,
       description = "a JSON object of options ({\"model\": \"mlp\", \"lr-d\": 4e-4}); options on the command line override it")
@@ -145,13 +144,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** The TrainConfig options given on the command line, by key. */
   private Map<String, Object> givenOptions() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (OptionSpec o : spec.commandLine().getParseResult().matchedOptions()) {
-      String key = o.longestName().substring(2);
-      Object v = options.get(key);
-      if (v != null) m.put(key, v);
-    }
-    return m;
+    return TrainOptions.given(spec.commandLine().getParseResult());
   }
 
   private Map<String, Object> readConfigFile(Path file) throws IOException {

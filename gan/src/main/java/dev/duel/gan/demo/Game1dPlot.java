@@ -16,15 +16,15 @@ import java.util.Locale;
  * D*(x) = p_data/(p_data + p_g) (red, thin; drawn where the gap |D − D*| is measured). Under the x axis,
  * the lower line is the z domain and the arrows show x = G(z) for evenly spaced z.
  */
-final class Game1dPlot {
-  static final int WIDTH = 480, HEIGHT = 340;
+public final class Game1dPlot {
+  public static final int WIDTH = 480, HEIGHT = 340;
   /** The x range drawn. */
   static final double X_MIN = Game1d.PLOT_MIN, X_MAX = Game1d.PLOT_MAX;
   private static final double HIST_BIN = 0.1;
 
   private Game1dPlot() {}
 
-  static BufferedImage render(Game1d.Snapshot s, String title, boolean legend) {
+  public static BufferedImage render(Game1d.Snapshot s, String title, boolean legend) {
     double yMax = 1.05;
     for (double p : s.pData()) yMax = Math.max(yMax, 1.1 * p);
     PlotCanvas c = new PlotCanvas(WIDTH, HEIGHT, 34, 12, 40, 96).ranges(X_MIN, X_MAX, 0, yMax);

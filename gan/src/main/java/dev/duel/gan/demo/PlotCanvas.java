@@ -19,7 +19,7 @@ import java.util.Locale;
  * A white Java2D picture with one plot area and a linear data → pixel map, for the demos' figures
  * (headless: {@link Png} sets java.awt.headless before AWT loads).
  */
-final class PlotCanvas {
+public final class PlotCanvas {
   static {
     try {
       // Png's static initialiser makes AWT headless; touch it before any AWT class loads.
@@ -158,7 +158,7 @@ final class PlotCanvas {
   }
 
   /** Pictures laid out in a grid of {@code cols} columns (cells the size of the first picture). */
-  static BufferedImage tile(BufferedImage[] pictures, int cols) {
+  public static BufferedImage tile(BufferedImage[] pictures, int cols) {
     int w = pictures[0].getWidth(), h = pictures[0].getHeight();
     int rows = (pictures.length + cols - 1) / cols;
     BufferedImage out = new BufferedImage(cols * w, rows * h, BufferedImage.TYPE_INT_RGB);
@@ -170,7 +170,7 @@ final class PlotCanvas {
     return out;
   }
 
-  static void write(Path file, BufferedImage image) throws IOException {
+  public static void write(Path file, BufferedImage image) throws IOException {
     Png.write(file, image);
   }
 }

@@ -12,8 +12,8 @@ import java.util.Locale;
  * A scatter plot of the ring: real samples (gray), the modes (red crosses, with their 3σ circles) and
  * generated samples (blue), titled with the modes covered and the high-quality share.
  */
-final class RingPlot {
-  static final int SIZE = 300;
+public final class RingPlot {
+  public static final int SIZE = 300;
   private static final Color REAL = new Color(0, 0, 0, 60);
   private static final Color FAKE = new Color(31, 119, 180, 70);
 
@@ -24,7 +24,7 @@ final class RingPlot {
    * @param fake      n×2 generated samples
    * @param coverage  their scores
    */
-  static BufferedImage render(RingMixture ring, float[] real, float[] fake, RingMixture.Coverage coverage, String title) {
+  public static BufferedImage render(RingMixture ring, float[] real, float[] fake, RingMixture.Coverage coverage, String title) {
     double r = ring.radius() * 1.35;
     PlotCanvas c = new PlotCanvas(SIZE, SIZE + 34, 26, 8, 40, 20).ranges(-r, r, -r, r);
     c.axes(1, 1, null);
@@ -50,7 +50,7 @@ final class RingPlot {
    * a command class must not name AWT types in its method signatures, or picocli's reflection fails in a
    * runtime without java.desktop even for the other commands.)
    */
-  static BufferedImage strip(RingMixture ring, float[] real, String id, java.util.List<RingGan.Checkpoint> history,
+  public static BufferedImage strip(RingMixture ring, float[] real, String id, java.util.List<RingGan.Checkpoint> history,
                              int maxPanels) {
     int n = Math.min(maxPanels, history.size());
     BufferedImage[] panels = new BufferedImage[n];

@@ -1,5 +1,6 @@
 package dev.duel.gan.train;
 
+import dev.duel.engine.Devices;
 import dev.duel.nn.state.Json;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -8,130 +9,82 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import picocli.CommandLine.Option;
 
 /**
- * Everything that defines a training run. One source of truth for three readers: the command line
- * ({@code duel train --lr-d 4e-4}, through the picocli annotations), config files
- * ({@code --config run.json}: {"lr-d": 4e-4}) and checkpoints (the state.json "config" object). A key's
- * name is the long option's name without the dashes.
+ * Everything that defines a training run: a plain class of public fields and its key table
+ * ({@link #KEYS}). The keys are the names of config files ({@code --config run.json}: {"lr-d": 4e-4}),
+ * of checkpoints' state.json "config" object, and (with two dashes) of {@code duel train}'s options,
+ * which the CLI maps onto this class (dev.duel.gan.cli.TrainOptions); this class knows no CLI framework.
  *
  * <p>Defaults are the benchmark step of DESIGN.md (non-saturating BCE, Adam 2e-4, betas (0.5, 0.999),
  * one D step per G step, no stabiliser) on dcgan28 and the shipped Fashion-MNIST.
  */
 public final class TrainConfig {
   public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp");
-  public static final List<String> DEVICES = List.of("cpu", "cuda", "cuda-emu");
   /** Options a resumed run may change: they do not alter the numbers it computes. */
   public static final Set<String> CHANGEABLE_ON_RESUME =
       Set.of("epochs", "device", "sample-every", "checkpoint-every", "keep-checkpoints", "out", "name", "fid-every", "fid-samples");
   /** The default of --fid-samples: the sample count of {@code duel eval} and of docs/evaluation.md's tables. */
   public static final int DEFAULT_FID_SAMPLES = 10_000;
 
+  /**
+   * The key table: every option's key, in the order of config files. A key's field is its camel-case
+   * form ("lr-d" → {@code lrD}); the class refuses to load when a key and the fields disagree.
+   */
+  public static final List<String> KEYS = List.of(
+      "model", "latent", "width",
+      "loss", "label-smoothing", "instance-noise", "feature-matching", "spectral-norm", "r1", "gp", "clip", "d-steps",
+      "lr-g", "lr-d", "beta1", "beta2", "ema-decay",
+      "epochs", "batch", "seed", "device", "data", "limit",
+      "out", "name", "sample-every", "checkpoint-every", "keep-checkpoints",
+      "fid-every", "fid-samples");
+  private static final Map<String, Field> FIELDS = fieldsByKey();
+
+  // Fields: the defaults; what each means is in docs/cli.md and in duel train --help (TrainOptions).
   // ---- model ----------------------------------------------------------------------------------
-  @Option(names = "--model", paramLabel = "NAME", description = "mlp, dcgan28 or cgan-mlp (default: ${DEFAULT-VALUE})")
   public String model = "dcgan28";
-
-  @Option(names = "--latent", paramLabel = "N", description = "size of the noise vector z (default: ${DEFAULT-VALUE})")
   public int latent = 100;
-
-  @Option(names = "--width", paramLabel = "N",
-      description = "model width w; 0 = the model's own (128 for mlp and cgan-mlp, 64 for dcgan28)")
+  /** 0 = the model's own width, see {@link #resolvedWidth()}. */
   public int width = 0;
 
   // ---- objective and stabilisers -------------------------------------------------------------
-  @Option(names = "--loss", paramLabel = "NAME", description = "GAN objective (default: ${DEFAULT-VALUE})")
   public String loss = "non-saturating";
-
-  @Option(names = "--label-smoothing", paramLabel = "S",
-      description = "one-sided label smoothing: D's target for real images is 1 - S (default: 0 = off; 0.1 is usual)")
   public float labelSmoothing = 0f;
-
-  @Option(names = "--instance-noise", paramLabel = "SIGMA",
-      description = "instance noise: N(0, sigma^2) added to every image D sees, sigma annealed linearly to 0 (default: 0 = off)")
   public float instanceNoise = 0f;
-
-  @Option(names = "--feature-matching", description = "G matches the mean of D's last hidden features instead of fooling D")
   public boolean featureMatching = false;
-
-  @Option(names = "--spectral-norm", description = "spectral normalisation of every weight of D")
   public boolean spectralNorm = false;
-
-  @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty weight (gamma/2 * ||grad D(x)||^2 on real images; default: 0 = off)")
   public float r1 = 0f;
-
-  @Option(names = "--gp", paramLabel = "LAMBDA", description = "weight of the gradient penalty of --loss wgan-gp (default: ${DEFAULT-VALUE})")
   public float gp = 10f;
-
-  @Option(names = "--clip", paramLabel = "C", description = "--loss wgan clips D's weights to [-C, C] after each D step (default: ${DEFAULT-VALUE})")
   public float clip = 0.01f;
-
-  @Option(names = "--d-steps", paramLabel = "K", description = "D steps per G step, k of Algorithm 1 (default: ${DEFAULT-VALUE})")
   public int dSteps = 1;
 
   // ---- optimisers -----------------------------------------------------------------------------
-  @Option(names = "--lr-g", paramLabel = "LR", description = "G's Adam learning rate (default: ${DEFAULT-VALUE})")
   public float lrG = 2e-4f;
-
-  @Option(names = "--lr-d", paramLabel = "LR", description = "D's Adam learning rate; differing from --lr-g is TTUR (default: ${DEFAULT-VALUE})")
   public float lrD = 2e-4f;
-
-  @Option(names = "--beta1", paramLabel = "B", description = "Adam beta1 for both (default: ${DEFAULT-VALUE})")
   public float beta1 = 0.5f;
-
-  @Option(names = "--beta2", paramLabel = "B", description = "Adam beta2 for both (default: ${DEFAULT-VALUE})")
   public float beta2 = 0.999f;
-
-  @Option(names = "--ema-decay", paramLabel = "BETA",
-      description = "keep an exponential moving average of G's weights (G-EMA) with this decay; 0 = off, 0.999 is usual")
   public float emaDecay = 0f;
 
   // ---- schedule and data ----------------------------------------------------------------------
-  @Option(names = "--epochs", paramLabel = "N", description = "passes over the data (default: ${DEFAULT-VALUE})")
   public int epochs = 5;
-
-  @Option(names = "--batch", paramLabel = "N", description = "images per batch (default: ${DEFAULT-VALUE})")
   public int batch = 64;
-
-  @Option(names = "--seed", paramLabel = "N", description = "seed of every random stream of the run (default: ${DEFAULT-VALUE})")
   public long seed = 1;
-
-  @Option(names = "--device", paramLabel = "NAME", description = "cpu, cuda or cuda-emu (default: ${DEFAULT-VALUE})")
-  public String device = "cpu";
-
-  @Option(names = "--data", paramLabel = "FOLDER",
-      description = "an MNIST-format folder (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]); default: the shipped Fashion-MNIST")
+  /** The default device, {@link Devices#defaultName()} (DUEL_DEVICE, else the detected default); --device overrides it. */
+  public String device = Devices.defaultName();
+  /** "" = the shipped Fashion-MNIST. */
   public String data = "";
-
-  @Option(names = "--limit", paramLabel = "N",
-      description = "at most N steps per epoch, for dry runs and tests (default: 0 = the whole data set)")
   public int limit = 0;
 
   // ---- outputs --------------------------------------------------------------------------------
-  @Option(names = "--out", paramLabel = "FOLDER", description = "where runs are kept (default: ${DEFAULT-VALUE})")
   public String out = "runs";
-
-  @Option(names = "--name", paramLabel = "NAME",
-      description = "the run's folder under --out (default: the model's name, numbered -2, -3, ... when taken)")
+  /** "" = the model's name, numbered when taken. */
   public String name = "";
-
-  @Option(names = "--sample-every", paramLabel = "STEPS",
-      description = "also write a sample grid every STEPS steps (default: 0 = at each epoch's end only)")
   public int sampleEvery = 0;
-
-  @Option(names = "--checkpoint-every", paramLabel = "STEPS",
-      description = "also write a checkpoint every STEPS steps (one is always written at each epoch's end; default: ${DEFAULT-VALUE})")
   public int checkpointEvery = 500;
-
-  @Option(names = "--keep-checkpoints", paramLabel = "N", description = "keep the newest N checkpoints (default: ${DEFAULT-VALUE})")
   public int keepCheckpoints = 3;
 
   // ---- evaluation during training --------------------------------------------------------------
-  @Option(names = "--fid-every", paramLabel = "EPOCHS",
-      description = "score FID every EPOCHS epochs (and after the last one) into metrics.jsonl; needs the data folder's test split (default: 0 = off)")
   public int fidEvery = 0;
-
-  @Option(names = "--fid-samples", paramLabel = "N", description = "images generated for each --fid-every score (default: ${DEFAULT-VALUE})")
   public int fidSamples = DEFAULT_FID_SAMPLES;
 
   // ---- derived values -------------------------------------------------------------------------
@@ -159,7 +112,7 @@ public final class TrainConfig {
   public TrainConfig validate() {
     List<String> bad = new ArrayList<>();
     if (!MODELS.contains(model)) bad.add("--model '" + model + "' is not a model; choose one of " + String.join(", ", MODELS));
-    if (!DEVICES.contains(device)) bad.add("--device '" + device + "' is not a device; choose one of " + String.join(", ", DEVICES));
+    if (!Devices.NAMES.contains(device)) bad.add("--device '" + device + "' is not a device; choose one of " + String.join(", ", Devices.NAMES));
     range(bad, "latent", latent, 1, 4096);
     range(bad, "width", width, 0, 4096);
     range(bad, "d-steps", dSteps, 1, 100);
@@ -218,11 +171,11 @@ public final class TrainConfig {
   /** The options by key ("lr-d" → 2.0E-4), in declaration order: what config files and state.json hold. */
   public Map<String, Object> toJson() {
     Map<String, Object> m = new LinkedHashMap<>();
-    for (Field f : optionFields()) {
+    for (Map.Entry<String, Field> e : FIELDS.entrySet()) {
       try {
-        m.put(key(f), f.get(this));
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
+        m.put(e.getKey(), e.getValue().get(this));
+      } catch (IllegalAccessException x) {
+        throw new IllegalStateException(x);
       }
     }
     return m;
@@ -231,15 +184,13 @@ public final class TrainConfig {
   /** A copy of this config with {@code values} (key → JSON value) applied; {@code source} names them in errors. */
   public TrainConfig with(Map<String, Object> values, String source) {
     TrainConfig c = copy();
-    Map<String, Field> byKey = new LinkedHashMap<>();
-    for (Field f : optionFields()) byKey.put(key(f), f);
     for (Map.Entry<String, Object> e : values.entrySet()) {
-      Field f = byKey.get(e.getKey());
+      Field f = FIELDS.get(e.getKey());
       if (f == null) {
         throw new IllegalArgumentException(source + ": unknown option '" + e.getKey() + "' (known: "
-            + String.join(", ", byKey.keySet()) + ")");
+            + String.join(", ", KEYS) + ")");
       }
-      c.set(f, e.getValue(), source);
+      c.set(e.getKey(), f, e.getValue(), source);
     }
     return c;
   }
@@ -261,7 +212,7 @@ public final class TrainConfig {
 
   private TrainConfig withFieldsOf(TrainConfig o) {
     try {
-      for (Field f : optionFields()) f.set(this, f.get(o));
+      for (Field f : FIELDS.values()) f.set(this, f.get(o));
     } catch (IllegalAccessException e) {
       throw new IllegalStateException(e);
     }
@@ -273,8 +224,7 @@ public final class TrainConfig {
     return toJson().get(key);
   }
 
-  private void set(Field f, Object v, String source) {
-    String k = key(f);
+  private void set(String k, Field f, Object v, String source) {
     Class<?> t = f.getType();
     try {
       if (t == String.class && v instanceof String s) f.set(this, s);
@@ -307,17 +257,24 @@ public final class TrainConfig {
     return t == String.class ? "a string" : t == boolean.class ? "true or false" : t == float.class ? "a number" : "a whole number";
   }
 
-  /** "--lr-d" → "lr-d". */
-  static String key(Field f) {
-    return f.getAnnotation(Option.class).names()[0].substring(2);
-  }
-
-  static List<Field> optionFields() {
-    List<Field> out = new ArrayList<>();
-    for (Field f : TrainConfig.class.getDeclaredFields()) {
-      if (!Modifier.isStatic(f.getModifiers()) && f.isAnnotationPresent(Option.class)) out.add(f);
+  /** The key table's fields: "lr-d" → {@code lrD}; every instance field has exactly one key. */
+  private static Map<String, Field> fieldsByKey() {
+    Map<String, Field> byKey = new LinkedHashMap<>();
+    for (String k : KEYS) {
+      StringBuilder name = new StringBuilder();
+      for (String part : k.split("-")) name.append(name.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
+      try {
+        byKey.put(k, TrainConfig.class.getField(name.toString()));
+      } catch (NoSuchFieldException e) {
+        throw new ExceptionInInitializerError("TrainConfig: key '" + k + "' has no field " + name);
+      }
     }
-    return out;
+    for (Field f : TrainConfig.class.getDeclaredFields()) {
+      if (!Modifier.isStatic(f.getModifiers()) && !byKey.containsValue(f)) {
+        throw new ExceptionInInitializerError("TrainConfig: field " + f.getName() + " has no key in KEYS");
+      }
+    }
+    return byKey;
   }
 
   @Override

@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * SGD with momentum, PyTorch's form: g' = g + wd·θ; v ← μ·v + (1−τ)·g'; θ ← θ − lr·(nesterov ? g' + μ·v : v).
- * (PyTorch sets v = g' on the first step; with v starting at 0 and dampening τ = 0 that is the same.)
+ * SGD with momentum, PyTorch's form: g' = g + wd·θ; on a parameter's first step v = g', after it
+ * v ← μ·v + (1−τ)·g'; θ ← θ − lr·(nesterov ? g' + μ·v : v). With μ = 0 there is no v: θ ← θ − lr·g'.
+ * The first step runs the fused update with τ = 0 on v = 0, which gives v = g' exactly. Like PyTorch's
+ * state, {@link #stateDict()} holds a momentum buffer only for parameters that have taken a step.
  */
 public final class Sgd extends Optimizer {
   private final float momentum, dampening, weightDecay;
   private final boolean nesterov;
   private final Tensor[] velocity;
+  private final boolean[] started;       // PyTorch's "momentum_buffer is not None"
 
   public Sgd(List<Tensor> params, float lr, float momentum, float dampening, float weightDecay, boolean nesterov) {
     super(params, lr);
@@ -22,6 +25,7 @@ public final class Sgd extends Optimizer {
     this.weightDecay = weightDecay;
     this.nesterov = nesterov;
     velocity = new Tensor[this.params.size()];
+    started = new boolean[velocity.length];
     for (int i = 0; i < velocity.length; i++) {
       Tensor p = this.params.get(i);
       velocity[i] = Tensor.zeros(p.backend(), p.shape());
@@ -37,21 +41,25 @@ public final class Sgd extends Optimizer {
     for (int i = 0; i < velocity.length; i++) {
       Tensor p = params.get(i);
       if (p.grad() == null) continue;
-      FusedUpdates.sgd(p, p.grad(), velocity[i], lr, momentum, dampening, weightDecay, nesterov);
+      float tau = started[i] ? dampening : 0f;                     // first step: v = 0·μ + 1·g' = g'
+      FusedUpdates.sgd(p, p.grad(), velocity[i], lr, momentum, tau, weightDecay, nesterov);
+      started[i] = true;
     }
   }
 
   @Override
   public Map<String, Tensor> stateDict() {
     Map<String, Tensor> s = new LinkedHashMap<>();
-    for (int i = 0; i < velocity.length; i++) s.put("state." + i + ".momentum_buffer", velocity[i]);
+    for (int i = 0; i < velocity.length; i++) if (started[i]) s.put("state." + i + ".momentum_buffer", velocity[i]);
     return s;
   }
 
   @Override
   public void loadStateDict(Map<String, Tensor> state) {
     for (int i = 0; i < velocity.length; i++) {
-      velocity[i].assign(require(state, "state." + i + ".momentum_buffer", velocity[i]));
+      String name = "state." + i + ".momentum_buffer";
+      started[i] = state.containsKey(name);
+      velocity[i].assign(started[i] ? require(state, name, velocity[i]) : Tensor.zeros(velocity[i].backend(), velocity[i].shape()));
     }
   }
 }

@@ -1,11 +1,17 @@
-package dev.duel.gan.metrics;
+package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
-import dev.duel.engine.Devices;
 import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.metrics.CheckpointSampler;
+import dev.duel.gan.metrics.ClassifierWeights;
+import dev.duel.gan.metrics.Evaluator;
+import dev.duel.gan.metrics.IdxImages;
+import dev.duel.gan.metrics.ImageSet;
+import dev.duel.gan.metrics.PngFolder;
 import dev.duel.nn.state.AtomicFiles;
 import dev.duel.nn.state.Json;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -13,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,7 +34,13 @@ import picocli.CommandLine.Parameters;
         "INPUT is a checkpoint folder (runs/NAME/checkpoints/step-N), a run folder "
             + "(its newest complete checkpoint), an IDX(.gz) file of N×28×28 images, or a folder of 28×28 grayscale PNGs."},
     exitCodeOnExecutionException = 1)
-public final class EvalCommand implements Callable<Integer> {
+final class EvalCommand implements Callable<Integer> {
+  private final Main.Io io;
+
+  EvalCommand(Main.Io io) {
+    this.io = io;
+  }
+
   @Parameters(index = "0", paramLabel = "INPUT", description = "Checkpoint or run folder, IDX(.gz) file, or PNG folder.")
   Path input;
 
@@ -73,22 +86,19 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "500", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--device", paramLabel = "cpu|cuda|cuda-emu", description = "Device (default: $DUEL_DEVICE or cpu).")
-  String device;
+  @Mixin
+  DeviceOptions devices;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new EvalCommand()).execute(args));
-  }
 
   @Override
   public Integer call() {
-    java.io.PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+    PrintStream stdout = io.out(), stderr = io.err();
     try {
       validate();
-      Backend backend = device == null ? Devices.defaultBackend() : Devices.get(device);
+      Backend backend = devices.backend();
       ImageSet sampleSet = loadSamples(backend);
       ImageSet referenceSet = loadReference();
       ClassifierWeights.Loaded c = ClassifierWeights.load(backend, classifier);
@@ -133,7 +143,7 @@ public final class EvalCommand implements Callable<Integer> {
     if (Files.isDirectory(input)) {
       if (CheckpointSampler.isCheckpointOrRun(input)) {
         return CheckpointSampler.sample(input, ema ? CheckpointSampler.EMA_WEIGHTS : CheckpointSampler.WEIGHTS, backend,
-            samples == null ? 10_000 : samples, seed, batch, System.err);
+            samples == null ? 10_000 : samples, seed, batch, io.err());
       }
       ImageSet s = PngFolder.read(input);
       return samples == null ? s : s.head(samples);

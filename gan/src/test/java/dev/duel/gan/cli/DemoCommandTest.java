@@ -1,36 +1,32 @@
-package dev.duel.gan.demo;
+package dev.duel.gan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.duel.gan.demo.Game1dPlot;
+import dev.duel.gan.demo.RingPlot;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `duel demo game1d` and `duel demo ring` end to end with tiny budgets: output, pictures, exit codes. */
 class DemoCommandTest {
   @TempDir Path dir;
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter(), err = new StringWriter();
-    CommandLine cmd = new CommandLine(new DemoCommand());
-    cmd.setOut(new PrintWriter(out, true));
-    cmd.setErr(new PrintWriter(err, true));
-    int code = cmd.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  /** {@code duel demo ARGS...} through the CLI. */
+  private static CliTest.Result run(String... args) {
+    String[] all = new String[args.length + 1];
+    all[0] = "demo";
+    System.arraycopy(args, 0, all, 1, args.length);
+    return CliTest.duel(all);
   }
 
   @Test
   void game1dWritesTheFigureAndFrames() throws IOException {
-    Run r = run("game1d", "--rounds", "2", "--d-steps-first", "30", "--d-steps", "10", "--g-steps", "2", "--batch", "64",
+    CliTest.Result r = run("game1d", "--rounds", "2", "--d-steps-first", "30", "--d-steps", "10", "--g-steps", "2", "--batch", "64",
         "--out", dir.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("max|D−D*|") && r.out().contains("(final)"), r.out());
@@ -43,7 +39,7 @@ class DemoCommandTest {
 
   @Test
   void ringWritesTheTableAndPictures() throws IOException {
-    Run r = run("ring", "--steps", "4", "--log-every", "2", "--eval-samples", "200", "--out", dir.toString());
+    CliTest.Result r = run("ring", "--steps", "4", "--log-every", "2", "--eval-samples", "200", "--out", dir.toString());
     assertEquals(0, r.code(), r.err());
     for (String m : new String[] {"vanilla", "minibatch", "wgan-gp"}) {
       assertTrue(r.out().contains(m + " "), r.out());
@@ -55,7 +51,7 @@ class DemoCommandTest {
 
   @Test
   void badOptionsAreUsageErrorsThatSayWhatToUse() {
-    Run r = run("game1d", "--data", "cauchy", "--out", dir.toString());
+    CliTest.Result r = run("game1d", "--data", "cauchy", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("gaussian or mixture"), r.err());
     r = run("ring", "--methods", "vanilla,unrolled", "--out", dir.toString());

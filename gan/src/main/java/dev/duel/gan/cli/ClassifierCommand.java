@@ -1,10 +1,14 @@
-package dev.duel.gan.metrics;
+package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
 import dev.duel.engine.Devices;
 import dev.duel.gan.data.FashionMnist;
 import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.metrics.ClassifierTrainer;
+import dev.duel.gan.metrics.ClassifierWeights;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,19 +17,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code duel classifier}: the feature network of the metrics. Its one subcommand is {@code train}. */
 @Command(name = "classifier", mixinStandardHelpOptions = true,
     description = "The Fashion-MNIST classifier whose features FID, KID and precision/recall use.",
     subcommands = {ClassifierCommand.Train.class, CalibrateCommand.class})
-public final class ClassifierCommand implements Callable<Integer> {
+final class ClassifierCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new ClassifierCommand()).execute(args));
-  }
 
   @Override
   public Integer call() {
@@ -37,7 +39,13 @@ public final class ClassifierCommand implements Callable<Integer> {
       description = "Trains the metrics' classifier on Fashion-MNIST's train split (Adam, cross-entropy, cosine-annealed lr), "
           + "reports its test accuracy and writes its weights (safetensors) and their sha256 to SHA256SUMS beside them.",
       exitCodeOnExecutionException = 1)
-  public static final class Train implements Callable<Integer> {
+  static final class Train implements Callable<Integer> {
+    private final Main.Io io;
+
+    Train(Main.Io io) {
+      this.io = io;
+    }
+
     @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
 
@@ -66,21 +74,18 @@ public final class ClassifierCommand implements Callable<Integer> {
         description = "Weights file (default: data/classifier/fashion-classifier.safetensors in the Duel checkout).")
     Path out;
 
-    @Option(names = "--device", paramLabel = "cpu|cuda|cuda-emu", description = "Device (default: $DUEL_DEVICE or cpu).")
-    String device;
+    @Mixin
+    DeviceOptions devices;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    public static void main(String[] args) {
-      System.exit(new CommandLine(new Train()).execute(args));
-    }
 
     @Override
     public Integer call() {
-      java.io.PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+      PrintStream stdout = io.out(), stderr = io.err();
       try {
-        Backend backend = device == null ? Devices.defaultBackend() : Devices.get(device);
+        Backend backend = devices.backend();
         ClassifierTrainer.Options options = new ClassifierTrainer.Options(epochs, batch, lr, seed, !noFlip);
         Path folder = FashionMnist.locate(data);
         ImageDataset trainSet = FashionMnist.loadFolder(folder, ImageDataset.Split.TRAIN);
@@ -92,7 +97,7 @@ public final class ClassifierCommand implements Callable<Integer> {
         if (!Files.isDirectory(parent)) Files.createDirectories(parent);
         stdout.printf("training the classifier: %d train / %d test images, %d epochs, batch %d, lr %s, seed %d, flips %s, on %s%n",
             trainSet.size(), testSet.size(), epochs, batch, lr, seed, !noFlip ? "on" : "off", backend.name());
-        ClassifierTrainer.Result r = ClassifierTrainer.train(trainSet, testSet, options, backend, stdout);
+        ClassifierTrainer.Result r = ClassifierTrainer.train(trainSet, testSet, options, backend, new PrintWriter(stdout, true));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("test_accuracy", String.format(Locale.ROOT, "%.4f", r.finalAccuracy()));
         meta.put("test_images", Integer.toString(testSet.size()));
@@ -102,7 +107,7 @@ public final class ClassifierCommand implements Callable<Integer> {
         meta.put("lr", Float.toString(lr));
         meta.put("seed", Long.toString(seed));
         meta.put("flip", Boolean.toString(!noFlip));
-        meta.put("cpu_threads", Integer.toString(dev.duel.engine.cpu.CpuPool.threads()));
+        meta.put("cpu_threads", Integer.toString(Devices.cpuThreads()));
         meta.put("command", command());
         String sha = ClassifierWeights.save(r.model(), target, meta);
         stdout.printf("test accuracy %.4f on %d images; trained in %.0f s%n", r.finalAccuracy(), testSet.size(), r.trainSeconds());

@@ -1,10 +1,13 @@
-package dev.duel.gan.demo;
+package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
-import dev.duel.engine.Devices;
 import dev.duel.engine.Generator;
+import dev.duel.gan.demo.PlotCanvas;
+import dev.duel.gan.demo.RingGan;
+import dev.duel.gan.demo.RingMixture;
+import dev.duel.gan.demo.RingPlot;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -24,7 +28,13 @@ import picocli.CommandLine.Spec;
     description = {"Mode collapse on a ring of 8 Gaussians (radius 2, std 0.02; Metz et al. 2017).",
         "Trains a vanilla (non-saturating) GAN and the mitigations with the same seed and reports, per method,",
         "the modes covered (a mode needs --min-per-mode samples within 3 std) and the share of samples within 3 std of a mode."})
-public final class RingCommand implements Callable<Integer> {
+final class RingCommand implements Callable<Integer> {
+  private final Main.Io io;
+
+  RingCommand(Main.Io io) {
+    this.io = io;
+  }
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--methods", split = ",", paramLabel = "M", description = "methods, comma-separated: vanilla, minibatch, k-step, wgan-gp (default: vanilla,minibatch,wgan-gp)")
@@ -78,8 +88,8 @@ public final class RingCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
   Path out = Path.of("out", "ring");
 
-  @Option(names = "--device", description = "cpu, cuda or cuda-emu (default: $DUEL_DEVICE or cpu)")
-  String device;
+  @Mixin
+  DeviceOptions devices;
 
   /** Panels in a method's training strip. */
   static final int STRIP_PANELS = 5;
@@ -96,8 +106,8 @@ public final class RingCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Backend backend = device == null ? Devices.defaultBackend() : Devices.get(device);
-    PrintWriter log = spec.commandLine().getOut();
+    Backend backend = devices.backend();
+    PrintStream log = io.out();
     Files.createDirectories(out);
     RingMixture ring = cfg.ring();
     log.printf(Locale.ROOT, "ring: %d modes, radius %.3g, std %.3g; G %d→%d→%d→2, D 2→%d→%d→1; batch %d, %d G steps, seed %d, device %s%n",
@@ -124,9 +134,5 @@ public final class RingCommand implements Callable<Integer> {
     }
     log.println("pictures: " + compare + " and ring-<method>-steps.png in " + out);
     return 0;
-  }
-
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new RingCommand()).execute(args));
   }
 }

@@ -1,14 +1,21 @@
-package dev.duel.gan.metrics;
+package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
-import dev.duel.engine.Devices;
 import dev.duel.gan.data.FashionMnist;
 import dev.duel.gan.data.IdxWriter;
 import dev.duel.gan.data.ImageDataset;
+import dev.duel.gan.metrics.CalibrationSets;
+import dev.duel.gan.metrics.ClassifierScore;
+import dev.duel.gan.metrics.ClassifierWeights;
+import dev.duel.gan.metrics.Evaluator;
+import dev.duel.gan.metrics.IdxImages;
+import dev.duel.gan.metrics.ImageSet;
+import dev.duel.gan.metrics.Kid;
+import dev.duel.gan.metrics.PrecisionRecall;
 import dev.duel.nn.state.AtomicFiles;
 import dev.duel.nn.state.Json;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,7 +38,13 @@ import picocli.CommandLine.Option;
     description = "Scores reference image sets (real, degraded, noise, collapsed, class-dropped) so each metric has a scale; "
         + "writes them as IDX files (so 'duel eval FILE' reproduces each row), a Markdown table and JSON.",
     exitCodeOnExecutionException = 1)
-public final class CalibrateCommand implements Callable<Integer> {
+final class CalibrateCommand implements Callable<Integer> {
+  private final Main.Io io;
+
+  CalibrateCommand(Main.Io io) {
+    this.io = io;
+  }
+
   @Option(names = "--out-dir", paramLabel = "FOLDER", defaultValue = "runs/calibration", description = "Where the sets and reports go (default: ${DEFAULT-VALUE}).")
   Path outDir;
 
@@ -46,22 +60,19 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--classifier", paramLabel = "FILE", description = "Classifier weights (default: the shipped ones).")
   Path classifier;
 
-  @Option(names = "--device", paramLabel = "cpu|cuda|cuda-emu", description = "Device (default: $DUEL_DEVICE or cpu).")
-  String device;
+  @Mixin
+  DeviceOptions devices;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new CalibrateCommand()).execute(args));
-  }
 
   @Override
   public Integer call() {
-    PrintWriter stdout = spec.commandLine().getOut(), stderr = spec.commandLine().getErr();
+    PrintStream stdout = io.out(), stderr = io.err();
     try {
       if (n < 10) throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 10");
-      Backend backend = device == null ? Devices.defaultBackend() : Devices.get(device);
+      Backend backend = devices.backend();
       Files.createDirectories(outDir);
       ClassifierWeights.Loaded c = ClassifierWeights.load(backend, classifier);
       ImageSet reference = Evaluator.referenceSplit(data, ImageDataset.Split.TEST, 10_000, seed);

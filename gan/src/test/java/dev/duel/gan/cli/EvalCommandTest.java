@@ -1,4 +1,4 @@
-package dev.duel.gan.metrics;
+package dev.duel.gan.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,11 +8,13 @@ import dev.duel.engine.Generator;
 import dev.duel.gan.data.FashionMnist;
 import dev.duel.gan.data.ImageDataset;
 import dev.duel.gan.data.IdxWriter;
+import dev.duel.gan.metrics.ClassifierWeights;
+import dev.duel.gan.metrics.FashionClassifier;
 import dev.duel.gan.models.Mlp;
+import dev.duel.gan.train.Checkpoints;
+import dev.duel.gan.train.StateMaps;
 import dev.duel.nn.state.Json;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,13 +23,12 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-/** duel eval end to end on small sets, with a randomly initialised classifier (the metrics' plumbing, not their values). */
+/** duel eval end to end (through the CLI) on small sets, with a randomly initialised classifier (the metrics' plumbing, not their values). */
 class EvalCommandTest {
   @TempDir Path dir;
   Path classifier;
-  final StringWriter out = new StringWriter(), err = new StringWriter();
+  final StringBuilder out = new StringBuilder(), err = new StringBuilder();
 
   @BeforeEach
   void classifier() throws IOException {
@@ -37,10 +38,13 @@ class EvalCommandTest {
   }
 
   int run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
+    List<String> all = new ArrayList<>(List.of("eval"));
+    all.addAll(List.of(args));
     all.addAll(List.of("--classifier", classifier.toString(), "--kid-subsets", "3", "--kid-subset-size", "10", "--splits", "2"));
-    CommandLine cl = new CommandLine(new EvalCommand()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
-    return cl.execute(all.toArray(String[]::new));
+    CliTest.Result r = CliTest.duel(all.toArray(String[]::new));
+    out.append(r.out());
+    err.append(r.err());
+    return r.code();
   }
 
   @SuppressWarnings("unchecked")
@@ -78,7 +82,8 @@ class EvalCommandTest {
   @Test
   void scoresACheckpointAgainstTheShippedTestSplit() throws IOException {
     Mlp.G g = new Mlp.G(Devices.cpu(), new Generator(7), 6, 8);
-    Path ckpt = CheckpointSamplerTest.checkpoint(dir.resolve("run"), 5, g, Map.of("model", "mlp", "latent", 6, "width", 8));
+    Path ckpt = Checkpoints.write(dir.resolve("run").resolve("checkpoints"), 5, Map.of("g.safetensors", StateMaps.toHost(g.stateDict())),
+        Map.of("config", Map.of("model", "mlp", "latent", 6, "width", 8)));
     Path report = dir.resolve("ck.json");
     assertEquals(0, run(dir.resolve("run").toString(), "-n", "20", "--max-reference", "50", "--out", report.toString()), err.toString());
     Map<String, Object> j = json(report);

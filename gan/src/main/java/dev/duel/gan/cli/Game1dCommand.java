@@ -1,15 +1,19 @@
-package dev.duel.gan.demo;
+package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
-import dev.duel.engine.Devices;
+import dev.duel.gan.demo.Density1d;
+import dev.duel.gan.demo.Game1d;
+import dev.duel.gan.demo.Game1dPlot;
+import dev.duel.gan.demo.PlotCanvas;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -22,7 +26,13 @@ import picocli.CommandLine.Spec;
     description = {"The minimax game of Goodfellow et al. (2014) in one dimension, with pictures like its Figure 1.",
         "Each round: D trained to convergence against the current G (compared with D* = p_data/(p_data + p_g)), then G steps.",
         "With the affine G (x = a·z + b, z ~ N(0, 1)) p_g = N(b, a²) is known exactly."})
-public final class Game1dCommand implements Callable<Integer> {
+final class Game1dCommand implements Callable<Integer> {
+  private final Main.Io io;
+
+  Game1dCommand(Main.Io io) {
+    this.io = io;
+  }
+
   @Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--data", paramLabel = "NAME", description = "p_data: gaussian = N(1, 0.5²), mixture = ½N(−1.5, 0.4²) + ½N(1.5, 0.4²) (default: ${DEFAULT-VALUE})")
@@ -67,8 +77,8 @@ public final class Game1dCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "output folder (default: ${DEFAULT-VALUE})")
   Path out = Path.of("out", "game1d");
 
-  @Option(names = "--device", description = "cpu, cuda or cuda-emu (default: $DUEL_DEVICE or cpu)")
-  String device;
+  @Mixin
+  DeviceOptions devices;
 
   /** D steps of the "partially trained D" of panel (a). */
   static final int PARTIAL_D_STEPS = 40;
@@ -76,8 +86,8 @@ public final class Game1dCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Game1d.Config cfg = config();
-    Backend backend = device == null ? Devices.defaultBackend() : Devices.get(device);
-    PrintWriter log = spec.commandLine().getOut();
+    Backend backend = devices.backend();
+    PrintStream log = io.out();
     Files.createDirectories(out);
     String tag = data.toLowerCase(Locale.ROOT) + "-" + generator.toLowerCase(Locale.ROOT);
     log.printf(Locale.ROOT, "game1d: p_data = %s, G = %s, loss = %s, D 1→%d→1 (tanh), batch %d, seed %d, device %s%n",
@@ -145,7 +155,4 @@ public final class Game1dCommand implements Callable<Integer> {
     }
   }
 
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new Game1dCommand()).execute(args));
-  }
 }

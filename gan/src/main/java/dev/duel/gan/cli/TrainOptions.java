@@ -1,0 +1,134 @@
+package dev.duel.gan.cli;
+
+import dev.duel.gan.train.TrainConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * The picocli mapping of {@link TrainConfig}: one option per key of {@link TrainConfig#KEYS}, named
+ * {@code --KEY}, with TrainConfig's defaults shown in the help. {@link #given} reads back the options
+ * the user typed, by key, which TrainCommand layers over the defaults and the config file.
+ */
+final class TrainOptions {
+  private static final TrainConfig DEFAULTS = new TrainConfig();
+
+  // ---- model ----------------------------------------------------------------------------------
+  @Option(names = "--model", paramLabel = "NAME", description = "mlp, dcgan28 or cgan-mlp (default: ${DEFAULT-VALUE})")
+  String model = DEFAULTS.model;
+
+  @Option(names = "--latent", paramLabel = "N", description = "size of the noise vector z (default: ${DEFAULT-VALUE})")
+  int latent = DEFAULTS.latent;
+
+  @Option(names = "--width", paramLabel = "N",
+      description = "model width w; 0 = the model's own (128 for mlp and cgan-mlp, 64 for dcgan28)")
+  int width = DEFAULTS.width;
+
+  // ---- objective and stabilisers -------------------------------------------------------------
+  @Option(names = "--loss", paramLabel = "NAME", description = "GAN objective (default: ${DEFAULT-VALUE})")
+  String loss = DEFAULTS.loss;
+
+  @Option(names = "--label-smoothing", paramLabel = "S",
+      description = "one-sided label smoothing: D's target for real images is 1 - S (default: 0 = off; 0.1 is usual)")
+  float labelSmoothing = DEFAULTS.labelSmoothing;
+
+  @Option(names = "--instance-noise", paramLabel = "SIGMA",
+      description = "instance noise: N(0, sigma^2) added to every image D sees, sigma annealed linearly to 0 (default: 0 = off)")
+  float instanceNoise = DEFAULTS.instanceNoise;
+
+  @Option(names = "--feature-matching", description = "G matches the mean of D's last hidden features instead of fooling D")
+  boolean featureMatching = DEFAULTS.featureMatching;
+
+  @Option(names = "--spectral-norm", description = "spectral normalisation of every weight of D")
+  boolean spectralNorm = DEFAULTS.spectralNorm;
+
+  @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty weight (gamma/2 * ||grad D(x)||^2 on real images; default: 0 = off)")
+  float r1 = DEFAULTS.r1;
+
+  @Option(names = "--gp", paramLabel = "LAMBDA", description = "weight of the gradient penalty of --loss wgan-gp (default: ${DEFAULT-VALUE})")
+  float gp = DEFAULTS.gp;
+
+  @Option(names = "--clip", paramLabel = "C", description = "--loss wgan clips D's weights to [-C, C] after each D step (default: ${DEFAULT-VALUE})")
+  float clip = DEFAULTS.clip;
+
+  @Option(names = "--d-steps", paramLabel = "K", description = "D steps per G step, k of Algorithm 1 (default: ${DEFAULT-VALUE})")
+  int dSteps = DEFAULTS.dSteps;
+
+  // ---- optimisers -----------------------------------------------------------------------------
+  @Option(names = "--lr-g", paramLabel = "LR", description = "G's Adam learning rate (default: ${DEFAULT-VALUE})")
+  float lrG = DEFAULTS.lrG;
+
+  @Option(names = "--lr-d", paramLabel = "LR", description = "D's Adam learning rate; differing from --lr-g is TTUR (default: ${DEFAULT-VALUE})")
+  float lrD = DEFAULTS.lrD;
+
+  @Option(names = "--beta1", paramLabel = "B", description = "Adam beta1 for both (default: ${DEFAULT-VALUE})")
+  float beta1 = DEFAULTS.beta1;
+
+  @Option(names = "--beta2", paramLabel = "B", description = "Adam beta2 for both (default: ${DEFAULT-VALUE})")
+  float beta2 = DEFAULTS.beta2;
+
+  @Option(names = "--ema-decay", paramLabel = "BETA",
+      description = "keep an exponential moving average of G's weights (G-EMA) with this decay; 0 = off, 0.999 is usual")
+  float emaDecay = DEFAULTS.emaDecay;
+
+  // ---- schedule and data ----------------------------------------------------------------------
+  @Option(names = "--epochs", paramLabel = "N", description = "passes over the data (default: ${DEFAULT-VALUE})")
+  int epochs = DEFAULTS.epochs;
+
+  @Option(names = "--batch", paramLabel = "N", description = "images per batch (default: ${DEFAULT-VALUE})")
+  int batch = DEFAULTS.batch;
+
+  @Option(names = "--seed", paramLabel = "N", description = "seed of every random stream of the run (default: ${DEFAULT-VALUE})")
+  long seed = DEFAULTS.seed;
+
+  @Mixin
+  DeviceOptions device;                  // --device: the CLI's one device rule
+
+  @Option(names = "--data", paramLabel = "FOLDER",
+      description = "an MNIST-format folder (train-images-idx3-ubyte[.gz], train-labels-idx1-ubyte[.gz]); default: the shipped Fashion-MNIST")
+  String data = DEFAULTS.data;
+
+  @Option(names = "--limit", paramLabel = "N",
+      description = "at most N steps per epoch, for dry runs and tests (default: 0 = the whole data set)")
+  int limit = DEFAULTS.limit;
+
+  // ---- outputs --------------------------------------------------------------------------------
+  @Option(names = "--out", paramLabel = "FOLDER", description = "where runs are kept (default: ${DEFAULT-VALUE})")
+  String out = DEFAULTS.out;
+
+  @Option(names = "--name", paramLabel = "NAME",
+      description = "the run's folder under --out (default: the model's name, numbered -2, -3, ... when taken)")
+  String name = DEFAULTS.name;
+
+  @Option(names = "--sample-every", paramLabel = "STEPS",
+      description = "also write a sample grid every STEPS steps (default: 0 = at each epoch's end only)")
+  int sampleEvery = DEFAULTS.sampleEvery;
+
+  @Option(names = "--checkpoint-every", paramLabel = "STEPS",
+      description = "also write a checkpoint every STEPS steps (one is always written at each epoch's end; default: ${DEFAULT-VALUE})")
+  int checkpointEvery = DEFAULTS.checkpointEvery;
+
+  @Option(names = "--keep-checkpoints", paramLabel = "N", description = "keep the newest N checkpoints (default: ${DEFAULT-VALUE})")
+  int keepCheckpoints = DEFAULTS.keepCheckpoints;
+
+  // ---- evaluation during training --------------------------------------------------------------
+  @Option(names = "--fid-every", paramLabel = "EPOCHS",
+      description = "score FID every EPOCHS epochs (and after the last one) into metrics.jsonl; needs the data folder's test split (default: 0 = off)")
+  int fidEvery = DEFAULTS.fidEvery;
+
+  @Option(names = "--fid-samples", paramLabel = "N", description = "images generated for each --fid-every score (default: ${DEFAULT-VALUE})")
+  int fidSamples = DEFAULTS.fidSamples;
+
+  /** The TrainConfig options given on the command line, by key ("lr-d" → 4.0E-4). */
+  static Map<String, Object> given(ParseResult parsed) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (OptionSpec o : parsed.matchedOptions()) {
+      String key = o.longestName().substring(2);
+      if (TrainConfig.KEYS.contains(key) && o.getValue() != null) m.put(key, o.getValue());
+    }
+    return m;
+  }
+}
