@@ -171,7 +171,12 @@ class ReferenceSizesTest {
         relClose(what + " running_mean", Nd.of(rm), rmRef, 2e-5);
         relClose(what + " running_var", Nd.of(rv), rvRef, 2e-5);
         Nd[] ref = NdOps.batchNormTrainBackward(x, gamma, g, eps);
-        relClose(what + " ∂x", Nd.of(xt.grad()), ref[0], 2e-5);
+        // ∂x depends on 1/σ; a variance formed in one pass (E[x²] − E[x]², as a library may compute it) has a
+        // relative error that grows with 1 + μ²/σ², the conditioning of that formula (seen with cuDNN 9.14
+        // on an H200: 2.6e-5 of max|∂x| for a 3-element channel with a large offset). Scale the bound by it.
+        double conditioning = 1;
+        for (int k = 0; k < ch; k++) conditioning = Math.max(conditioning, 1 + st[0][k] * st[0][k] / (st[1][k] + eps));
+        relClose(what + " ∂x", Nd.of(xt.grad()), ref[0], 2e-5 * conditioning);
         int m = (int) (x.size() / ch);
         Nd xhatAbs = NdOps.batchNormTrain(x, Nd.zeros(ch).add(1), Nd.zeros(ch), eps).map(Math::abs);
         // ∂γ = Σ gy·x̂ with x̂ = (x − μ)·invStd formed in float32: besides the summation error, each x̂

@@ -95,6 +95,11 @@ final class CudaLibraries {
 
     /** python3's site-packages folders (empty when there is no python3). */
     List<Path> sitePackages();
+
+    /** The toolkit's usual folder, searched after $CUDA_HOME and $CUDA_PATH. */
+    default String defaultCudaHome() {
+      return "/usr/local/cuda";
+    }
   }
 
   /** The JVM's system properties and environment, the real dynamic linker and the python3 on the PATH. */
@@ -199,7 +204,7 @@ final class CudaLibraries {
 
   static List<Path> cudaHomeDirs(Env env) {
     Set<Path> dirs = new LinkedHashSet<>();
-    for (String home : new String[] {env.getenv("CUDA_HOME"), env.getenv("CUDA_PATH"), "/usr/local/cuda"}) {
+    for (String home : new String[] {env.getenv("CUDA_HOME"), env.getenv("CUDA_PATH"), env.defaultCudaHome()}) {
       if (home == null || home.isBlank()) continue;
       dirs.add(Path.of(home.strip(), "lib64"));
       dirs.add(Path.of(home.strip(), "targets", "x86_64-linux", "lib"));

@@ -33,6 +33,12 @@ final class FakeEnv implements CudaLibraries.Env {
     return environment.get(name);
   }
 
+  /** None: the machine's own /usr/local/cuda (a GPU machine has one) must not leak into the search. */
+  @Override
+  public String defaultCudaHome() {
+    return null;
+  }
+
   @Override
   public boolean loadable(String soname) {
     return loader.contains(soname);
