@@ -92,7 +92,7 @@ part() {
   echo "=== $name ($(date -u +%H:%M:%S), at most ${secs} s): $*" >> "$log"
   local s0 rc; s0=$(date +%s)
   # timeout runs programs, not shell functions: the function runs in a fresh bash that sources them
-  { declare -p java jflags cp kit out json device fid_samples; declare -f; } > "$tmp/duel-kit-env.$$"
+  { declare -p java jflags cp kit out json device fid_samples home tmp quick; declare -f; } > "$tmp/duel-kit-env.$$"
   timeout -k 10 "$secs" bash -c 'source "$0"; "$@"' "$tmp/duel-kit-env.$$" "$@" > "$out/.part.out" 2>> "$log"; rc=$?
   local took=$(( $(date +%s) - s0 )); rm -f "$tmp/duel-kit-env.$$"
   cat "$out/.part.out" >> "$log"

@@ -66,9 +66,22 @@ class CudaElementwiseTest {
         // 1 − y² near saturation. With the same y both compute the same backward formula.
         Twin fwd = Twin.run(be, new float[][] {x, y}, (b, buf) -> b.unary(op, alpha, buf[0], 0, buf[1], n));
         Compare.elementwise("unary " + op + " n=" + n, fwd.cpu[1], fwd.gpu[1], Compare.ELEMENTWISE);
-        Twin t = Twin.run(be, new float[][] {x, fwd.cpu[1], gy, new float[n]},
+        float[] yCpu = fwd.cpu[1];
+        Twin t = Twin.run(be, new float[][] {x, yCpu, gy, new float[n]},
             (b, buf) -> b.unaryBackward(op, alpha, buf[0], buf[1], buf[2], buf[3], n));
-        Compare.elementwise("unaryBackward " + op + " n=" + n, t.cpu[3], t.gpu[3], Compare.ELEMENTWISE);
+        // Judged against the magnitudes of the formula's terms, as a sum is: tanh's gy·(1 − y²) cancels near
+        // |y| = 1, and nvcc contracts it into fmaf(−y, y, 1) (exact y·y) where Java rounds y·y first, so
+        // the two differ by ≈ u·|gy|·y², far above 1e-5 of the small result (H200, run 2: 1.73e-8 > 1.70e-8).
+        float[] terms = new float[n];
+        for (int i = 0; i < n; i++) {
+          float yi = yCpu[i], g = Math.abs(gy[i]);
+          terms[i] = switch (op) {
+            case TANH -> g * (1 + yi * yi);                  // gy·(1 − y²)
+            case SIGMOID -> g * (Math.abs(yi) + yi * yi);    // gy·y·(1 − y)
+            default -> g;                                    // relu, leaky_relu: gy or α·gy; softplus: gy·σ(x)
+          };
+        }
+        Compare.summed("unaryBackward " + op + " n=" + n, t.cpu[3], terms, t.gpu[3], Compare.ELEMENTWISE);
       }
     }
   }
