@@ -101,4 +101,31 @@ class GameMathTest {
     assertThrows(IllegalArgumentException.class, () -> GameMath.simpson(new double[] {1, 2, 3, 4}, 1));
     assertThrows(IllegalArgumentException.class, () -> GameMath.simpson(x -> x, 1, 0, 10));
   }
+
+  /**
+   * The numbers of docs/math.md section 4's mixture table, in float64: against p_data = ½N(−1.5, 0.4²) +
+   * ½N(1.5, 0.4²), the non-saturating loss follows KL(p_g ‖ p_data) − 2·JSD, which is 0.262 on one mode
+   * and 1.376 for the JSD-optimal N(0, 1.54²) (KL 1.745, JSD 0.185). scipy's adaptive quadrature gives
+   * 1.745420, 0.184705, 1.376011 and 0.692888, 0.215669, 0.261551.
+   */
+  @Test
+  void mixtureDivergences() {
+    Density1d data = Density1d.twoModes();
+    double lo = -12, hi = 12;
+    int n = 24000;
+    Density1d.Normal wide = new Density1d.Normal(0, 1.54), oneMode = new Density1d.Normal(-1.5, 0.4);
+    double klWide = GameMath.kl(wide::pdf, data::pdf, lo, hi, n), jsdWide = GameMath.jsd(data::pdf, wide::pdf, lo, hi, n);
+    double klOne = GameMath.kl(oneMode::pdf, data::pdf, lo, hi, n), jsdOne = GameMath.jsd(data::pdf, oneMode::pdf, lo, hi, n);
+    assertEquals(1.745420, klWide, 1e-5);
+    assertEquals(0.184705, jsdWide, 1e-5);
+    assertEquals(1.376011, klWide - 2 * jsdWide, 1e-5);
+    assertEquals(0.692888, klOne, 1e-5);
+    assertEquals(0.215669, jsdOne, 1e-5);
+    assertEquals(0.261551, klOne - 2 * jsdOne, 1e-5);
+    // N(0, 1.54²) is the JSD-minimising centred Gaussian on a 0.01 grid of widths.
+    for (double s : new double[] {1.53, 1.55}) {
+      Density1d.Normal q = new Density1d.Normal(0, s);
+      assertTrue(GameMath.jsd(data::pdf, q::pdf, lo, hi, n) > jsdWide, "width " + s);
+    }
+  }
 }
