@@ -9,8 +9,12 @@ import java.util.Map;
 
 /**
  * An exponential moving average of a model's weights (G-EMA, Karras et al.): θ̄ ← β·θ̄ + (1 − β)·θ after
- * each update. Buffers (running statistics) are copied, not averaged. The averaged model is a second
- * module of the same architecture, so it samples like the original.
+ * each update. Batch norm's running statistics ({@code running_mean}, {@code running_var}) are averaged
+ * the same way, so the averaged weights normalise with statistics that match them (as PyTorch's
+ * {@code AveragedModel(use_buffers=True)}); copying the live statistics would pair averaged weights with
+ * the statistics of the newest ones. Other buffers (counters, spectral norm's power-iteration vectors)
+ * are copied. The averaged model is a second module of the same architecture, so it samples like the
+ * original.
  */
 public final class Ema {
   private final Module source, shadow;
@@ -38,13 +42,18 @@ public final class Ema {
     try (GradMode g = GradMode.disabled(); MemoryScope scope = MemoryScope.open()) {
       for (Map.Entry<String, Tensor> e : source.stateDict().entrySet()) {
         Tensor target = dst.get(e.getKey());
-        if (params.containsKey(e.getKey())) {
+        if (params.containsKey(e.getKey()) || averagedBuffer(e.getKey())) {
           target.assign(target.mul(decay).add(e.getValue().mul(1f - decay)));
         } else {
           target.assign(e.getValue());
         }
       }
     }
+  }
+
+  /** Batch norm's running mean and variance: averaged like the weights. */
+  static boolean averagedBuffer(String name) {
+    return name.endsWith("running_mean") || name.endsWith("running_var");
   }
 
   public Module model() {

@@ -14,7 +14,7 @@ import dev.duel.nn.Module;
 import dev.duel.nn.Sequential;
 import org.junit.jupiter.api.Test;
 
-/** G-EMA: θ̄ ← β·θ̄ + (1 − β)·θ for parameters; buffers copied. Worked by hand on one weight. */
+/** G-EMA: θ̄ ← β·θ̄ + (1 − β)·θ for parameters and BN running statistics; other buffers copied. Worked by hand. */
 class EmaTest {
   static Module net(long seed) {
     return new Sequential(new Linear(Devices.cpu(), new Generator(seed), 1, 1, false), BatchNorm.bn1d(Devices.cpu(), 1));
@@ -27,7 +27,7 @@ class EmaTest {
   }
 
   @Test
-  void averagesParametersAndCopiesBuffers() {
+  void averagesParametersAndRunningStatisticsAndCopiesCounters() {
     Module g = net(1), shadow = net(2);
     Tensor w = g.stateDict().get("0.weight");
     set(w, 1f);
@@ -38,9 +38,13 @@ class EmaTest {
 
     set(w, 3f);
     set(g.stateDict().get("1.running_mean"), 5f);
+    set(g.stateDict().get("1.running_var"), 3f);
+    set(g.stateDict().get("1.num_batches_tracked"), 7f);
     ema.update();                                              // 0.9·1 + 0.1·3 = 1.2
     assertEquals(1.2f, avg.item(), 1e-6f);
-    assertEquals(5f, shadow.stateDict().get("1.running_mean").item(), "a buffer is copied, not averaged");
+    assertEquals(0.5f, shadow.stateDict().get("1.running_mean").item(), 1e-6f, "0.9·0 + 0.1·5: averaged like a weight");
+    assertEquals(1.2f, shadow.stateDict().get("1.running_var").item(), 1e-6f, "0.9·1 + 0.1·3");
+    assertEquals(7f, shadow.stateDict().get("1.num_batches_tracked").item(), "a counter is copied");
 
     set(w, 0f);
     ema.update();                                              // 0.9·1.2 + 0.1·0 = 1.08
