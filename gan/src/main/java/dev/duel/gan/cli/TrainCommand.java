@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -82,12 +83,14 @@ final class TrainCommand implements Callable<Integer> {
         throw new NoSuchFileException(run.checkpoints().toString(), null, "no complete checkpoint to resume from");
       }
       checkpoint = newest;
-      TrainConfig saved = usage(() -> new TrainConfig().with(newest.config(), newest.folder().resolve(Checkpoints.STATE).toString()));
+      TrainConfig saved = usage(() -> TrainConfig.fromSaved(newest.config(), newest.folder().resolve(Checkpoints.STATE).toString()));
       cfg = resumedConfig(saved, fileValues, cliValues);
       cfg.out = requested.out;                                  // where the run is now, even if it was moved
       cfg.name = run.root().getFileName().toString();
     } else {
-      cfg = requested.copy();
+      Set<String> given = new java.util.HashSet<>(fileValues.keySet());
+      given.addAll(cliValues.keySet());
+      cfg = requested.copy().withLossDefaults(given);         // the papers' optimiser settings for wgan, wgan-gp
       if (cfg.name.isEmpty()) cfg.name = freeName(outDir, cfg.model);
       run = new RunFolder(outDir.resolve(cfg.name));
       if (run.holdsRun()) {

@@ -28,7 +28,9 @@ final class TrainOptions {
   int width = DEFAULTS.width;
 
   // ---- objective and stabilisers -------------------------------------------------------------
-  @Option(names = "--loss", paramLabel = "NAME", description = "GAN objective (default: ${DEFAULT-VALUE})")
+  @Option(names = "--loss", paramLabel = "NAME",
+      description = "GAN objective: non-saturating, minimax, lsgan, wgan, wgan-gp or hinge (default: ${DEFAULT-VALUE}); wgan and"
+          + " wgan-gp bring their papers' --d-steps 5, --beta1 0, --beta2 and learning rates unless given")
   String loss = DEFAULTS.loss;
 
   @Option(names = "--label-smoothing", paramLabel = "S",
@@ -39,11 +41,22 @@ final class TrainOptions {
       description = "instance noise: N(0, sigma^2) added to every image D sees, sigma annealed linearly to 0 (default: 0 = off)")
   float instanceNoise = DEFAULTS.instanceNoise;
 
+  @Option(names = "--instance-noise-steps", paramLabel = "T",
+      description = "steps over which instance noise anneals to 0 (default: 0 = the run's steps at its start, kept on --resume)")
+  long instanceNoiseSteps = DEFAULTS.instanceNoiseSteps;
+
   @Option(names = "--feature-matching", description = "G matches the mean of D's last hidden features instead of fooling D")
   boolean featureMatching = DEFAULTS.featureMatching;
 
   @Option(names = "--spectral-norm", description = "spectral normalisation of every weight of D")
   boolean spectralNorm = DEFAULTS.spectralNorm;
+
+  @Option(names = "--d-norm", paramLabel = "NORM",
+      description = "dcgan28's D normalisation: batch, layer or none (default: batch; layer with wgan-gp or --r1, none with --spectral-norm)")
+  String dNorm = DEFAULTS.dNorm;
+
+  @Option(names = "--minibatch-stddev", description = "minibatch standard deviation (ProGAN) before D's last layer (mlp, dcgan28)")
+  boolean minibatchStddev = DEFAULTS.minibatchStddev;
 
   @Option(names = "--r1", paramLabel = "GAMMA", description = "R1 penalty weight (gamma/2 * ||grad D(x)||^2 on real images; default: 0 = off)")
   float r1 = DEFAULTS.r1;

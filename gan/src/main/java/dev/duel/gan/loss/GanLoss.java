@@ -27,6 +27,15 @@ public interface GanLoss {
   }
 
   /**
+   * Whether D's output is a logit a with D = σ(a) the probability that the input is real (minimax,
+   * non-saturating); the trainer then logs σ(a). Least squares, WGAN and hinge read D's output as a raw
+   * score, and σ of it means nothing.
+   */
+  default boolean logitOutput() {
+    return false;
+  }
+
+  /**
    * A penalty that is part of this objective and must be added to L_D at every D step (WGAN-GP's
    * gradient penalty), or null. Optional stabilisers such as R1 come from {@link StabiliserConfig}.
    */

@@ -40,4 +40,9 @@ public final class Minimax implements GanLoss {
     return Losses.bceWithLogits(Scores.require(name, "D(x)", dReal), realTarget)
         .add(Losses.bceWithLogits(Scores.require(name, "D(G(z))", dFake), 0f));
   }
+
+  @Override
+  public boolean logitOutput() {
+    return true;
+  }
 }

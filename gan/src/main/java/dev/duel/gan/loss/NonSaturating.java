@@ -31,4 +31,9 @@ public final class NonSaturating implements GanLoss {
   public Tensor generatorLoss(Tensor dFake) {
     return Losses.bceWithLogits(Scores.require(NAME, "D(G(z))", dFake), 1f);
   }
+
+  @Override
+  public boolean logitOutput() {
+    return true;
+  }
 }

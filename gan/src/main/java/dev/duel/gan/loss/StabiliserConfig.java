@@ -12,9 +12,9 @@ import java.util.List;
  *   <li>{@code instanceNoiseSigma} σ₀ ≥ 0 and {@code instanceNoiseSteps} T: {@link InstanceNoise}, σ annealed
  *       linearly from σ₀ to 0 over T steps, applied to D's real and fake inputs; σ₀ = 0 is off.</li>
  *   <li>{@code featureMatching}: G minimises {@link FeatureMatching} instead of the loss's L_G.</li>
- *   <li>{@code minibatchStdDev}, {@code minibatchDiscrimination}, {@code spectralNorm}: architecture options of
- *       D (models.MinibatchStdDev, models.MinibatchDiscrimination, Linear/Conv2d.spectralNorm), read by
- *       whoever builds D.</li>
+ *   <li>{@code spectralNorm}: an architecture option of D (Linear/Conv2d.spectralNorm), read by whoever
+ *       builds D. The other architecture stabilisers are options of the trainer's TrainConfig
+ *       ({@code --minibatch-stddev}, {@code --d-norm}) or of the ring demo (minibatch discrimination).</li>
  *   <li>{@code r1Gamma} γ ≥ 0: {@link R1} added to L_D when γ &gt; 0.</li>
  *   <li>{@code gpLambda} λ: the gradient penalty's weight for the wgan-gp loss (default 10).</li>
  *   <li>{@code dSteps} k ≥ 1: D steps per G step (Goodfellow et al.'s k; 5 in the WGAN papers).</li>
@@ -47,8 +47,6 @@ public record StabiliserConfig(
     float instanceNoiseSigma,
     long instanceNoiseSteps,
     boolean featureMatching,
-    boolean minibatchStdDev,
-    boolean minibatchDiscrimination,
     boolean spectralNorm,
     float r1Gamma,
     float gpLambda,
@@ -81,7 +79,7 @@ public record StabiliserConfig(
 
   /** No stabiliser; one D step per G step; lr 2e-4 for both; λ = 10; c = 0.01. */
   public static StabiliserConfig defaults() {
-    return new StabiliserConfig(0f, 0f, 0L, false, false, false, false, 0f, GradientPenalty.DEFAULT_LAMBDA, 1,
+    return new StabiliserConfig(0f, 0f, 0L, false, false, 0f, GradientPenalty.DEFAULT_LAMBDA, 1,
         DEFAULT_LR, DEFAULT_LR, 0f, WeightClipping.DEFAULT_CLIP);
   }
 

@@ -5,11 +5,13 @@ import dev.duel.engine.Generator;
 import dev.duel.engine.Tensor;
 import dev.duel.nn.Layers;
 import dev.duel.nn.Linear;
+import dev.duel.nn.Module;
 
 /**
  * The vanilla GAN of DESIGN.md ("mlp"), width w = 128 by default:
  * G: Linear(z, w) ReLU Linear(w, 2w) ReLU Linear(2w, 4w) ReLU Linear(4w, 784) Tanh.
- * D: Linear(784, 4w) LeakyReLU(0.2) Linear(4w, 2w) LeakyReLU(0.2) Linear(2w, 1).
+ * D: Linear(784, 4w) LeakyReLU(0.2) Linear(4w, 2w) LeakyReLU(0.2) Linear(2w, 1); with
+ *    {@code --minibatch-stddev} a {@link MinibatchStdDev} before the last Linear, which takes 2w + 1 inputs.
  */
 public final class Mlp {
   private Mlp() {}
@@ -40,9 +42,17 @@ public final class Mlp {
 
   public static final class D extends DiscriminatorNet {
     public D(Backend b, Generator rng, int width) {
-      super(new Linear(b, rng, IMAGE, 4 * width), Layers.leakyRelu(0.2f),
-          new Linear(b, rng, 4 * width, 2 * width), Layers.leakyRelu(0.2f),
-          new Linear(b, rng, 2 * width, 1));
+      this(b, rng, width, false);
+    }
+
+    public D(Backend b, Generator rng, int width, boolean minibatchStdDev) {
+      super(minibatchStdDev
+          ? new Module[] {new Linear(b, rng, IMAGE, 4 * width), Layers.leakyRelu(0.2f),
+              new Linear(b, rng, 4 * width, 2 * width), Layers.leakyRelu(0.2f),
+              new MinibatchStdDev(), new Linear(b, rng, MinibatchStdDev.outputSize(2 * width), 1)}
+          : new Module[] {new Linear(b, rng, IMAGE, 4 * width), Layers.leakyRelu(0.2f),
+              new Linear(b, rng, 4 * width, 2 * width), Layers.leakyRelu(0.2f),
+              new Linear(b, rng, 2 * width, 1)});
     }
 
     @Override

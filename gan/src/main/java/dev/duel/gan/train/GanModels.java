@@ -32,12 +32,15 @@ public final class GanModels {
     return g;
   }
 
-  /** A discriminator of the config's architecture (spectrally normalised with --spectral-norm), DCGAN-initialised. */
+  /**
+   * A discriminator of the config's architecture (spectrally normalised with --spectral-norm, its
+   * normalisation from --d-norm, with --minibatch-stddev), DCGAN-initialised.
+   */
   public static DiscriminatorNet discriminator(TrainConfig c, Backend b, Generator rng) {
     int w = c.resolvedWidth();
     DiscriminatorNet d = switch (c.model) {
-      case "mlp" -> spectral(new Mlp.D(b, rng, w), c.spectralNorm, rng);
-      case "dcgan28" -> new Dcgan28.D(b, rng, w, c.spectralNorm);
+      case "mlp" -> spectral(new Mlp.D(b, rng, w, c.minibatchStddev), c.spectralNorm, rng);
+      case "dcgan28" -> new Dcgan28.D(b, rng, w, c.spectralNorm, c.resolvedDNorm(), c.minibatchStddev);
       case "cgan-mlp" -> spectral(new CganMlp.D(b, rng, w), c.spectralNorm, rng);
       default -> throw new IllegalArgumentException("unknown model '" + c.model + "'; choose one of " + TrainConfig.MODELS);
     };

@@ -49,11 +49,14 @@ public final class Progress {
   }
 
   /** Step {@code stepInEpoch} (1-based) of the epoch is done. */
+  private boolean logits = true;               // D(x) is σ(logit); else a raw score (StepStats)
+
   public void step(int stepInEpoch, StepStats s) {
     lastStep = stepInEpoch;
     sumD += s.dLoss();
     sumG += s.gLoss();
     sumReal += s.dReal();
+    logits = s.logits();
     sumFake += s.dFake();
     sumMs += s.ms();
     count++;
@@ -80,8 +83,9 @@ public final class Progress {
     clearBar();
     long seconds = Math.round((System.nanoTime() - epochStartNs) / 1e9);
     int n = Math.max(count, 1);
-    out.println(String.format(Locale.ROOT, "Epoch %d/%d  %d/%d  %ds %.0fms/step  d_loss: %.4f  g_loss: %.4f  D(x): %.3f  D(G(z)): %.3f",
-        epoch, epochs, lastStep, stepsPerEpoch, seconds, sumMs / n, sumD / n, sumG / n, sumReal / n, sumFake / n));
+    out.println(String.format(Locale.ROOT, "Epoch %d/%d  %d/%d  %ds %.0fms/step  d_loss: %.4f  g_loss: %.4f  %s: %.3f  %s: %.3f",
+        epoch, epochs, lastStep, stepsPerEpoch, seconds, sumMs / n, sumD / n, sumG / n, logits ? "D(x)" : "score(x)", sumReal / n,
+        logits ? "D(G(z))" : "score(G(z))", sumFake / n));
   }
 
   /** A message between steps (checkpoint written, ...): printed on its own line, below the bar. */

@@ -21,6 +21,8 @@ import java.util.Set;
  */
 public final class TrainConfig {
   public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp");
+  /** The values of --d-norm. */
+  public static final List<String> D_NORMS = List.of("batch", "layer", "none");
   /** Options a resumed run may change: they do not alter the numbers it computes. */
   public static final Set<String> CHANGEABLE_ON_RESUME =
       Set.of("epochs", "device", "sample-every", "checkpoint-every", "keep-checkpoints", "out", "name", "fid-every", "fid-samples");
@@ -33,7 +35,8 @@ public final class TrainConfig {
    */
   public static final List<String> KEYS = List.of(
       "model", "latent", "width",
-      "loss", "label-smoothing", "instance-noise", "feature-matching", "spectral-norm", "r1", "gp", "clip", "d-steps",
+      "loss", "label-smoothing", "instance-noise", "instance-noise-steps", "feature-matching", "spectral-norm", "d-norm",
+      "minibatch-stddev", "r1", "gp", "clip", "d-steps",
       "lr-g", "lr-d", "beta1", "beta2", "ema-decay",
       "epochs", "batch", "seed", "device", "data", "limit",
       "out", "name", "sample-every", "checkpoint-every", "keep-checkpoints",
@@ -51,8 +54,18 @@ public final class TrainConfig {
   public String loss = "non-saturating";
   public float labelSmoothing = 0f;
   public float instanceNoise = 0f;
+  /**
+   * The horizon T over which instance noise anneals from σ₀ to 0, in steps; 0 = the run's step count,
+   * fixed when the run starts and stored in its checkpoints, so a --resume with another --epochs does
+   * not move the schedule.
+   */
+  public long instanceNoiseSteps = 0;
   public boolean featureMatching = false;
   public boolean spectralNorm = false;
+  /** D's normalisation: "batch", "layer" or "none"; "" = the default of {@link #resolvedDNorm()}. */
+  public String dNorm = "";
+  /** Minibatch standard deviation (ProGAN) before D's last layer (mlp, dcgan28). */
+  public boolean minibatchStddev = false;
   public float r1 = 0f;
   public float gp = 10f;
   public float clip = 0.01f;
@@ -98,6 +111,62 @@ public final class TrainConfig {
     return model.equals("cgan-mlp");
   }
 
+  /** Whether L_D carries a gradient penalty on D's input: WGAN-GP's or R1. */
+  public boolean penalisesInputGradient() {
+    return loss.equals("wgan-gp") || r1 > 0f;
+  }
+
+  /**
+   * D's normalisation after resolving "" to the default: the MLP discriminators have none; dcgan28's has
+   * batch norm (DESIGN.md), except that with a gradient penalty (--loss wgan-gp, --r1) it has layer norm
+   * (Gulrajani et al.: batch norm would take the penalty through batch statistics) and with
+   * --spectral-norm none (Miyato et al.'s SN-GAN: batch norm after SN undoes its Lipschitz bound).
+   */
+  public String resolvedDNorm() {
+    if (!dNorm.isEmpty()) return dNorm;
+    if (!model.equals("dcgan28")) return "none";
+    return penalisesInputGradient() ? "layer" : spectralNorm ? "none" : "batch";
+  }
+
+  /**
+   * The papers' optimiser settings for the WGAN losses, for every option not in {@code given} (the keys
+   * the user set on the command line or in a config file): --loss wgan, Arjovsky et al.'s RMSProp
+   * (lr 5e-5, n_critic 5) as Adam without momentum (β1 0, β2 0.99); --loss wgan-gp, Gulrajani et al.'s
+   * Algorithm 1 (lr 1e-4, β1 0, β2 0.9, n_critic 5). Other losses keep the DCGAN settings. Returns this.
+   */
+  public TrainConfig withLossDefaults(Set<String> given) {
+    boolean wgan = loss.equals("wgan"), gpLoss = loss.equals("wgan-gp");
+    if (!wgan && !gpLoss) return this;
+    if (!given.contains("d-steps")) dSteps = 5;
+    if (!given.contains("lr-g")) lrG = wgan ? 5e-5f : 1e-4f;
+    if (!given.contains("lr-d")) lrD = wgan ? 5e-5f : 1e-4f;
+    if (!given.contains("beta1")) beta1 = 0f;
+    if (!given.contains("beta2")) beta2 = wgan ? 0.99f : 0.9f;
+    return this;
+  }
+
+  /**
+   * Settings that run but break the math docs/math.md teaches, one line each with the reason (the
+   * trainer prints them as warnings); empty when there are none.
+   */
+  public List<String> warnings() {
+    List<String> w = new ArrayList<>();
+    boolean bn = resolvedDNorm().equals("batch");
+    if (bn && penalisesInputGradient()) {
+      w.add((loss.equals("wgan-gp") ? "--loss wgan-gp" : "--r1") + " with a batch-normalised D: the penalty on ∇ₓD(x) is"
+          + " then taken through batch statistics, so one sample's gradient depends on the whole batch; use --d-norm layer or none");
+    }
+    if (bn && spectralNorm) {
+      w.add("--spectral-norm followed by batch norm in D: batch norm rescales each channel by 1/σ_batch and undoes"
+          + " the Lipschitz bound spectral norm gives; use --d-norm none (SN-GAN) or layer");
+    }
+    if (loss.startsWith("wgan") && dSteps == 1 && beta1 == 0.5f) {
+      w.add("--loss " + loss + " with --d-steps 1 and --beta1 0.5: the critic is far from optimal when G steps, so it"
+          + " does not estimate W, and Adam's momentum made WGAN unstable; the papers use --d-steps 5 --beta1 0");
+    }
+    return w;
+  }
+
   /** D's target for real images: 1 − label smoothing. */
   public float realTarget() {
     return 1f - labelSmoothing;
@@ -116,6 +185,13 @@ public final class TrainConfig {
     range(bad, "latent", latent, 1, 4096);
     range(bad, "width", width, 0, 4096);
     range(bad, "d-steps", dSteps, 1, 100);
+    range(bad, "instance-noise-steps", instanceNoiseSteps, 0, Long.MAX_VALUE);
+    if (!dNorm.isEmpty() && !D_NORMS.contains(dNorm)) {
+      bad.add("--d-norm '" + dNorm + "' is not a normalisation; choose one of " + String.join(", ", D_NORMS));
+    } else if (!model.equals("dcgan28") && !resolvedDNorm().equals("none")) {
+      bad.add("--d-norm " + dNorm + ": " + model + "'s D has no normalisation layer (only dcgan28's has); use --d-norm none or leave it out");
+    }
+    if (minibatchStddev && model.equals("cgan-mlp")) bad.add("--minibatch-stddev is built into mlp and dcgan28 only, not " + model);
     range(bad, "epochs", epochs, 1, 1_000_000);
     range(bad, "batch", batch, 1, 65536);
     range(bad, "limit", limit, 0, Integer.MAX_VALUE);
@@ -192,6 +268,16 @@ public final class TrainConfig {
       }
       c.set(e.getKey(), f, e.getValue(), source);
     }
+    return c;
+  }
+
+  /**
+   * A checkpoint's saved options. Runs saved before --d-norm existed had the models' fixed D: batch norm
+   * in dcgan28, none in the MLPs.
+   */
+  public static TrainConfig fromSaved(Map<String, Object> values, String source) {
+    TrainConfig c = new TrainConfig().with(values, source);
+    if (!values.containsKey("d-norm")) c.dNorm = c.model.equals("dcgan28") ? "batch" : "none";
     return c;
   }
 

@@ -73,7 +73,8 @@ public final class Trainer {
   private final int[] fixedLabels;          // class of each grid cell (conditional models), else null
   private final int stepsPerEpoch;
   private final long totalSteps;
-  private final InstanceNoise instanceNoise;  // null without --instance-noise
+  private InstanceNoise instanceNoise;      // null without --instance-noise
+  private final boolean noiseHorizonUnset; // instance-noise-steps was 0: a resumed run's saved horizon is taken
   private final PrintStream out;
   private final Progress progress;
 
@@ -99,6 +100,13 @@ public final class Trainer {
     this.progress = new Progress(out, tty);
     checkData(data);
     backend = Devices.get(cfg.device);
+    if (cfg.model.equals("dcgan28") && cfg.dNorm.isEmpty() && !cfg.resolvedDNorm().equals("batch")) {
+      out.println("note: dcgan28's D uses " + cfg.resolvedDNorm() + " norm, not batch norm: "
+          + (cfg.penalisesInputGradient() ? "a gradient penalty must not be taken through batch statistics"
+          : "batch norm after spectral norm undoes its Lipschitz bound") + " (--d-norm batch to override)");
+    }
+    if (cfg.dNorm.isEmpty()) cfg.dNorm = cfg.resolvedDNorm();           // saved resolved, like instance-noise-steps
+    for (String w : cfg.warnings()) out.println("warning: " + w);
 
     initRng = new Generator(RunStreams.init(cfg.seed));
     g = GanModels.generator(cfg, backend, initRng);
@@ -117,7 +125,10 @@ public final class Trainer {
     }
     stepsPerEpoch = cfg.limit > 0 ? Math.min(cfg.limit, perPass) : perPass;
     totalSteps = (long) stepsPerEpoch * cfg.epochs;
-    instanceNoise = cfg.instanceNoise > 0f ? new InstanceNoise(cfg.instanceNoise, Math.max(1, totalSteps)) : null;
+    // The anneal horizon is fixed when the run starts and saved in its config, so --epochs on --resume does not move it.
+    noiseHorizonUnset = cfg.instanceNoiseSteps == 0;
+    if (cfg.instanceNoise > 0f && noiseHorizonUnset) cfg.instanceNoiseSteps = Math.max(1, totalSteps);
+    instanceNoise = cfg.instanceNoise > 0f ? new InstanceNoise(cfg.instanceNoise, cfg.instanceNoiseSteps) : null;
 
     int cells = cfg.conditional() ? GRID_CONDITIONAL : GRID;
     fixedNoise = new Generator(RunStreams.fixed(cfg.seed)).normal(backend, 0f, 1f, cells, cfg.latent);
@@ -213,14 +224,15 @@ public final class Trainer {
       optG.step();
       if (ema != null) ema.update();
 
-      float meanReal = dReal.sigmoid().mean().item(), meanFake = dFake.sigmoid().mean().item();
-      return new StepStats(step + 1, epoch, dLoss, gLoss, meanReal, meanFake, gradG, gradD, (System.nanoTime() - t0) / 1e6);
+      boolean logits = loss.logitOutput();                                 // σ(a) only where a is a logit
+      float meanReal = (logits ? dReal.sigmoid() : dReal).mean().item(), meanFake = (logits ? dFake.sigmoid() : dFake).mean().item();
+      return new StepStats(step + 1, epoch, dLoss, gLoss, meanReal, meanFake, gradG, gradD, (System.nanoTime() - t0) / 1e6, logits);
     }
   }
 
   // ---- stabilisers ----------------------------------------------------------------------------
 
-  /** Instance noise ({@link InstanceNoise}): σ₀ annealed linearly to 0 over the run; identity when off. */
+  /** Instance noise ({@link InstanceNoise}): σ₀ annealed linearly to 0 over --instance-noise-steps; identity when off. */
   private Tensor noisy(Tensor x) {
     return instanceNoise == null ? x : instanceNoise.apply(x, step, trainRng);
   }
@@ -256,8 +268,8 @@ public final class Trainer {
     m.put("epoch", s.epoch());
     m.put("d_loss", s.dLoss());
     m.put("g_loss", s.gLoss());
-    m.put("d_real", s.dReal());
-    m.put("d_fake", s.dFake());
+    m.put(s.realKey(), s.dReal());
+    m.put(s.fakeKey(), s.dFake());
     m.put("grad_norm_g", s.gradNormG());
     m.put("grad_norm_d", s.gradNormD());
     m.put("ms_per_step", Math.round(s.ms() * 1000) / 1000.0);
@@ -359,7 +371,13 @@ public final class Trainer {
    */
   public void restore(Checkpoint c) throws IOException {
     Path stateFile = c.folder().resolve(Checkpoints.STATE);
-    TrainConfig saved = new TrainConfig().with(c.config(), stateFile.toString());
+    TrainConfig saved = TrainConfig.fromSaved(c.config(), stateFile.toString());
+    if (saved.instanceNoiseSteps == 0) {
+      saved.instanceNoiseSteps = cfg.instanceNoiseSteps;                // saved before the key existed
+    } else if (noiseHorizonUnset && saved.instanceNoiseSteps != cfg.instanceNoiseSteps) {
+      cfg.instanceNoiseSteps = saved.instanceNoiseSteps;                // the run's horizon, not this --epochs'
+      instanceNoise = new InstanceNoise(cfg.instanceNoise, cfg.instanceNoiseSteps);
+    }
     List<String> diff = cfg.differencesFrom(saved);
     if (!diff.isEmpty()) {
       throw new IllegalArgumentException("cannot resume " + c.folder() + " with a different config: " + String.join("; ", diff));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class StabiliserConfigTest {
   static StabiliserConfig with(float smoothing, float sigma, long steps, float r1, float gp, int k, float ema, float clip) {
-    return new StabiliserConfig(smoothing, sigma, steps, false, false, false, false, r1, gp, k, 1e-4f, 4e-4f, ema, clip);
+    return new StabiliserConfig(smoothing, sigma, steps, false, false, r1, gp, k, 1e-4f, 4e-4f, ema, clip);
   }
 
   @Test

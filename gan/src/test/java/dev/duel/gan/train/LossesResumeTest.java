@@ -41,7 +41,8 @@ class LossesResumeTest {
     List<Map<String, Object>> got = ResumeTest.readMetrics(tmp.resolve("resumed/metrics.jsonl"));
     assertEquals(expected.size() - 2, got.size());
     for (int i = 0; i < got.size(); i++) {
-      for (String key : ResumeTest.EXACT) {
+      for (String key : expected.get(2 + i).keySet()) {                 // d_real or score_real, ...
+        if (key.equals("ms_per_step")) continue;
         assertEquals(expected.get(2 + i).get(key), got.get(i).get(key), loss + ": step " + (3 + i) + " " + key);
       }
     }

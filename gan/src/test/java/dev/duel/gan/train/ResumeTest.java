@@ -116,7 +116,9 @@ class ResumeTest {
     List<Map<String, Object>> out = new ArrayList<>();
     for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
       Map<String, Object> m = Json.parseObject(line);
-      for (String key : List.of("step", "epoch", "d_loss", "g_loss", "d_real", "d_fake", "grad_norm_g", "grad_norm_d", "ms_per_step")) {
+      boolean logits = m.containsKey("d_real");                      // else a raw-score loss: score_real, score_fake
+      for (String key : List.of("step", "epoch", "d_loss", "g_loss", logits ? "d_real" : "score_real", logits ? "d_fake" : "score_fake",
+          "grad_norm_g", "grad_norm_d", "ms_per_step")) {
         assertNotNull(m.get(key), key + " in " + line);
       }
       out.add(m);
