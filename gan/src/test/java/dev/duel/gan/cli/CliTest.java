@@ -61,6 +61,34 @@ class CliTest {
     assertTrue(r.out().contains(" passed, 0 failed"), r.out());
   }
 
+  /**
+   * `duel train --model dcgan28 --loss wgan-gp`: D gets layer norm, with a one-line note saying why, and the
+   * WGAN-GP paper's settings (k = 5, lr 1e-4, betas (0, 0.9)) except those given; asking for batch norm
+   * runs with a one-line warning giving the reason.
+   */
+  @Test
+  void wganGpOnDcgan28SaysWhatItChangedAndWarnsOnBatchNorm() throws Exception {
+    List<String> base = List.of("train", "--model", "dcgan28", "--loss", "wgan-gp", "--width", "2", "--batch", "4", "--limit", "1",
+        "--epochs", "1", "--data", TinyData.folder().toString(), "--out", runs.toString());
+    List<String> a = new ArrayList<>(base);
+    a.addAll(List.of("--name", "gp", "--lr-g", "3e-4"));
+    Result r = duel(a.toArray(String[]::new));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("note: dcgan28's D uses layer norm, not batch norm: a gradient penalty must not be taken through"
+        + " batch statistics"), r.out());
+    assertFalse(r.out().contains("warning:"), r.out());
+    String config = Files.readString(runs.resolve("gp/config.json"));
+    for (String kv : List.of("\"d-norm\": \"layer\"", "\"d-steps\": 5", "\"beta1\": 0.0", "\"beta2\": 0.9", "\"lr-g\": 3.0E-4", "\"lr-d\": 1.0E-4")) {
+      assertTrue(config.contains(kv), kv + " in " + config);
+    }
+
+    List<String> bn = new ArrayList<>(base);
+    bn.addAll(List.of("--name", "gp-bn", "--d-norm", "batch"));
+    Result w = duel(bn.toArray(String[]::new));
+    assertEquals(0, w.code(), w.err());
+    assertEquals(1, w.out().lines().filter(l -> l.startsWith("warning: --loss wgan-gp with a batch-normalised D: the penalty")).count(), w.out());
+  }
+
   // ---- usage errors: exit 2 with a message and a hint -------------------------------------------
 
   @Test
