@@ -9,6 +9,7 @@ import dev.duel.engine.Tensor;
 import dev.duel.gan.models.CganMlp;
 import dev.duel.gan.models.GeneratorNet;
 import java.util.Arrays;
+import java.util.Map;
 
 /** Images from a generator, for grids, exports and latent walks. */
 public final class Samples {
@@ -92,5 +93,38 @@ public final class Samples {
     float[] out = new float[a.length];
     for (int i = 0; i < a.length; i++) out[i] = (float) ((1 - t) * a[i] + t * b[i]);
     return out;
+  }
+
+  /** Batches that {@link #recomputeBatchNorm} runs: BN's momentum 0.1 leaves 0.9⁵⁰ ≈ 0.5% of the reset values. */
+  public static final int BN_BATCHES = 50;
+
+  /**
+   * Recomputes the running statistics of every BatchNorm in {@code g} for its current weights (as
+   * PyTorch's {@code torch.optim.swa_utils.update_bn}): resets them to (0, 1) and runs {@link #BN_BATCHES}
+   * batches of z ~ N(0, I) from Philox stream {@code seed} (offset 0) through g in train mode, without a
+   * graph. G-EMA needs this: its averaged weights are not any weights the live G had, so neither G's
+   * statistics nor their average describe its activations. A generator without BatchNorm is left alone;
+   * the mode is restored. Deterministic in (weights, seed), so a resumed run recomputes the same numbers.
+   */
+  public static void recomputeBatchNorm(GeneratorNet g, Backend backend, long seed, int batchSize) {
+    Map<String, Tensor> state = g.stateDict();
+    if (state.keySet().stream().noneMatch(k -> k.endsWith("running_mean"))) return;
+    boolean wasTraining = g.isTraining();
+    try (GradMode off = GradMode.disabled(); MemoryScope scope = MemoryScope.open()) {
+      for (Map.Entry<String, Tensor> e : state.entrySet()) {
+        Tensor t = e.getValue();
+        if (e.getKey().endsWith("running_mean")) t.assign(Tensor.zeros(backend, t.shape()));
+        else if (e.getKey().endsWith("running_var")) t.assign(Tensor.ones(backend, t.shape()));
+      }
+      g.train(true);
+      Generator rng = new Generator(seed);
+      for (int i = 0; i < BN_BATCHES; i++) {
+        try (MemoryScope step = MemoryScope.open()) {
+          g.generate(rng.normal(backend, 0f, 1f, batchSize, g.latentDim()), null);
+        }
+      }
+    } finally {
+      g.train(wasTraining);
+    }
   }
 }

@@ -278,6 +278,7 @@ public final class Trainer {
 
   /** FID of G-EMA (or G, without --ema-decay) after {@code epoch}: one "type":"eval" line and a console line. */
   private void scoreFid(int epoch, MetricsLog log) throws IOException {
+    refreshEmaStatistics();
     GeneratorNet net = ema != null ? (GeneratorNet) ema.model() : g;
     Map<String, Object> line = fid.score(net, ema != null, backend, step, epoch);
     log.append(line);
@@ -315,7 +316,23 @@ public final class Trainer {
 
   private void writeSamples(String name) throws IOException {
     writeGrid(g, name);
-    if (ema != null) writeGrid((GeneratorNet) ema.model(), "ema-" + name);
+    if (ema != null) {
+      refreshEmaStatistics();
+      writeGrid((GeneratorNet) ema.model(), "ema-" + name);
+    }
+  }
+
+  private long emaStatisticsAt = -1;        // the step at which G-EMA's BN statistics were last recomputed
+
+  /**
+   * G-EMA's batch-norm statistics recomputed for its averaged weights ({@link Samples#recomputeBatchNorm},
+   * z from the "eval" stream restarted at 0, so no training draw moves), before it is sampled, scored
+   * or saved; at most once per step.
+   */
+  private void refreshEmaStatistics() {
+    if (ema == null || emaStatisticsAt == step) return;
+    Samples.recomputeBatchNorm((GeneratorNet) ema.model(), backend, RunStreams.eval(cfg.seed), cfg.batch);
+    emaStatisticsAt = step;
   }
 
   private void writeGrid(GeneratorNet net, String name) throws IOException {
@@ -330,6 +347,7 @@ public final class Trainer {
 
   /** Writes checkpoints/step-N (G, D, both optimisers, G-EMA, state.json) and prunes old ones. */
   private void saveCheckpoint() throws IOException {
+    refreshEmaStatistics();
     Map<String, Map<String, TensorData>> files = new LinkedHashMap<>();
     try (MemoryScope scope = MemoryScope.open()) {
       files.put("g.safetensors", StateMaps.toHost(g.stateDict()));
