@@ -191,14 +191,14 @@ public final class Trainer {
     long t0 = System.nanoTime();
     try (MemoryScope scope = MemoryScope.open()) {
       Batch batch = null;
-      Tensor fake = null, dReal = null, dFake = null;
+      Tensor fake = null, dReal = null, dFake = null, z = null;
       float dLoss = 0f, gradD = 0f;
 
       // (1) Update D, k times: maximise log D(x) + log(1 − D(G(z))), i.e. minimise L_D.
       for (int i = 0; i < cfg.dSteps; i++) {
         batch = batches.next(backend);                                    // x: N×1×28×28 in [−1, 1]
         int n = batch.images().size(0);
-        Tensor z = trainRng.normal(backend, 0f, 1f, n, g.latentDim());    // z ~ N(0, I): N×latent
+        z = trainRng.normal(backend, 0f, 1f, n, g.latentDim());           // z ~ N(0, I): N×latent
         fake = g.generate(z, batch.labels());                             // G(z): N×1×28×28
         optD.zeroGrad();
         Tensor xReal = noisy(batch.images()), xFake = noisy(fake.detach()); // fake.detach(): no gradient reaches G
@@ -214,10 +214,18 @@ public final class Trainer {
       }
 
       // (2) Update G once: maximise log D(G(z)) (non-saturating), reusing the last D step's G(z).
+      // A conditional G is trained on labels y ~ U{0..9} (the seed's cGAN: sampled_labels), with the same z
+      // and a second forward of G; unconditional models (and feature matching, which pairs real and fake
+      // features class by class) reuse the D step's G(z).
       optG.zeroGrad();
+      int[] yG = batch.labels();
+      if (cfg.conditional() && !cfg.featureMatching) {
+        yG = uniformLabels(z.size(0));
+        fake = g.generate(z, yG);
+      }
       Tensor lossG = cfg.featureMatching
           ? new FeatureMatching().generatorLoss(d, noisy(batch.images()), noisy(fake), batch.labels())
-          : loss.generatorLoss(d.score(noisy(fake), batch.labels()));
+          : loss.generatorLoss(d.score(noisy(fake), yG));
       Autograd.backward(lossG, optG.params());                            // G's gradients only
       float gLoss = finite("g_loss", lossG.item(), epoch);
       float gradG = gradNorm(optG.params());
@@ -228,6 +236,14 @@ public final class Trainer {
       float meanReal = (logits ? dReal.sigmoid() : dReal).mean().item(), meanFake = (logits ? dFake.sigmoid() : dFake).mean().item();
       return new StepStats(step + 1, epoch, dLoss, gLoss, meanReal, meanFake, gradG, gradD, (System.nanoTime() - t0) / 1e6, logits);
     }
+  }
+
+  /** n labels drawn uniformly from the classes, from the train stream (so a resume draws the same). */
+  private int[] uniformLabels(int n) {
+    float[] u = trainRng.uniform(Devices.cpu(), 0f, CganMlp.CLASSES, n).toArray();
+    int[] y = new int[n];
+    for (int i = 0; i < n; i++) y[i] = Math.min(CganMlp.CLASSES - 1, (int) u[i]);
+    return y;
   }
 
   // ---- stabilisers ----------------------------------------------------------------------------

@@ -209,4 +209,26 @@ class MathGuardsTest {
     }
     assertEquals(6, got.size(), "then it trains on to step 8 with σ = 0");
   }
+
+  /** cgan-mlp's G step draws its labels uniformly from the train stream: a resumed run still draws the same. */
+  @Test
+  void cganResumesBitIdenticallyWithUniformGLabels() throws IOException {
+    TrainConfig c = TinyData.smallMlp();
+    c.model = "cgan-mlp";
+    c.epochs = 1;
+    c.limit = 4;
+    c.checkpointEvery = 2;
+    Path whole = tmp.resolve("whole");
+    Trainer full = new Trainer(c, TinyData.dataset(), whole, ResumeTest.QUIET, false);
+    full.train();
+    List<Map<String, Object>> expected = ResumeTest.readMetrics(whole.resolve("metrics.jsonl"));
+    Trainer resumed = new Trainer(c, TinyData.dataset(), tmp.resolve("resumed"), ResumeTest.QUIET, false);
+    resumed.restore(Checkpoints.verify(whole.resolve("checkpoints/step-2")));
+    resumed.train();
+    List<Map<String, Object>> got = ResumeTest.readMetrics(tmp.resolve("resumed/metrics.jsonl"));
+    for (int i = 0; i < 2; i++) {
+      for (String key : ResumeTest.EXACT) assertEquals(expected.get(2 + i).get(key), got.get(i).get(key), "step " + (3 + i) + " " + key);
+    }
+    ResumeTest.assertSameState(full, resumed);
+  }
 }
