@@ -104,7 +104,7 @@ public final class Progress {
   }
 
   /** Draws {@code line} over the bar in place, blanking what is left of a longer previous one. */
-  void redraw(String line) {
+  public void redraw(String line) {
     int stale = barShown ? shownLength - line.length() : 0;
     out.print("\r" + line + (stale > 0 ? " ".repeat(stale) + "\b".repeat(stale) : ""));
     out.flush();

@@ -249,6 +249,37 @@ class RunLifecycleTest {
     }
   }
 
+  @Test
+  void theProgressBarBlanksWhatALongerLineLeft() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    dev.duel.gan.train.Progress p = new dev.duel.gan.train.Progress(new java.io.PrintStream(bytes, true), true);
+    p.redraw("g_loss: 3.04483");
+    p.redraw("g_loss: 3.0448");
+    String screen = render(bytes.toString());
+    assertEquals("g_loss: 3.0448", screen.strip(), "what a terminal shows");
+  }
+
+  /** A terminal line after carriage returns and backspaces. */
+  private static String render(String s) {
+    StringBuilder line = new StringBuilder();
+    int col = 0;
+    for (char c : s.toCharArray()) {
+      if (c == '\r') col = 0;
+      else if (c == '\b') col = Math.max(0, col - 1);
+      else {
+        if (col < line.length()) line.setCharAt(col, c); else line.append(c);
+        col++;
+      }
+    }
+    return line.toString();
+  }
+
+  @Test
+  void trainHelpListsTheLosses() {
+    CliTest.Result r = CliTest.duel("train", "--help");
+    assertTrue(r.out().contains("non-saturating") && r.out().contains("hinge"), r.out());
+  }
+
   private static String javaBinary() {
     return ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
   }
