@@ -28,8 +28,17 @@ final class TrainOptions {
   int width = DEFAULTS.width;
 
   // ---- objective and stabilisers -------------------------------------------------------------
-  @Option(names = "--loss", paramLabel = "NAME", description = "GAN objective (default: ${DEFAULT-VALUE})")
+  @Option(names = "--loss", paramLabel = "NAME", completionCandidates = LossNames.class,
+      description = "GAN objective: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE})")
   String loss = DEFAULTS.loss;
+
+  /** The names --loss accepts, listed by --help. */
+  static final class LossNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return dev.duel.gan.train.Objectives.lossNames().iterator();
+    }
+  }
 
   @Option(names = "--label-smoothing", paramLabel = "S",
       description = "one-sided label smoothing: D's target for real images is 1 - S (default: 0 = off; 0.1 is usual)")
