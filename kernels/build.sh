@@ -235,5 +235,5 @@ case "${1:-}" in
   native) cmd_native ;;
   test) cmd_test ;;
   hash) sources_sha256 ;;
-  *) sed -n '2,18p' "$here/$(basename "$0")"; exit 2 ;;
+  *) sed -n '2,17p' "$here/$(basename "$0")"; exit 2 ;;
 esac
