@@ -10,6 +10,8 @@
 #   build.sh native         the host emulation only
 #   build.sh test           native build, then every C++ test variant (what NativeKernelTest runs)
 #   build.sh hash           the sources hash the manifest records
+#   build.sh abi            regenerate the Java side of the ABI (KernelOps' op codes, KernelSignatures) from
+#                           duel_abi.h and the kernels' declarations: after changing either, commit its output
 #
 # Environment: NVCC (default: nvcc on PATH), CXX (default g++), JOBS (default: all cores),
 # DUEL_VERIFY_FATBIN=1 makes `maven` also run verify-fatbin when nvcc is present.
@@ -217,12 +219,21 @@ cmd_maven() {
   cmd_native
 }
 
+# ---- abi: the Java side of the ABI (KernelOps' op codes, KernelSignatures) from duel_abi.h and the .cu sources.
+# A single-file Java program (JDK only); GeneratedAbiTest fails until its output is committed.
+cmd_abi() {
+  local java=java
+  [ -n "${JAVA_HOME:-}" ] && java="$JAVA_HOME/bin/java"
+  "$java" src/test/java/dev/duel/kernels/AbiGenerator.java .
+}
+
 case "${1:-}" in
   maven) cmd_maven ;;
+  abi) cmd_abi ;;
   fatbin) cmd_fatbin ;;
   verify-fatbin) cmd_verify_fatbin ;;
   native) cmd_native ;;
   test) cmd_test ;;
   hash) sources_sha256 ;;
-  *) sed -n '2,16p' "$0"; exit 2 ;;
+  *) sed -n '2,17p' "$here/$(basename "$0")"; exit 2 ;;
 esac

@@ -24,6 +24,7 @@ public record EmulationLibraries(Path directory) {
   public static final String KERNELS = "libduel_kernels_emu.so";
 
   private static Path loaded;
+  private static FakeCuda driverControls;   // of the loaded driver: lastError() for diagnostics
 
   public EmulationLibraries {
     for (String f : new String[] {DRIVER, CUBLAS, KERNELS}) {
@@ -62,9 +63,36 @@ public record EmulationLibraries(Path directory) {
     }
   }
 
-  /** The stand-in driver's test controls (failing allocations, counting memory); loads the libraries first. */
+  /**
+   * {@link #load()}, then points the stand-in driver at the emulated kernels beside it
+   * ({@code libduel_kernels_emu.so}), so that a module loaded from {@link KernelBinaries#fatbin()} runs
+   * them. This and {@link #lastError()} are all a backend needs; the test controls are {@link #control()}.
+   *
+   * @return 0, or the CUresult of a kernel library that failed to load ({@link #lastError()} says why)
+   */
+  public int start() {
+    load();
+    return controls().setKernelLibraries(kernels());
+  }
+
+  /** The stand-in driver's last error message ("" if none), e.g. why a copy was refused: the detail of a failed call. */
+  public String lastError() {
+    return controls().lastError();
+  }
+
+  private FakeCuda controls() {
+    synchronized (EmulationLibraries.class) {
+      if (driverControls == null) driverControls = FakeCuda.open(driver());
+      return driverControls;
+    }
+  }
+
+  /**
+   * The stand-in driver's test controls (failing allocations, counting memory); loads the libraries first.
+   * For tests: a backend uses only {@link #start()} and {@link #lastError()}.
+   */
   public FakeCuda control() {
     load();
-    return FakeCuda.open(driver());
+    return controls();
   }
 }

@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Convolution on the CPU, NCHW, weights K×C×R×S, dilation 1, as implicit GEMMs on {@link GemmDriver}
- * (all cores). See {@link dev.duel.engine.Backend#conv2d}; {@link Conv2dReference} is the naive reference.
+ * (all cores). See {@link dev.duel.engine.Backend#conv2d}; {@link CpuReference#conv2d} is the naive reference.
  *
  * <pre>
  * Shape legend: N batch, C in-channels, H×W input, K out-channels, R×S kernel, P×Q output; CRS = C·R·S,

@@ -10,9 +10,10 @@ import dev.duel.engine.UnaryOp;
 import java.util.Arrays;
 
 /**
- * The pure-Java backend: the readable reference for every op and the embedded default. GEMM and
+ * The pure-Java backend: the embedded default, and the backend every device is compared with. GEMM and
  * convolution go to {@link Sgemm} and {@link Conv2dCpu}; elementwise, reduction and normalisation
- * loops are in {@link CpuKernels}.
+ * loops are in {@link CpuKernels}. All three are the fast path; {@link CpuReference} holds the serial
+ * readable loops they are tested against.
  */
 public final class CpuBackend implements Backend {
   private static final CpuBackend INSTANCE = new CpuBackend();

@@ -7,61 +7,15 @@ import dev.duel.engine.ReduceOp;
 import dev.duel.engine.UnaryOp;
 
 /**
- * The CPU backend's loops on float arrays: the readable reference of each op's math (the kernels in
+ * The CPU backend's fast loops on float arrays: parallel over {@link CpuPool}, SIMD through
+ * {@link VectorLoops} where an op has a SIMD form, the scalar formulas of {@link CpuReference} elsewhere.
+ * {@link CpuReference} is the serial readable reference they are tested against (the kernels in
  * kernels/src/main/cuda compute the same). Outputs first in the math, then inputs, then sizes.
  */
 final class CpuKernels {
   private CpuKernels() {}
 
   // ---- unary ----------------------------------------------------------------------------------
-
-  static float unary(UnaryOp op, float alpha, float x) {
-    return switch (op) {
-      case NEG -> -x;
-      case ABS -> Math.abs(x);
-      case SIGN -> Math.signum(x);
-      case STEP -> x > 0f ? 1f : 0f;
-      case RELU -> Math.max(x, 0f);
-      case LEAKY_RELU -> x > 0f ? x : alpha * x;
-      case LEAKY_SLOPE -> x > 0f ? 1f : alpha;
-      case TANH -> tanh(x);
-      case SIGMOID -> sigmoid(x);
-      case SOFTPLUS -> softplus(x);
-      case EXP -> (float) Math.exp(x);
-      case LOG -> (float) Math.log(x);
-      case SQRT -> (float) Math.sqrt(x);
-      case RSQRT -> (float) (1.0 / Math.sqrt(x));
-      case SQUARE -> x * x;
-      case RECIPROCAL -> 1f / x;
-      case POW -> (float) Math.pow(x, alpha);
-      case SCALE -> alpha * x;
-      case ADD_SCALAR -> x + alpha;
-    };
-  }
-
-  /**
-   * tanh x = sign(x)·(1 − 2/(e^{2|x|} + 1)), in float64 (the intrinsic Math.exp is ~3x cheaper than
-   * Math.tanh, and float64 leaves the cancellation for small |x| far below float32's rounding). For
-   * |x| < 2⁻¹² tanh x = x·(1 − x²/3) rounds to x; beyond 9.1 float32 tanh is ±1. NaN stays NaN.
-   */
-  static float tanh(float x) {
-    float ax = Math.abs(x);
-    if (!(ax >= 0x1p-12f)) return x;
-    if (ax > 9.1f) return Math.copySign(1f, x);
-    return (float) Math.copySign(1.0 - 2.0 / (Math.exp(2.0 * ax) + 1.0), x);
-  }
-
-  /** σ(x) = 1/(1 + e^−x), computed without overflow for large |x|. */
-  static float sigmoid(float x) {
-    if (x >= 0f) return (float) (1.0 / (1.0 + Math.exp(-x)));
-    double e = Math.exp(x);
-    return (float) (e / (1.0 + e));
-  }
-
-  /** log(1 + e^x) = max(x, 0) + log1p(e^−|x|). */
-  static float softplus(float x) {
-    return (float) (Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x))));
-  }
 
   static void unary(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int n) {
     CpuPool.parallelFor(n, grain(op), (from, to) -> unaryRange(op, alpha, x, xOff + from, out, from, to - from));
@@ -80,16 +34,8 @@ final class CpuKernels {
   }
 
   private static void unaryRange(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int o, int n) {
-    if (VectorLoops.unary(op, alpha, x, xOff, out, o, n)) return; // the same formulas below, in SIMD
-    switch (op) {
-      case RELU -> { for (int i = 0; i < n; i++) out[o + i] = Math.max(x[xOff + i], 0f); }   // NaN stays NaN, as in PyTorch
-      case LEAKY_RELU -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[o + i] = v > 0f ? v : alpha * v; } }
-      case SCALE -> { for (int i = 0; i < n; i++) out[o + i] = alpha * x[xOff + i]; }
-      case ADD_SCALAR -> { for (int i = 0; i < n; i++) out[o + i] = x[xOff + i] + alpha; }
-      case SQUARE -> { for (int i = 0; i < n; i++) { float v = x[xOff + i]; out[o + i] = v * v; } }
-      case NEG -> { for (int i = 0; i < n; i++) out[o + i] = -x[xOff + i]; }
-      default -> { for (int i = 0; i < n; i++) out[o + i] = unary(op, alpha, x[xOff + i]); }
-    }
+    if (VectorLoops.unary(op, alpha, x, xOff, out, o, n)) return;   // relu, leaky_relu, scale, … in SIMD
+    for (int i = 0; i < n; i++) out[o + i] = CpuReference.unary(op, alpha, x[xOff + i]);
   }
 
   /** gx = gy · op'(x), y = op(x). */
@@ -99,33 +45,12 @@ final class CpuKernels {
 
   private static void unaryBackwardRange(UnaryOp op, float alpha, float[] x, float[] y, float[] gy, float[] gx,
                                          int from, int to) {
-    if (VectorLoops.unaryBackward(op, alpha, x, y, gy, gx, from, to)) return; // the same formulas, in SIMD
-    switch (op) {
-      case RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0f ? gy[i] : 0f; }
-      case LEAKY_RELU -> { for (int i = from; i < to; i++) gx[i] = x[i] > 0f ? gy[i] : alpha * gy[i]; }
-      case TANH -> { for (int i = from; i < to; i++) gx[i] = gy[i] * (1f - y[i] * y[i]); }
-      case SIGMOID -> { for (int i = from; i < to; i++) gx[i] = gy[i] * y[i] * (1f - y[i]); }
-      case SOFTPLUS -> { for (int i = from; i < to; i++) gx[i] = gy[i] * sigmoid(x[i]); }
-      default -> throw new UnsupportedOperationException("no fused backward for " + op);
-    }
+    if (VectorLoops.unaryBackward(op, alpha, x, y, gy, gx, from, to)) return;   // relu, leaky_relu, tanh, sigmoid
+    if (op != UnaryOp.SOFTPLUS) throw new UnsupportedOperationException("no fused backward for " + op);
+    for (int i = from; i < to; i++) gx[i] = gy[i] * CpuReference.sigmoid(x[i]);
   }
 
   // ---- binary with broadcasting ---------------------------------------------------------------
-
-  static float binary(BinaryOp op, float a, float b) {
-    return switch (op) {
-      case ADD -> a + b;
-      case SUB -> a - b;
-      case MUL -> a * b;
-      case DIV -> a / b;
-      case MAX -> Math.max(a, b);
-      case MIN -> Math.min(a, b);
-      case GT -> a > b ? 1f : 0f;
-      case EQ -> a == b ? 1f : 0f;
-      case BCE_WITH_LOGITS -> (float) (Math.max(a, 0.0) - (double) a * b + Math.log1p(Math.exp(-Math.abs(a))));
-      case BCE_WITH_LOGITS_GRAD -> sigmoid(a) - b;
-    };
-  }
 
   /** Elements per parallel chunk of an elementwise loop: below two chunks the loop runs inline. */
   static final int GRAIN = 1 << 15;
@@ -212,7 +137,7 @@ final class CpuKernels {
       case MUL -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] * b[bi + j * bs]; }
       case DIV -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] / b[bi + j * bs]; }
       case GT -> { for (int j = 0; j < n; j++) out[o + j] = a[ai + j * as] > b[bi + j * bs] ? 1f : 0f; }
-      default -> { for (int j = 0; j < n; j++) out[o + j] = binary(op, a[ai + j * as], b[bi + j * bs]); }
+      default -> { for (int j = 0; j < n; j++) out[o + j] = CpuReference.binary(op, a[ai + j * as], b[bi + j * bs]); }
     }
   }
 

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * by {@link SgemmPack} and multiplied by the SIMD micro-kernel {@link SgemmKernel} on all cores of
  * {@link CpuPool}. Pack buffers are per thread and reused: a warm call allocates nothing. Small
  * products (m·n·k below {@value #SMALL_WORK}) take a plain serial loop instead. Thread-safe.
- * {@link SgemmReference} is the naive reference.
+ * {@link CpuReference#gemm} is the naive reference.
  */
 public final class Sgemm {
   private Sgemm() {}

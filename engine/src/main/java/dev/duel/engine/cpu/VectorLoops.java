@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD forms of the hot elementwise loops of {@link CpuKernels}, each equal to the scalar formula
- * there (the same IEEE operations per element, so bit-identical results; NaN in gives NaN out).
+ * SIMD forms of the hot elementwise loops of {@link CpuKernels}, each equal to the scalar formula of
+ * {@link CpuReference} (the same IEEE operations per element, so bit-identical results; NaN in gives NaN out).
  *
  * <p>Why: activations branch on the sign of x, and on real activations the sign is a coin flip, so a
  * scalar loop mispredicts every other element (~5 ns per element measured on leaky_relu of
@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * order), so a run resumed in a fresh JVM computes what the warm one did.
  *
  * <p>Each method covers the ops it lists and returns false for any other, so the caller falls back to
- * the scalar loop.
+ * the scalar formula.
  */
 final class VectorLoops {
   private VectorLoops() {}
@@ -127,7 +127,7 @@ final class VectorLoops {
       default -> -1;
     };
     if (j < 0) return false;
-    for (; j < n; j++) out[o + j] = CpuKernels.binary(op, a[ai + j], b[bi + j * bs]);
+    for (; j < n; j++) out[o + j] = CpuReference.binary(op, a[ai + j], b[bi + j * bs]);
     return true;
   }
 

@@ -8,6 +8,7 @@ import dev.duel.engine.Distribution;
 import dev.duel.engine.ReduceOp;
 import dev.duel.engine.UnaryOp;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The CUDA backend: every {@link Backend} op on one GPU through JCuda's driver API, Duel's kernels
@@ -121,6 +122,28 @@ public final class CudaBackend implements Backend {
     if (options.syncEachOp()) device.synchronize(op);
   }
 
+  /** Device work of one op: queues kernels and library calls, may throw {@link CudaOpException}. */
+  @FunctionalInterface
+  private interface Work {
+    void run();
+  }
+
+  /**
+   * The wrapper of every op: runs its device work, then {@link #done} (with {@code syncEachOp} the op waits
+   * for its own work), and blames a failing call on the op as {@code blame} describes it, with its shapes
+   * (the text is built only on failure). {@code name} null: no {@link #done}, for the fills and copies of
+   * allocate, upload and download, which wait by themselves (or need not). The checks of sizes and buffers
+   * come before the wrapper, so their {@link IllegalArgumentException}s pass unblamed.
+   */
+  private void onDevice(String name, Supplier<String> blame, Work work) {
+    try {
+      work.run();
+      if (name != null) done(name);
+    } catch (CudaOpException e) {
+      throw e.blame(blame.get());
+    }
+  }
+
   /** Scratch device memory, returned to the cache on close (stream order keeps queued users safe). */
   final class Scratch implements AutoCloseable {
     final CudaAllocator.Block block;
@@ -151,10 +174,11 @@ public final class CudaBackend implements Backend {
     CudaAllocator.Block b = device.allocator.allocate(4 * elements, "allocate(" + elements + " floats)");
     CudaBuffer buffer = new CudaBuffer(this, device.allocator, elements, b);
     try {
-      device.fill32(b.address(), 0, elements, "allocate");
-    } catch (CudaOpException e) {
+      onDevice(null, () -> "allocate(" + elements + " floats)",
+          () -> device.fill32(b.address(), 0, elements, "allocate"));
+    } catch (CudaOpException e) {   // blamed already
       buffer.close();
-      throw e.blame("allocate(" + elements + " floats)");
+      throw e;
     }
     return buffer;
   }
@@ -172,10 +196,11 @@ public final class CudaBackend implements Backend {
     CudaBuffer buffer = new CudaBuffer(this, device.allocator, elements, b);
     if (!POISON) return buffer;
     try {
-      device.fill32(b.address(), QUIET_NAN_BITS, elements, "allocateForOverwrite (NaN poison)");
-    } catch (CudaOpException e) {
+      onDevice(null, () -> "allocateForOverwrite(" + elements + " floats)",
+          () -> device.fill32(b.address(), QUIET_NAN_BITS, elements, "allocateForOverwrite (NaN poison)"));
+    } catch (CudaOpException e) {   // blamed already
       buffer.close();
-      throw e.blame("allocateForOverwrite(" + elements + " floats)");
+      throw e;
     }
     return buffer;
   }
@@ -195,11 +220,8 @@ public final class CudaBackend implements Backend {
           + src.length);
     }
     need(dst, dstOff, n, "the destination", op);
-    try {
-      device.upload(src, srcOff, addr(dst, dstOff, op), n, op);
-    } catch (CudaOpException e) {
-      throw e.blame("upload(" + n + " floats)");
-    }
+    onDevice(null, () -> "upload(" + n + " floats)",
+        () -> device.upload(src, srcOff, addr(dst, dstOff, op), n, op));
   }
 
   @Override
@@ -210,23 +232,17 @@ public final class CudaBackend implements Backend {
           + dst.length);
     }
     need(src, srcOff, n, "the source", op);
-    try {
-      device.download(addr(src, srcOff, op), dst, dstOff, n, op);
-    } catch (CudaOpException e) {
-      throw e.blame("download(" + n + " floats) — or an earlier op whose queued work failed; rerun with"
-          + " -Dduel.cuda.sync=true to find it");
-    }
+    onDevice(null, () -> "download(" + n + " floats) — or an earlier op whose queued work failed; rerun with"
+          + " -Dduel.cuda.sync=true to find it",
+        () -> device.download(addr(src, srcOff, op), dst, dstOff, n, op));
   }
 
   @Override
   public void fill(Buffer dst, long off, long n, float value) {
     need(dst, off, n, "the destination", "fill");
-    try {
+    onDevice("fill", () -> "fill(n=" + n + ", value=" + value + ")", () -> {
       device.fill32(addr(dst, off, "fill"), Float.floatToRawIntBits(value), n, "fill");
-      done("fill");
-    } catch (CudaOpException e) {
-      throw e.blame("fill(n=" + n + ", value=" + value + ")");
-    }
+    });
   }
 
   @Override
@@ -237,13 +253,10 @@ public final class CudaBackend implements Backend {
     if (l.count() == 0) return;
     need(src, srcOff, l, 0, "the source view", op);
     need(dst, dstOff, l, 1, "the destination view", op);
-    try {
+    onDevice(op, () -> "copyStrided(shape=" + Arrays.toString(shape) + ", src strides=" + Arrays.toString(srcStrides)
+          + ", dst strides=" + Arrays.toString(dstStrides) + ")", () -> {
       StridedLaunch.copy(device, l, addr(src, srcOff, op), addr(dst, dstOff, op), op);
-      done(op);
-    } catch (CudaOpException e) {
-      throw e.blame("copyStrided(shape=" + Arrays.toString(shape) + ", src strides=" + Arrays.toString(srcStrides)
-          + ", dst strides=" + Arrays.toString(dstStrides) + ")");
-    }
+    });
   }
 
   @Override
@@ -259,13 +272,10 @@ public final class CudaBackend implements Backend {
     if (n == 0) return;
     need(x, xOff, n, "x", name);
     need(out, 0, n, "out", name);
-    try {
+    onDevice(name, () -> "unary(" + op + ", alpha=" + alpha + ", n=" + n + ")", () -> {
       device.launch(new KernelArgs(Kernel.UNARY_FWD).i(op.ordinal()).f(alpha).p(addr(x, xOff, name))
           .p(addr(out, 0, name)).l(n), n);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("unary(" + op + ", alpha=" + alpha + ", n=" + n + ")");
-    }
+    });
   }
 
   @Override
@@ -276,13 +286,10 @@ public final class CudaBackend implements Backend {
     need(gx, 0, n, "gx", name);
     if (x != null) need(x, 0, n, "x", name);
     if (y != null) need(y, 0, n, "y", name);
-    try {
+    onDevice(name, () -> "unaryBackward(" + op + ", alpha=" + alpha + ", n=" + n + ")", () -> {
       device.launch(new KernelArgs(Kernel.UNARY_BWD).i(op.ordinal()).f(alpha).p(addrOrNull(x, name))
           .p(addrOrNull(y, name)).p(addr(gy, 0, name)).p(addr(gx, 0, name)).l(n), n);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("unaryBackward(" + op + ", alpha=" + alpha + ", n=" + n + ")");
-    }
+    });
   }
 
   @Override
@@ -295,7 +302,8 @@ public final class CudaBackend implements Backend {
     need(out, 0, n, "out", name);
     need(a, aOff, l, 0, "a", name);
     need(b, bOff, l, 1, "b", name);
-    try {
+    onDevice(name, () -> "binary(" + op + ", shape=" + Arrays.toString(shape) + ", a strides="
+          + Arrays.toString(aStrides) + ", b strides=" + Arrays.toString(bStrides) + ")", () -> {
       long pa = addr(a, aOff, name), pb = addr(b, bOff, name), po = addr(out, 0, name);
       if (l.bothContiguous()) {
         device.launch(new KernelArgs(Kernel.BINARY_FWD).i(op.ordinal()).p(pa).p(pb).p(po).l(n), n);
@@ -309,11 +317,7 @@ public final class CudaBackend implements Backend {
           outStart[0] += 4 * sliceCount;
         });
       }
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("binary(" + op + ", shape=" + Arrays.toString(shape) + ", a strides=" + Arrays.toString(aStrides)
-          + ", b strides=" + Arrays.toString(bStrides) + ")");
-    }
+    });
   }
 
   // ---- reductions ---------------------------------------------------------------------------------
@@ -329,7 +333,7 @@ public final class CudaBackend implements Backend {
     if ((long) outer * inner == 0) return;
     need(x, xOff, (long) outer * len * inner, "x", name);
     need(out, 0, (long) outer * inner, "out", name);
-    try {
+    onDevice(name, () -> "reduce(" + op + ", outer=" + outer + ", len=" + len + ", inner=" + inner + ")", () -> {
       long px = addr(x, xOff, name), po = addr(out, 0, name);
       int code = op.ordinal();
       if (inner > 1) {
@@ -348,10 +352,7 @@ public final class CudaBackend implements Backend {
       } else {
         device.launch(new KernelArgs(Kernel.REDUCE_ROWS).i(code).p(px).p(po).i(outer).i(len), outer);
       }
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("reduce(" + op + ", outer=" + outer + ", len=" + len + ", inner=" + inner + ")");
-    }
+    });
   }
 
   // ---- matrix multiply ----------------------------------------------------------------------------
@@ -371,14 +372,11 @@ public final class CudaBackend implements Backend {
       need(a, aOff, (long) (batch - 1) * strideA + (transA ? (long) (k - 1) * lda + m : (long) (m - 1) * lda + k), "A", name);
       need(b, bOff, (long) (batch - 1) * strideB + (transB ? (long) (n - 1) * ldb + k : (long) (k - 1) * ldb + n), "B", name);
     }
-    try {
+    onDevice(name, () -> "gemm(transA=" + transA + ", transB=" + transB + ", m=" + m + ", n=" + n + ", k=" + k
+          + ", lda=" + lda + ", ldb=" + ldb + ", ldc=" + ldc + ", batch=" + batch + ")", () -> {
       gemm(transA, transB, m, n, k, alpha, addr(a, aOff, name), lda, strideA, addr(b, bOff, name), ldb, strideB, beta,
           addr(c, cOff, name), ldc, strideC, batch, name);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("gemm(transA=" + transA + ", transB=" + transB + ", m=" + m + ", n=" + n + ", k=" + k + ", lda="
-          + lda + ", ldb=" + ldb + ", ldc=" + ldc + ", batch=" + batch + ")");
-    }
+    });
   }
 
   /** Backend.gemm on device addresses: cuBLAS when chosen (and k > 0), else duel_sgemm_f32. */
@@ -404,13 +402,10 @@ public final class CudaBackend implements Backend {
     need(x, 0, (long) s.n() * s.c() * s.h() * s.w(), "x", name);
     need(w, 0, (long) s.k() * s.c() * s.r() * s.s(), "w", name);
     need(y, 0, (long) s.n() * s.k() * s.p() * s.q(), "y", name);
-    try {
+    onDevice(name, () -> "conv2d(" + s + ")", () -> {
       long px = addr(x, 0, name), pw = addr(w, 0, name), py = addr(y, 0, name);
       if (!dnnPolicy.run(name, s, () -> dnn.convForward(s, px, pw, py, name))) kernelConv.forward(s, px, pw, py, name);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("conv2d(" + s + ")");
-    }
+    });
   }
 
   @Override
@@ -419,15 +414,12 @@ public final class CudaBackend implements Backend {
     need(gy, 0, (long) s.n() * s.k() * s.p() * s.q(), "gy", name);
     need(w, 0, (long) s.k() * s.c() * s.r() * s.s(), "w", name);
     need(gx, 0, (long) s.n() * s.c() * s.h() * s.w(), "gx", name);
-    try {
+    onDevice(name, () -> "conv2dBackwardData(" + s + ")", () -> {
       long pgy = addr(gy, 0, name), pw = addr(w, 0, name), pgx = addr(gx, 0, name);
       if (!dnnPolicy.run(name, s, () -> dnn.convBackwardData(s, pgy, pw, pgx, name))) {
         kernelConv.backwardData(s, pgy, pw, pgx, name);
       }
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("conv2dBackwardData(" + s + ")");
-    }
+    });
   }
 
   @Override
@@ -436,15 +428,12 @@ public final class CudaBackend implements Backend {
     need(x, 0, (long) s.n() * s.c() * s.h() * s.w(), "x", name);
     need(gy, 0, (long) s.n() * s.k() * s.p() * s.q(), "gy", name);
     need(gw, 0, (long) s.k() * s.c() * s.r() * s.s(), "gw", name);
-    try {
+    onDevice(name, () -> "conv2dBackwardFilter(" + s + ")", () -> {
       long px = addr(x, 0, name), pgy = addr(gy, 0, name), pgw = addr(gw, 0, name);
       if (!dnnPolicy.run(name, s, () -> dnn.convBackwardFilter(s, px, pgy, pgw, name))) {
         kernelConv.backwardFilter(s, px, pgy, pgw, name);
       }
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("conv2dBackwardFilter(" + s + ")");
-    }
+    });
   }
 
   // ---- batch normalisation ------------------------------------------------------------------------
@@ -458,7 +447,7 @@ public final class CudaBackend implements Backend {
     need(y, 0, m * c, "y", name);
     for (Buffer v : new Buffer[] {gamma, beta, mean, invStd, varUnbiased}) need(v, 0, c, "a per-channel vector", name);
     if (m * c == 0) return;
-    try {
+    onDevice(name, () -> "batchNormForward(n=" + n + ", c=" + c + ", hw=" + hw + ", eps=" + eps + ")", () -> {
       long px = addr(x, 0, name), pg = addr(gamma, 0, name), pb = addr(beta, 0, name), py = addr(y, 0, name);
       long pm = addr(mean, 0, name), pi = addr(invStd, 0, name), pv = addr(varUnbiased, 0, name);
       String shape = "(n=" + n + ", c=" + c + ", hw=" + hw + ")";
@@ -469,10 +458,7 @@ public final class CudaBackend implements Backend {
             .p(pi).p(pv), c);
         if (m == 1) device.fill32(pv, 0, c, name);   // the engine's convention: no unbiased variance of one value
       }
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("batchNormForward(n=" + n + ", c=" + c + ", hw=" + hw + ", eps=" + eps + ")");
-    }
+    });
   }
 
   @Override
@@ -485,7 +471,7 @@ public final class CudaBackend implements Backend {
     need(gx, 0, m * c, "gx", name);
     for (Buffer v : new Buffer[] {gamma, mean, invStd, gGamma, gBeta}) need(v, 0, c, "a per-channel vector", name);
     if ((long) c == 0) return;
-    try {
+    onDevice(name, () -> "batchNormBackward(n=" + n + ", c=" + c + ", hw=" + hw + ")", () -> {
       long px = addr(x, 0, name), pgy = addr(gy, 0, name), pg = addr(gamma, 0, name), pm = addr(mean, 0, name);
       long pi = addr(invStd, 0, name), pgx = addr(gx, 0, name), pgg = addr(gGamma, 0, name), pgb = addr(gBeta, 0, name);
       String shape = "(n=" + n + ", c=" + c + ", hw=" + hw + ")";
@@ -495,10 +481,7 @@ public final class CudaBackend implements Backend {
         device.launch(new KernelArgs(Kernel.BATCHNORM_BWD).i(n).i(c).i(hw).p(px).p(pgy).p(pg).p(pm).p(pi).p(pgx).p(pgg)
             .p(pgb), c);
       }
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("batchNormBackward(n=" + n + ", c=" + c + ", hw=" + hw + ")");
-    }
+    });
   }
 
   // ---- resampling, lookup -------------------------------------------------------------------------
@@ -510,13 +493,10 @@ public final class CudaBackend implements Backend {
     need(x, 0, planes * h * w, "x", name);
     need(y, 0, out, "y", name);
     if (out == 0) return;
-    try {
+    onDevice(name, () -> "upsampleNearest(n=" + n + ", c=" + c + ", h=" + h + ", w=" + w + ", f=" + f + ")", () -> {
       device.launch(new KernelArgs(Kernel.UPSAMPLE_FWD).i(n).i(c).i(h).i(w).i(f).p(addr(x, 0, name))
           .p(addr(y, 0, name)), out);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("upsampleNearest(n=" + n + ", c=" + c + ", h=" + h + ", w=" + w + ", f=" + f + ")");
-    }
+    });
   }
 
   @Override
@@ -526,13 +506,11 @@ public final class CudaBackend implements Backend {
     need(gy, 0, in * f * f, "gy", name);
     need(gx, 0, in, "gx", name);
     if (in == 0) return;
-    try {
+    onDevice(name, () -> "upsampleNearestBackward(n=" + n + ", c=" + c + ", h=" + h + ", w=" + w + ", f=" + f
+          + ")", () -> {
       device.launch(new KernelArgs(Kernel.UPSAMPLE_BWD).i(n).i(c).i(h).i(w).i(f).p(addr(gy, 0, name))
           .p(addr(gx, 0, name)), in);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("upsampleNearestBackward(n=" + n + ", c=" + c + ", h=" + h + ", w=" + w + ", f=" + f + ")");
-    }
+    });
   }
 
   @Override
@@ -557,18 +535,17 @@ public final class CudaBackend implements Backend {
     }
     need(rowsBuf, 0, (long) idx.length * dim, "the gathered rows", name);
     if (idx.length == 0) return;
-    try (Scratch ids = scratch(idx.length, name + " indices")) {
-      device.upload(idx, ids.address(0), name);
-      long pt = addr(table, 0, name), pr = addr(rowsBuf, 0, name);
-      // gather: (weight, rows, dim, idx, count, out); scatter-add: (gOut, rows, dim, idx, count, gWeight)
-      KernelArgs args = k == Kernel.EMBEDDING_GATHER
-          ? new KernelArgs(k).p(pt).i((int) rows).i(dim).p(ids.address(0)).i(idx.length).p(pr)
-          : new KernelArgs(k).p(pr).i((int) rows).i(dim).p(ids.address(0)).i(idx.length).p(pt);
-      device.launch(args, (long) idx.length * dim);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame(name + "(dim=" + dim + ", " + idx.length + " indices, " + rows + " rows)");
-    }
+    onDevice(name, () -> name + "(dim=" + dim + ", " + idx.length + " indices, " + rows + " rows)", () -> {
+      try (Scratch ids = scratch(idx.length, name + " indices")) {
+        device.upload(idx, ids.address(0), name);
+        long pt = addr(table, 0, name), pr = addr(rowsBuf, 0, name);
+        // gather: (weight, rows, dim, idx, count, out); scatter-add: (gOut, rows, dim, idx, count, gWeight)
+        KernelArgs args = k == Kernel.EMBEDDING_GATHER
+            ? new KernelArgs(k).p(pt).i((int) rows).i(dim).p(ids.address(0)).i(idx.length).p(pr)
+            : new KernelArgs(k).p(pr).i((int) rows).i(dim).p(ids.address(0)).i(idx.length).p(pt);
+        device.launch(args, (long) idx.length * dim);
+      }   // the indices' block returns to the cache in stream order, before done(name) waits
+    });
   }
 
   // ---- random numbers -----------------------------------------------------------------------------
@@ -578,13 +555,10 @@ public final class CudaBackend implements Backend {
     String name = "random";
     if (n == 0) return;
     need(out, 0, n, "out", name);
-    try {
+    onDevice(name, () -> "random(" + dist + ", seed=" + seed + ", offset=" + offset + ", n=" + n + ")", () -> {
       device.launch(new KernelArgs(Kernel.RANDOM).i(dist.ordinal()).l(seed).l(offset).f(a).f(b).p(addr(out, 0, name))
           .l(n), (n + 3) / 4);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("random(" + dist + ", seed=" + seed + ", offset=" + offset + ", n=" + n + ")");
-    }
+    });
   }
 
   // ---- optimizers ---------------------------------------------------------------------------------
@@ -597,13 +571,10 @@ public final class CudaBackend implements Backend {
     need(p, 0, n, "p", name);
     need(g, 0, n, "g", name);
     if (momentum != 0f || v != null) need(v, 0, n, "the velocity", name);
-    try {
+    onDevice(name, () -> "sgdUpdate(n=" + n + ")", () -> {
       device.launch(new KernelArgs(Kernel.SGD_UPDATE).p(addr(p, 0, name)).p(addr(g, 0, name)).p(addrOrNull(v, name))
           .l(n).f(lr).f(momentum).f(dampening).f(weightDecay).i(nesterov ? 1 : 0), n);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("sgdUpdate(n=" + n + ")");
-    }
+    });
   }
 
   @Override
@@ -613,13 +584,10 @@ public final class CudaBackend implements Backend {
     if (n == 0) return;
     if (t < 1) throw new IllegalArgumentException("cuda: adamUpdate: step t = " + t + " must be >= 1");
     for (Buffer b : new Buffer[] {p, g, m, v}) need(b, 0, n, "a parameter or state tensor", name);
-    try {
+    onDevice(name, () -> "adamUpdate(n=" + n + ", t=" + t + ")", () -> {
       device.launch(new KernelArgs(Kernel.ADAM_UPDATE).p(addr(p, 0, name)).p(addr(g, 0, name)).p(addr(m, 0, name))
           .p(addr(v, 0, name)).l(n).f(lr).f(beta1).f(beta2).f(eps).f(weightDecay).i(t), n);
-      done(name);
-    } catch (CudaOpException e) {
-      throw e.blame("adamUpdate(n=" + n + ", t=" + t + ")");
-    }
+    });
   }
 
   @Override

@@ -22,7 +22,7 @@ import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 import static jcuda.driver.JCudaDriver.cuModuleLoadData;
 
 import dev.duel.engine.cuda.cudnn.JCudaAddress;
-import dev.duel.kernels.FakeCuda;
+import dev.duel.kernels.EmulationLibraries;
 import dev.duel.kernels.KernelBinaries;
 import java.nio.charset.StandardCharsets;
 import jcuda.Pointer;
@@ -52,7 +52,7 @@ final class CudaDevice {
   final int capability;
   final int driverVersion;
   final long totalMemory;
-  final FakeCuda fake;                 // the stand-in driver's controls; null on a real GPU
+  final EmulationLibraries emulation;   // cuda-emu's stand-in libraries; null on a real GPU
   final CudaAllocator allocator;
   private final CUcontext context = new CUcontext();
   private final CUfunction[] functions = new CUfunction[Kernel.values().length];
@@ -64,8 +64,7 @@ final class CudaDevice {
   static synchronized CudaDevice get(DriverMode mode) {
     if (mode == DriverMode.EMULATED) {
       if (emulated == null) {
-        FakeCuda fake = Emulation.load();
-        emulated = new CudaDevice(mode, fake);
+        emulated = new CudaDevice(mode, Emulation.load());
       }
       return emulated;
     }
@@ -78,9 +77,9 @@ final class CudaDevice {
     return real;
   }
 
-  private CudaDevice(DriverMode mode, FakeCuda fake) {
+  private CudaDevice(DriverMode mode, EmulationLibraries emulation) {
     this.mode = mode;
-    this.fake = fake;
+    this.emulation = emulation;
     String op = "starting device '" + mode.device + "'";
     try {
       check(cuInit(0), "cuInit", op);
@@ -227,8 +226,8 @@ final class CudaDevice {
 
   CudaOpException failure(int result, String call, String op) {
     String error = CudaErrors.name(result);
-    if (fake != null) {
-      String detail = fake.lastError();
+    if (emulation != null) {
+      String detail = emulation.lastError();
       if (!detail.isEmpty()) error += " (" + detail + ")";
     }
     return new CudaOpException(op, call, error, CudaErrors.hint(result), null);
@@ -242,7 +241,7 @@ final class CudaDevice {
       CUdeviceptr p = new CUdeviceptr();
       int r = cuMemAlloc(p, bytes);
       if (r == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
-        String detail = fake != null ? fake.lastError() : "";
+        String detail = emulation != null ? emulation.lastError() : "";
         throw new CudaAllocator.OutOfDeviceMemory(CudaErrors.name(r) + (detail.isEmpty() ? "" : " (" + detail + ")"));
       }
       check(r, "cuMemAlloc of " + CudaAllocator.human(bytes), "");

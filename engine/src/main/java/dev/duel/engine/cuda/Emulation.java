@@ -2,7 +2,6 @@ package dev.duel.engine.cuda;
 
 import dev.duel.engine.cuda.cudnn.Cudnn;
 import dev.duel.kernels.EmulationLibraries;
-import dev.duel.kernels.FakeCuda;
 import dev.duel.kernels.KernelBinaries;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +17,20 @@ final class Emulation {
   static final String CUDNN_PROPERTY = "duel.emu.cudnn";
   static final String CUDNN_ENV = "DUEL_EMU_CUDNN";
 
-  private static FakeCuda control;
   private static EmulationLibraries libraries;
 
   private Emulation() {}
 
   /**
    * Loads the stand-in driver and cuBLAS (once per JVM) and points the driver at the emulated kernels.
+   * The emulation's test controls ({@code FakeCuda}) are not the backend's business: tests reach them
+   * through {@link EmulationLibraries#control()}.
    *
+   * @return the loaded libraries ({@link EmulationLibraries#lastError()} details a failed driver call)
    * @throws CudaUnavailableException when the emulation libraries are not built or not on the classpath
    */
-  static synchronized FakeCuda load() {
-    if (control != null) return control;
+  static synchronized EmulationLibraries load() {
+    if (libraries != null) return libraries;
     EmulationLibraries emu;
     try {
       emu = KernelBinaries.emulation();
@@ -39,16 +40,13 @@ final class Emulation {
     if (Cuda.driverLoaded()) throw DriverMode.conflict(DriverMode.EMULATED);
     DriverMode.bind(DriverMode.EMULATED);
     try {
-      emu.load();
-      FakeCuda fake = emu.control();
-      int r = fake.setKernelLibraries(emu.kernels());
+      int r = emu.start();
       if (r != 0) {
         throw new CudaUnavailableException("cuda-emu", "the stand-in driver could not load the emulated kernels "
-            + emu.kernels() + " (" + CudaErrors.name(r) + ": " + fake.lastError() + ")", null);
+            + emu.kernels() + " (" + CudaErrors.name(r) + ": " + emu.lastError() + ")", null);
       }
       libraries = emu;
-      control = fake;
-      return fake;
+      return emu;
     } catch (UnsatisfiedLinkError e) {
       throw new CudaUnavailableException("cuda-emu", "the emulation libraries in " + emu.directory()
           + " did not load (" + e.getMessage() + "); rebuild them with kernels/build.sh native", e);
@@ -70,10 +68,5 @@ final class Emulation {
       if (Files.isRegularFile(beside)) return beside;
     }
     return null;
-  }
-
-  /** The stand-in driver's controls (failing allocations, counting memory), once loaded. */
-  static synchronized FakeCuda control() {
-    return control;
   }
 }

@@ -1,36 +1,39 @@
 package dev.duel.engine.cuda;
 
+import dev.duel.kernels.KernelSignatures;
+
 /**
  * The kernels of Duel's fatbin that the backend launches, with their argument types and launch shapes
- * (kernels/src/main/cuda/ABI.md; KernelAbiTest compares this table with that page).
+ * (kernels/src/main/cuda/ABI.md; KernelTableTest checks every entry against that page and the fatbin).
  *
- * <p>Signature letters, one per argument in order: {@code i} int, {@code l} long long (or unsigned),
+ * <p>Each kernel's signature comes from {@link KernelSignatures}, generated from the kernels' C
+ * declarations: one letter per argument in order, {@code i} int, {@code l} long long (or unsigned),
  * {@code f} float, {@code p} a device pointer, {@code s} a {@code duel_strided_t} by value (200 bytes).
  * {@link KernelArgs} refuses a launch whose arguments differ, so a Java int can never be passed where the
- * kernel reads 8 bytes.
+ * kernel reads 8 bytes. The name and the launch shape are this table's own.
  */
 enum Kernel {
-  COPY_STRIDED("duel_copy_strided_f32", "pps", Shape.LINEAR),
-  UNARY_FWD("duel_unary_fwd_f32", "ifppl", Shape.LINEAR),
-  UNARY_BWD("duel_unary_bwd_f32", "ifppppl", Shape.LINEAR),
-  BINARY_FWD("duel_binary_fwd_f32", "ipppl", Shape.LINEAR),
-  BINARY_STRIDED_FWD("duel_binary_strided_fwd_f32", "ippps", Shape.LINEAR),
-  REDUCE_ROWS("duel_reduce_rows_f32", "ippii", Shape.ROWS),
-  REDUCE_COLS("duel_reduce_cols_f32", "ippiii", Shape.LINEAR),
-  REDUCE_PARTIAL("duel_reduce_partial_f32", "ippl", Shape.PARTIALS),
-  REDUCE_FINAL("duel_reduce_final_f32", "ipipl", Shape.ONE_BLOCK),
-  SGEMM("duel_sgemm_f32", "iiiiifpilpilfpili", Shape.SGEMM),
-  IM2COL("duel_im2col_f32", "ppiiiiiiiiiiii", Shape.LINEAR),
-  COL2IM("duel_col2im_f32", "ppiiiiiiiiiiii", Shape.LINEAR),
-  BATCHNORM_FWD_TRAIN("duel_batchnorm_fwd_train_f32", "iiifppppppp", Shape.ROWS),
-  BATCHNORM_BWD("duel_batchnorm_bwd_f32", "iiipppppppp", Shape.ROWS),
-  UPSAMPLE_FWD("duel_upsample_nearest_fwd_f32", "iiiiipp", Shape.LINEAR),
-  UPSAMPLE_BWD("duel_upsample_nearest_bwd_f32", "iiiiipp", Shape.LINEAR),
-  EMBEDDING_GATHER("duel_embedding_gather_fwd_f32", "piipip", Shape.LINEAR),
-  EMBEDDING_SCATTER_ADD("duel_embedding_scatter_add_bwd_f32", "piipip", Shape.LINEAR),
-  RANDOM("duel_random_f32", "illffpl", Shape.LINEAR),
-  SGD_UPDATE("duel_sgd_update_f32", "ppplffffi", Shape.LINEAR),
-  ADAM_UPDATE("duel_adam_update_f32", "pppplfffffi", Shape.LINEAR);
+  COPY_STRIDED("duel_copy_strided_f32", Shape.LINEAR),
+  UNARY_FWD("duel_unary_fwd_f32", Shape.LINEAR),
+  UNARY_BWD("duel_unary_bwd_f32", Shape.LINEAR),
+  BINARY_FWD("duel_binary_fwd_f32", Shape.LINEAR),
+  BINARY_STRIDED_FWD("duel_binary_strided_fwd_f32", Shape.LINEAR),
+  REDUCE_ROWS("duel_reduce_rows_f32", Shape.ROWS),
+  REDUCE_COLS("duel_reduce_cols_f32", Shape.LINEAR),
+  REDUCE_PARTIAL("duel_reduce_partial_f32", Shape.PARTIALS),
+  REDUCE_FINAL("duel_reduce_final_f32", Shape.ONE_BLOCK),
+  SGEMM("duel_sgemm_f32", Shape.SGEMM),
+  IM2COL("duel_im2col_f32", Shape.LINEAR),
+  COL2IM("duel_col2im_f32", Shape.LINEAR),
+  BATCHNORM_FWD_TRAIN("duel_batchnorm_fwd_train_f32", Shape.ROWS),
+  BATCHNORM_BWD("duel_batchnorm_bwd_f32", Shape.ROWS),
+  UPSAMPLE_FWD("duel_upsample_nearest_fwd_f32", Shape.LINEAR),
+  UPSAMPLE_BWD("duel_upsample_nearest_bwd_f32", Shape.LINEAR),
+  EMBEDDING_GATHER("duel_embedding_gather_fwd_f32", Shape.LINEAR),
+  EMBEDDING_SCATTER_ADD("duel_embedding_scatter_add_bwd_f32", Shape.LINEAR),
+  RANDOM("duel_random_f32", Shape.LINEAR),
+  SGD_UPDATE("duel_sgd_update_f32", Shape.LINEAR),
+  ADAM_UPDATE("duel_adam_update_f32", Shape.LINEAR);
 
   /**
    * How a launch's grid follows from its amount of work w (ABI.md "Launch shapes"). Every kernel
@@ -57,9 +60,9 @@ enum Kernel {
   final String signature;
   final Shape shape;
 
-  Kernel(String symbol, String signature, Shape shape) {
+  Kernel(String symbol, Shape shape) {
     this.symbol = symbol;
-    this.signature = signature;
+    this.signature = KernelSignatures.of(symbol);
     this.shape = shape;
   }
 

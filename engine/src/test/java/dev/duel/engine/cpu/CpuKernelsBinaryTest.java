@@ -33,7 +33,7 @@ class CpuKernelsBinaryTest {
       for (int i = 0; i < n; i++) {
         long ai = 0, bi = 0;
         for (int d = 0; d < rank; d++) { ai += idx[d] * aStr[d]; bi += idx[d] * bStr[d]; }
-        float want = CpuKernels.binary(op, a[(int) ai], b[(int) bi]);
+        float want = CpuReference.binary(op, a[(int) ai], b[(int) bi]);
         assertEquals(want, got[i], 0f, op + " shape " + Arrays.toString(shape) + " a " + Arrays.toString(aStr)
             + " b " + Arrays.toString(bStr) + " at " + Arrays.toString(idx) + " seed " + SEED);
         for (int d = rank - 1; d >= 0 && ++idx[d] == shape[d]; d--) idx[d] = 0;

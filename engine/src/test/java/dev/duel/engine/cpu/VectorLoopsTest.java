@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorLoops} against the scalar formulas of {@link CpuKernels}: bit-identical for every
+ * {@link VectorLoops} against the scalar formulas of {@link CpuReference}: bit-identical for every
  * covered op, at sizes that leave every SIMD tail (1, 3, 17, 33, 130), with offsets, zeros, ±0 and NaN
  * in the inputs; the blocked sums against a float64 sum.
  */
@@ -40,7 +40,7 @@ class VectorLoopsTest {
         boolean covered = VectorLoops.unary(op, 0.2f, x, 5, out, 2, n);
         if (!covered) continue;
         for (int i = 0; i < n; i++) {
-          assertBits(CpuKernels.unary(op, 0.2f, x[5 + i]), out[2 + i], op + " n=" + n + " i=" + i + " seed=" + SEED);
+          assertBits(CpuReference.unary(op, 0.2f, x[5 + i]), out[2 + i], op + " n=" + n + " i=" + i + " seed=" + SEED);
         }
       }
     }
@@ -53,7 +53,7 @@ class VectorLoopsTest {
     for (UnaryOp op : new UnaryOp[] {UnaryOp.RELU, UnaryOp.LEAKY_RELU, UnaryOp.TANH, UnaryOp.SIGMOID}) {
       for (int n : SIZES) {
         float[] x = values(rnd, n + 3), gy = values(rnd, n + 3), y = new float[n + 3], gx = new float[n + 3];
-        for (int i = 0; i < y.length; i++) y[i] = CpuKernels.unary(op, 0.2f, x[i]);
+        for (int i = 0; i < y.length; i++) y[i] = CpuReference.unary(op, 0.2f, x[i]);
         assertTrue(VectorLoops.unaryBackward(op, 0.2f, x, y, gy, gx, 3, n + 3));
         for (int i = 3; i < n + 3; i++) {
           float want = switch (op) {
@@ -78,7 +78,7 @@ class VectorLoopsTest {
           float[] a = values(rnd, n + 1), b = values(rnd, n + 4), out = new float[n];
           assertTrue(VectorLoops.binaryRow(op, a, 1, 1, b, 4, bs, out, 0, n));
           for (int j = 0; j < n; j++) {
-            assertBits(CpuKernels.binary(op, a[1 + j], b[4 + j * bs]), out[j], op + " bs=" + bs + " n=" + n + " j=" + j);
+            assertBits(CpuReference.binary(op, a[1 + j], b[4 + j * bs]), out[j], op + " bs=" + bs + " n=" + n + " j=" + j);
           }
         }
       }

@@ -19,7 +19,7 @@ class CudaAllocateForOverwriteTest {
   void anOpOutputIsNotZeroFilledButAPlainAllocationIs() {
     TestCuda.assumeEmulated();
     CudaBackend be = TestCuda.kernels();
-    FakeCuda fake = be.device().fake;
+    FakeCuda fake = TestCuda.fake(be);
     boolean poison = CudaBackend.POISON;
     CudaBackend.POISON = false;
     try {

@@ -24,7 +24,7 @@ class CudaEmuMemoryTest {
   @Test
   void thousandAdamStepsOfATwoLayerMlpAllocateNoNewDeviceMemory() {
     CudaBackend be = TestCuda.library();
-    FakeCuda fake = be.device().fake;   // null on a real GPU: the allocator's own counters still apply
+    FakeCuda fake = TestCuda.fake(be);   // null on a real GPU: the allocator's own counters still apply
     Generator rng = new Generator(7);
     // x: 32×13, y = x·w1 (13×24) -> relu -> ·w2 (24×1) + b2; mse against a fixed target
     Tensor x = rng.normal(be, 0f, 1f, 32, 13), target = rng.normal(be, 0f, 1f, 32, 1);
@@ -71,7 +71,7 @@ class CudaEmuMemoryTest {
   void aForcedAllocationFailureIsAClearExceptionAndTheAllocatorStaysUsable() {
     TestCuda.assumeEmulated();
     CudaBackend be = TestCuda.library();
-    FakeCuda fake = be.device().fake;
+    FakeCuda fake = TestCuda.fake(be);
     CudaAllocator alloc = be.allocator();
     alloc.emptyCache();                         // nothing cached: the failure cannot be retried away
     fake.failNextAllocations(1);

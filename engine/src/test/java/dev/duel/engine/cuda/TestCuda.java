@@ -3,6 +3,8 @@ package dev.duel.engine.cuda;
 import dev.duel.engine.Backend;
 import dev.duel.engine.Buffer;
 import dev.duel.engine.Devices;
+import dev.duel.kernels.EmulationLibraries;
+import dev.duel.kernels.FakeCuda;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -42,7 +44,7 @@ final class TestCuda {
   static CudaBackend library() {
     start();
     Assumptions.assumeTrue(unavailable == null, () -> "CUDA tests SKIPPED: " + unavailable);
-    if (library.device().fake != null) {
+    if (fake(library) != null) {
       if (Files.isRegularFile(fakeCudnn()) && !library.convPath().equals("cudnn")) {
         throw new AssertionError("the stand-in cuDNN at " + fakeCudnn() + " exists but is not used: " + library.describe());
       }
@@ -60,7 +62,16 @@ final class TestCuda {
 
   /** Skips the caller unless the device under test is cuda-emu (it needs the stand-in driver's controls). */
   static void assumeEmulated() {
-    Assumptions.assumeTrue(kernels().device().fake != null, "needs cuda-emu's stand-in driver; this JVM runs a GPU");
+    Assumptions.assumeTrue(fake(kernels()) != null, "needs cuda-emu's stand-in driver; this JVM runs a GPU");
+  }
+
+  /**
+   * The stand-in driver's test controls (failing allocations, counting memory and launches) under
+   * cuda-emu, null on a real GPU. Test code only: the backend itself holds just the emulation's loader.
+   */
+  static FakeCuda fake(CudaBackend be) {
+    EmulationLibraries emu = be.device().emulation;
+    return emu == null ? null : emu.control();
   }
 
   /** Both backends, named for the test report. */

@@ -68,7 +68,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--classifier", paramLabel = "FILE", description = "Classifier weights (default: the shipped data/classifier/fashion-classifier.safetensors).")
   Path classifier;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "FILE", defaultValue = "eval.json", description = "JSON report (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Also write the report as JSON to FILE (default: none, the table on stdout only).")
   Path out;
 
   @Option(names = "--kid-subsets", defaultValue = "100", description = "KID subsets (default: ${DEFAULT-VALUE}).")
@@ -107,11 +107,10 @@ final class EvalCommand implements Callable<Integer> {
       Map<String, Object> json = report.toJson();
       json.put("classifier", c.file().toString());
       json.put("seed", seed);
-      Path target = out.toAbsolutePath();
-      AtomicFiles.writeString(target, Json.writePretty(json));
+      if (out != null) AtomicFiles.writeString(Cwd.resolve(out).toAbsolutePath(), Json.writePretty(json));
       stdout.print(report.table());
       stdout.println();
-      stdout.println("wrote " + out);
+      if (out != null) stdout.println("wrote " + Cwd.resolve(out));
       stdout.flush();
       return 0;
     } catch (CommandLine.ParameterException e) {
@@ -139,6 +138,8 @@ final class EvalCommand implements Callable<Integer> {
 
   /** The images to score, from a checkpoint, an IDX file or a PNG folder. */
   ImageSet loadSamples(Backend backend) throws IOException {
+    input = Cwd.resolve(input);
+    data = Cwd.resolve(data);
     if (!Files.exists(input)) throw new java.nio.file.NoSuchFileException(input.toString(), null, "input not found");
     if (Files.isDirectory(input)) {
       if (CheckpointSampler.isCheckpointOrRun(input)) {
@@ -158,7 +159,7 @@ final class EvalCommand implements Callable<Integer> {
     if (r.equals("test") || r.equals("train")) {
       return Evaluator.referenceSplit(data, r.equals("test") ? ImageDataset.Split.TEST : ImageDataset.Split.TRAIN, maxReference, seed);
     }
-    Path p = Path.of(reference);
+    Path p = Cwd.resolve(reference);
     if (!Files.exists(p)) {
       throw new java.nio.file.NoSuchFileException(reference, null, "--reference must be test, train, an IDX file or a PNG folder");
     }

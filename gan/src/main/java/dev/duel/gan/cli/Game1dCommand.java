@@ -85,6 +85,7 @@ final class Game1dCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    out = Cwd.resolve(out);
     Game1d.Config cfg = config();
     Backend backend = devices.backend();
     PrintStream log = io.out();

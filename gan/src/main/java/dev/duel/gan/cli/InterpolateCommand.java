@@ -55,8 +55,8 @@ final class InterpolateCommand implements Callable<Integer> {
   @Option(names = "--ema", description = "use the G-EMA weights")
   boolean ema;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "output PNG (default: ${DEFAULT-VALUE})")
-  Path out = Path.of("interpolation.png");
+  @Option(names = "--out", paramLabel = "FILE", description = "output PNG (default: interpolation.png in the run folder)")
+  Path out;
 
   @Mixin
   DeviceOptions devices;
@@ -72,6 +72,8 @@ final class InterpolateCommand implements Callable<Integer> {
     if (!method.equals("slerp") && !method.equals("lerp")) {
       throw new ParameterException(spec.commandLine(), "--method '" + method + "': choose slerp or lerp");
     }
+    source = Cwd.resolve(source);
+    out = out != null ? Cwd.resolve(out) : SampleCommand.runRoot(source).resolve("interpolation.png");
     if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
       throw new ParameterException(spec.commandLine(), "--out " + out + ": the strip is a PNG; name a .png file");
     }

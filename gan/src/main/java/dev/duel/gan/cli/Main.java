@@ -46,6 +46,7 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    StopSignals.enabled = true;                     // Ctrl-C / SIGTERM stop `duel train` with a checkpoint
     System.exit(run(args, new Io(System.out, System.err, dev.duel.gan.train.Progress.stdoutIsTerminal())));
   }
 
@@ -54,6 +55,7 @@ public final class Main implements Callable<Integer> {
     String[] a = mainJob(args) ? prepend("train", args) : args;
     boolean debug = Arrays.asList(a).contains("--debug");
     CommandLine cmd = commandLine(io);
+    cmd.registerConverter(java.nio.file.Path.class, s -> Cwd.resolve(java.nio.file.Path.of(s)));  // paths as typed: -Dduel.cwd
     cmd.setOut(new PrintWriter(io.out(), true));
     cmd.setErr(new PrintWriter(io.err(), true));
     cmd.setParameterExceptionHandler((ParameterException e, String[] unused) -> {
@@ -120,6 +122,7 @@ public final class Main implements Callable<Integer> {
     if (e instanceof NoSuchFileException n) return "not found: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : "");
     if (e instanceof AccessDeniedException a) return "permission denied: " + a.getFile();
     if (e instanceof FileAlreadyExistsException f) return "already exists: " + f.getFile() + (f.getReason() != null ? " (" + f.getReason() + ")" : "");
+    if (e instanceof dev.duel.gan.train.RunLock.Held) return e.getMessage();
     if (e instanceof OutOfMemoryError) return "out of memory; set a larger heap with DUEL_HEAP=16g, or use a smaller --batch";
     String m = e.getMessage();
     if (m == null || m.isBlank()) m = e.getClass().getSimpleName();

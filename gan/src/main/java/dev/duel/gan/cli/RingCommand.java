@@ -96,6 +96,7 @@ final class RingCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    out = Cwd.resolve(out);
     RingGan.Config cfg;
     List<RingGan.Method> chosen = new ArrayList<>();
     try {

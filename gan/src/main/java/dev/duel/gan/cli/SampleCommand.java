@@ -53,8 +53,8 @@ final class SampleCommand implements Callable<Integer> {
   @Option(names = "--ema", description = "use the G-EMA weights (runs trained with --ema-decay)")
   boolean ema;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "output file (default: ${DEFAULT-VALUE})")
-  Path out = Path.of("samples.png");
+  @Option(names = "--out", paramLabel = "FILE", description = "output file (default: samples.png in the run folder)")
+  Path out;
 
   @Mixin
   DeviceOptions devices;
@@ -65,6 +65,8 @@ final class SampleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    source = Cwd.resolve(source);
+    out = out != null ? Cwd.resolve(out) : runRoot(source).resolve("samples.png");
     Format format = format(out);
     int max = format == Format.PNG ? MAX_GRID : MAX_SAMPLES;
     if (n < 1 || n > max) throw new ParameterException(spec.commandLine(), "--n must be in [1, " + max + "] for " + format + ", got " + n);
@@ -125,6 +127,17 @@ final class SampleCommand implements Callable<Integer> {
   }
 
   enum Format { PNG, IDX }
+
+  /** The run folder of a run or checkpoint folder (runs/x for runs/x/checkpoints/step-N). */
+  static Path runRoot(Path source) {
+    Path s = source.toAbsolutePath().normalize();
+    if (java.nio.file.Files.isRegularFile(s.resolve(Checkpoints.STATE)) && s.getParent() != null
+        && s.getParent().getFileName() != null && s.getParent().getFileName().toString().equals("checkpoints")
+        && s.getParent().getParent() != null) {
+      return s.getParent().getParent();
+    }
+    return s;
+  }
 
   private Format format(Path file) {
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

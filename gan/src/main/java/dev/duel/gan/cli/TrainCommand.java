@@ -9,6 +9,7 @@ import dev.duel.gan.train.Checkpoints;
 import dev.duel.gan.train.Checkpoints.Checkpoint;
 import dev.duel.gan.train.Objectives;
 import dev.duel.gan.train.RunFolder;
+import dev.duel.gan.train.RunLock;
 import dev.duel.gan.train.StepStats;
 import dev.duel.gan.train.TrainConfig;
 import dev.duel.gan.train.Trainer;
@@ -68,25 +69,31 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Map<String, Object> fileValues = configFile != null ? readConfigFile(configFile) : Map.of();
+    Path config = Cwd.resolve(configFile);
+    Map<String, Object> fileValues = config != null ? readConfigFile(config) : Map.of();
     Map<String, Object> cliValues = givenOptions();
-    TrainConfig requested = usage(() -> new TrainConfig().with(fileValues, configFile + "").with(cliValues, "command line").validate());
-    Path outDir = Path.of(requested.out);
+    TrainConfig requested = usage(() -> new TrainConfig().with(fileValues, config + "").with(cliValues, "command line").validate());
+    Path outDir = Cwd.resolve(requested.out);
 
-    Checkpoint checkpoint = null;
     TrainConfig cfg;
     RunFolder run;
+    List<Path> candidates = List.of();
     if (resume) {
       run = new RunFolder(outDir.resolve(requested.name.isEmpty() ? mostRecentRun(outDir) : requested.name));
-      Checkpoint newest = Checkpoints.newestComplete(run.checkpoints(), io.err());
-      if (newest == null) {
-        throw new NoSuchFileException(run.checkpoints().toString(), null, "no complete checkpoint to resume from");
+      candidates = Checkpoints.list(run.checkpoints());
+      if (candidates.isEmpty()) {
+        // Stopped before its first checkpoint (step 0 is written at the start): start it again from step 0.
+        if (!Files.isDirectory(run.root())) {
+          throw new NoSuchFileException(run.root().toString(), null, "no such run to resume; start it with duel train --name "
+              + run.root().getFileName());
+        }
+        TrainConfig saved = Files.isRegularFile(run.config()) ? readSavedConfig(run.config()) : requested.copy();
+        cfg = resumedConfig(saved, fileValues, cliValues, true);
+        io.out().println(run.root() + " has no checkpoint yet (it stopped before step 0 was saved): starting it from step 0"
+            + (Files.isRegularFile(run.config()) ? " with its config.json" : ""));
+      } else {
+        cfg = null;                                             // from the checkpoint that loads, below
       }
-      checkpoint = newest;
-      TrainConfig saved = usage(() -> TrainConfig.fromSaved(newest.config(), newest.folder().resolve(Checkpoints.STATE).toString()));
-      cfg = resumedConfig(saved, fileValues, cliValues);
-      cfg.out = requested.out;                                  // where the run is now, even if it was moved
-      cfg.name = run.root().getFileName().toString();
     } else {
       Set<String> given = new java.util.HashSet<>(fileValues.keySet());
       given.addAll(cliValues.keySet());
@@ -97,28 +104,113 @@ final class TrainCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), run.root() + " already holds a run: pass --resume to continue it, "
             + "or another --name to start a new one");
       }
+      if (Files.exists(run.metrics())) {
+        io.out().println(run.root() + " had no checkpoint (it stopped before step 0 was saved): starting it over under its name");
+      }
     }
-    TrainConfig checkedCfg = cfg;
-    usage(() -> {
-      checkedCfg.validate();
-      return Objectives.of(checkedCfg);
-    });
+    if (Files.isDirectory(run.root())) RunLock.acquire(run.root()).close();   // refuse early when another trainer holds it
+    if (cfg != null) {
+      cfg.out = requested.out;
+      cfg.name = run.root().getFileName().toString();
+      TrainConfig checkedCfg = cfg;
+      usage(() -> {
+        checkedCfg.validate();
+        return Objectives.of(checkedCfg);
+      });
+    }
 
-    Path dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Path.of(cfg.data));
-    ImageDataset data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
-    Trainer trainer = new Trainer(cfg, data, run.root(), io.out(), io.tty());
-    if (checkpoint != null) trainer.restore(checkpoint);
+    Path dataFolder = null;
+    ImageDataset data = null;
+    Trainer trainer = null;
+    Checkpoint checkpoint = null;
+    if (cfg != null) {
+      dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data));
+      data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
+      trainer = new Trainer(cfg, data, run.root(), io.out(), io.tty());
+    }
+    // --resume: the newest checkpoint that verifies (SHA-256) and loads (headers, dtypes, shapes); each one
+    // that does not is skipped with the reason, and the next older one is tried.
+    for (Path candidate : candidates) {
+      try {
+        Checkpoint c = Checkpoints.verify(candidate);
+        TrainConfig saved = TrainConfig.fromSaved(c.config(), c.folder().resolve(Checkpoints.STATE).toString());
+        TrainConfig tried = resumedConfig(saved, fileValues, cliValues, false);
+        tried.out = requested.out;                              // where the run is now, even if it was moved
+        tried.name = run.root().getFileName().toString();
+        usage(() -> {
+          tried.validate();
+          return Objectives.of(tried);
+        });
+        if (data == null) {
+          dataFolder = FashionMnist.locate(tried.data.isEmpty() ? null : Cwd.resolve(tried.data));
+          data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
+        }
+        Trainer t = new Trainer(tried, data, run.root(), io.out(), io.tty());
+        t.restore(c);
+        resumedConfig(saved, fileValues, cliValues, true);      // prints the changed options
+        cfg = tried;
+        trainer = t;
+        checkpoint = c;
+        break;
+      } catch (IOException | IllegalArgumentException e) {
+        io.err().println("skipping checkpoint " + candidate + ": " + describeSkip(e));
+      }
+    }
+    if (trainer == null) {
+      throw new NoSuchFileException(run.checkpoints().toString(), null, "none of its " + candidates.size()
+          + " checkpoint" + (candidates.size() == 1 ? "" : "s") + " loads (each one is named above); nothing to resume from");
+    }
 
     io.out().println(header(trainer, dataFolder, data, checkpoint));
     if (cfg.fidEvery > 0) io.out().println(attachFid(trainer, cfg, dataFolder));
     long t0 = System.nanoTime();
-    StepStats last = trainer.train();
+    StepStats last;
+    int signalExit = 0;
+    try (StopSignals signals = StopSignals.install(trainer, io.err())) {
+      try {
+        last = trainer.train();
+      } catch (RunLock.Held held) {
+        io.err().println("duel train: error: " + held.getMessage());
+        return 1;
+      }
+      if (trainer.stopRequest() != null && trainer.step() < trainer.totalSteps()) {
+        signalExit = signals.received() != null ? signals.exitCode() : 1;
+      }
+    }
+    if (signalExit != 0) {
+      io.out().flush();
+      io.err().println(String.format(Locale.ROOT, "duel train: stopped by %s at step %d of %d (epoch %d); checkpoint %s. Continue with:%n  %s",
+          trainer.stopRequest(), trainer.step(), trainer.totalSteps(), (trainer.step() - 1) / trainer.stepsPerEpoch() + 1,
+          trainer.lastCheckpoint(), continueCommand(cfg)));
+      io.err().flush();
+      return signalExit;
+    }
     if (last != null) {
       io.out().println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, losses.png, metrics.jsonl, %s)",
           duration((System.nanoTime() - t0) / 1_000_000_000L), run.root(),
           trainer.lastCheckpoint() == null ? "no checkpoint" : run.root().relativize(trainer.lastCheckpoint())));
     }
     return 0;
+  }
+
+  /** "duel train --resume --name NAME" (plus --out when not the default): what continues this run. */
+  static String continueCommand(TrainConfig cfg) {
+    String out = cfg.out.equals(new TrainConfig().out) ? "" : " --out " + quote(cfg.out);
+    return "duel train --resume" + out + " --name " + quote(cfg.name);
+  }
+
+  private static String quote(String s) {
+    return s.matches("[A-Za-z0-9_./@%+=:,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  private static String describeSkip(Exception e) {
+    if (e instanceof NoSuchFileException n) return n.getFile() + (n.getReason() == null ? " is missing" : " " + n.getReason());
+    return Main.describe(e);
+  }
+
+  private TrainConfig readSavedConfig(Path file) throws IOException {
+    String text = Files.readString(file, StandardCharsets.UTF_8);
+    return usage(() -> TrainConfig.fromJson(text, file.toString()));
   }
 
   /**
@@ -165,7 +257,7 @@ final class TrainCommand implements Callable<Integer> {
    * The saved config with the requested changes that a resume allows (--epochs, --device, output
    * frequencies, learning rates); any other option that differs from the run's is a usage error.
    */
-  private TrainConfig resumedConfig(TrainConfig saved, Map<String, Object> fileValues, Map<String, Object> cliValues) {
+  private TrainConfig resumedConfig(TrainConfig saved, Map<String, Object> fileValues, Map<String, Object> cliValues, boolean print) {
     TrainConfig cfg = usage(() -> saved.with(fileValues, configFile + "").with(cliValues, "command line"));
     List<String> diff = cfg.differencesFrom(saved);
     if (!diff.isEmpty()) {
@@ -178,7 +270,7 @@ final class TrainCommand implements Callable<Integer> {
     for (String k : after.keySet()) {
       if (!after.get(k).equals(before.get(k)) && !k.equals("name") && !k.equals("out")) changed.add(k + " " + before.get(k) + " -> " + after.get(k));
     }
-    if (!changed.isEmpty()) io.out().println("resuming with changed options: " + String.join(", ", changed));
+    if (print && !changed.isEmpty()) io.out().println("resuming with changed options: " + String.join(", ", changed));
     return cfg;
   }
 

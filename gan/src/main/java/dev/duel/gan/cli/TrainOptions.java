@@ -28,10 +28,18 @@ final class TrainOptions {
   int width = DEFAULTS.width;
 
   // ---- objective and stabilisers -------------------------------------------------------------
-  @Option(names = "--loss", paramLabel = "NAME",
-      description = "GAN objective: non-saturating, minimax, lsgan, wgan, wgan-gp or hinge (default: ${DEFAULT-VALUE}); wgan and"
-          + " wgan-gp bring their papers' --d-steps 5, --beta1 0, --beta2 and learning rates unless given")
+  @Option(names = "--loss", paramLabel = "NAME", completionCandidates = LossNames.class,
+      description = "GAN objective: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); wgan and wgan-gp bring their"
+          + " papers' --d-steps 5, --beta1 0, --beta2 and learning rates unless given")
   String loss = DEFAULTS.loss;
+
+  /** The names --loss accepts, listed by --help. */
+  static final class LossNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return dev.duel.gan.train.Objectives.lossNames().iterator();
+    }
+  }
 
   @Option(names = "--label-smoothing", paramLabel = "S",
       description = "one-sided label smoothing: D's target for real images is 1 - S (default: 0 = off; 0.1 is usual)")

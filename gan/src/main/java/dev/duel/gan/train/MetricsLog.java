@@ -61,12 +61,20 @@ public final class MetricsLog implements AutoCloseable {
     Map<String, Object> clean = new LinkedHashMap<>();
     values.forEach((k, v) -> clean.put(k, finiteOrNull(v)));
     ByteBuffer b = ByteBuffer.wrap((Json.write(clean) + "\n").getBytes(StandardCharsets.UTF_8));
-    while (b.hasRemaining()) channel.write(b);
+    try {
+      while (b.hasRemaining()) channel.write(b);
+    } catch (IOException e) {
+      throw IoErrors.at(file(), e);
+    }
   }
 
   /** fsync: the lines written so far survive a power cut. */
   public void force() throws IOException {
-    channel.force(false);
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      throw IoErrors.at(file(), e);
+    }
   }
 
   public Path file() {

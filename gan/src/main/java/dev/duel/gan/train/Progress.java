@@ -23,6 +23,7 @@ public final class Progress {
   private double sumD, sumG, sumReal, sumFake, sumMs;
   private int count;
   private boolean barShown;
+  private int shownLength;                  // characters of the bar on screen
 
   /** @param tty true when {@code out} is an interactive terminal (System.console().isTerminal()) */
   public Progress(PrintStream out, boolean tty) {
@@ -63,9 +64,7 @@ public final class Progress {
     long now = System.nanoTime();
     if (tty) {
       if (now - lastDrawNs >= REDRAW_NS || stepInEpoch == stepsPerEpoch) {
-        out.print("\r" + bar(stepInEpoch, now));
-        out.flush();
-        barShown = true;
+        redraw(bar(stepInEpoch, now));
         lastDrawNs = now;
       }
     } else {
@@ -101,9 +100,20 @@ public final class Progress {
 
   private void clearBar() {
     if (barShown) {
-      out.print("\r" + " ".repeat(100) + "\r");
+      out.print("\r" + " ".repeat(Math.max(shownLength, 1)) + "\r");
+      out.flush();
       barShown = false;
+      shownLength = 0;
     }
+  }
+
+  /** Draws {@code line} over the bar in place, blanking what is left of a longer previous one. */
+  public void redraw(String line) {
+    int stale = barShown ? shownLength - line.length() : 0;
+    out.print("\r" + line + (stale > 0 ? " ".repeat(stale) + "\b".repeat(stale) : ""));
+    out.flush();
+    barShown = true;
+    shownLength = line.length();
   }
 
   private String bar(int stepInEpoch, long now) {

@@ -32,8 +32,14 @@ public record RunFolder(Path root) {
     return this;
   }
 
-  /** True when the folder already holds a run (its metrics or a checkpoint). */
+  /**
+   * True when the folder holds a run that can be resumed: a checkpoint (a run writes step 0 when it
+   * starts). A folder whose run stopped before that holds nothing to continue and may be started over.
+   */
   public boolean holdsRun() throws IOException {
-    return Files.exists(metrics()) || !Checkpoints.list(checkpoints()).isEmpty();
+    return !Checkpoints.list(checkpoints()).isEmpty();
   }
+
+  /** The lock file ({@link RunLock}). */
+  public Path lock() { return root.resolve(RunLock.FILE); }
 }

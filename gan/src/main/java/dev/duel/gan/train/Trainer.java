@@ -82,6 +82,8 @@ public final class Trainer {
   private Path lastCheckpoint;
   private MetricsLog metrics;
   private TrainingFid fid;                  // null until scoreFidWith
+  private long checkpointStep = -1;         // the step of lastCheckpoint
+  private volatile String stopRequest;      // set by requestStop (a signal handler): stop at the next step boundary
 
   /** A trainer with the objective the config names ({@link Objectives}). */
   public Trainer(TrainConfig config, ImageDataset data, Path runDir, PrintStream out, boolean tty) {
@@ -147,8 +149,15 @@ public final class Trainer {
       throw new IllegalStateException("--fid-every " + cfg.fidEvery + " needs a FID scorer: call scoreFidWith before train()");
     }
     run.create();
+    try (RunLock lock = RunLock.acquire(run.root())) {   // before touching anything: another trainer may hold the run
+      return trainLocked();
+    }
+  }
+
+  private StepStats trainLocked() throws IOException {
     Checkpoints.removeTemporaries(run.checkpoints());
     AtomicFiles.writeString(run.config(), Json.writePretty(cfg.toJson()));
+    if (step == 0 && lastCheckpoint == null) saveCheckpoint();   // step-0: a run stopped before its first checkpoint resumes
     if (step >= totalSteps) {
       out.println("nothing to do: the run is at step " + step + " of " + totalSteps + "; pass a larger --epochs to train on");
       return null;
@@ -176,6 +185,11 @@ public final class Trainer {
           writeSamples(String.format(Locale.ROOT, "step-%07d.png", step));
         }
         if (epochEnd || (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery == 0)) saveCheckpoint();
+        if (stopRequest != null) {
+          if (checkpointStep != step) saveCheckpoint();
+          progress.interrupt();
+          break;
+        }
       }
     } finally {
       metrics = null;
@@ -386,9 +400,28 @@ public final class Trainer {
     state.put("data", data);
     state.put("config", cfg.toJson());
     state.put("written", Instant.now().toString());
-    if (metrics != null) metrics.force();
-    lastCheckpoint = Checkpoints.write(run.checkpoints(), step, files, state);
-    Checkpoints.prune(run.checkpoints(), cfg.keepCheckpoints);
+    try {
+      if (metrics != null) metrics.force();
+      lastCheckpoint = Checkpoints.write(run.checkpoints(), step, files, state);
+      Checkpoints.prune(run.checkpoints(), cfg.keepCheckpoints);
+    } catch (IOException e) {
+      throw IoErrors.at(run.checkpoints().resolve(Checkpoints.folderName(step)), e);
+    }
+    checkpointStep = step;
+  }
+
+  /**
+   * Asks {@link #train()} to stop at the next step boundary (after the step in progress), write a
+   * checkpoint there and return; safe to call from any thread (a signal handler). {@code why} is kept
+   * for {@link #stopRequest()}.
+   */
+  public void requestStop(String why) {
+    stopRequest = why;
+  }
+
+  /** Why {@link #train()} stopped early ({@link #requestStop}), or null when it was not asked to. */
+  public String stopRequest() {
+    return stopRequest;
   }
 
   private static Map<String, Object> stream(Generator r) {
@@ -437,6 +470,7 @@ public final class Trainer {
     batches.restore(new Shuffler.Cursor(de, (int) (long) dp));
     step = c.step();
     lastCheckpoint = c.folder();
+    checkpointStep = step;
   }
 
   @SuppressWarnings("unchecked")

@@ -187,7 +187,7 @@ class CliTest {
     Result r = duel("train", "--resume", "--name", "corrupt", "--out", runs.toString(), "--epochs", "3");
     assertEquals(1, r.code());
     assertTrue(r.err().contains("skipping checkpoint") && r.err().contains("g.safetensors"), r.err());
-    assertTrue(r.err().contains("no complete checkpoint to resume from"), r.err());
+    assertTrue(r.err().contains("none of its 1 checkpoint loads") && r.err().contains("nothing to resume from"), r.err());
   }
 
   // ---- the commands end to end ---------------------------------------------------------------------

@@ -80,6 +80,29 @@ class EvalCommandTest {
   }
 
   @Test
+  void relativePathsAreTheCallersAndNoReportIsWrittenUnasked() throws IOException {
+    ImageDataset test = FashionMnist.load(null, ImageDataset.Split.TEST);
+    Path user = dir.resolve("user");
+    Files.createDirectories(user.resolve("my"));
+    IdxWriter.writeImages(user.resolve("my/ref.idx3-ubyte"), java.util.Arrays.copyOf(test.images(), 30 * 784), 30, 28, 28);
+    IdxWriter.writeImages(user.resolve("my.idx"), java.util.Arrays.copyOfRange(test.images(), 30 * 784, 60 * 784), 30, 28, 28);
+    String before = System.getProperty("duel.cwd");
+    System.setProperty("duel.cwd", user.toString());        // what ./duel passes: the caller's folder
+    try {
+      assertEquals(0, run("my.idx", "--reference", "my/ref.idx3-ubyte"), err.toString());
+      try (var files = Files.list(user)) {
+        assertEquals(List.of(user.resolve("my"), user.resolve("my.idx")), files.sorted().toList(), "no eval.json unasked");
+      }
+      assertTrue(out.toString().contains("FID"), out.toString());
+      assertEquals(0, run("my.idx", "--reference", "my/ref.idx3-ubyte", "--out", "report.json"), err.toString());
+      assertTrue(Files.isRegularFile(user.resolve("report.json")));
+    } finally {
+      if (before == null) System.clearProperty("duel.cwd"); else System.setProperty("duel.cwd", before);
+    }
+    assertTrue(!Files.exists(Path.of("eval.json")) && !Files.exists(Path.of("report.json")));
+  }
+
+  @Test
   void scoresACheckpointAgainstTheShippedTestSplit() throws IOException {
     Mlp.G g = new Mlp.G(Devices.cpu(), new Generator(7), 6, 8);
     Path ckpt = Checkpoints.write(dir.resolve("run").resolve("checkpoints"), 5, Map.of("g.safetensors", StateMaps.toHost(g.stateDict())),

@@ -29,7 +29,7 @@ class CheckpointsTest {
   @TempDir
   static Path template;
 
-  /** One short run: checkpoints every 4 steps and at each epoch's end (6 steps). */
+  /** One short run: checkpoints at step 0, every 4 steps and at each epoch's end (6 steps). */
   @BeforeAll
   static void train() throws IOException {
     new Trainer(TinyData.smallMlp(), TinyData.dataset(), template, ResumeTest.QUIET, false).train();
@@ -46,8 +46,8 @@ class CheckpointsTest {
       }
     }
     dir = tmp.resolve("checkpoints");
-    assertEquals(List.of(dir.resolve("step-12"), dir.resolve("step-8"), dir.resolve("step-6"), dir.resolve("step-4")),
-        Checkpoints.list(dir), "every 4 steps and at each epoch's end (6 steps)");
+    assertEquals(List.of(dir.resolve("step-12"), dir.resolve("step-8"), dir.resolve("step-6"), dir.resolve("step-4"), dir.resolve("step-0")),
+        Checkpoints.list(dir), "step 0 at the start, every 4 steps and at each epoch's end (6 steps)");
   }
 
   @Test
