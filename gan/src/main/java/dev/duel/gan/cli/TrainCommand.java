@@ -186,8 +186,9 @@ final class TrainCommand implements Callable<Integer> {
       return signalExit;
     }
     if (last != null) {
-      io.out().println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, losses.png, metrics.jsonl, %s)",
+      io.out().println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, %smetrics.jsonl, %s)",
           duration((System.nanoTime() - t0) / 1_000_000_000L), run.root(),
+          java.nio.file.Files.exists(run.lossPlot()) ? "losses.png, " : "",   // no Java2D (the GPU kit): no plot
           trainer.lastCheckpoint() == null ? "no checkpoint" : run.root().relativize(trainer.lastCheckpoint())));
     }
     return 0;
