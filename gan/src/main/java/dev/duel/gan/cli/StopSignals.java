@@ -1,6 +1,6 @@
 package dev.duel.gan.cli;
 
-import dev.duel.gan.train.Trainer;
+import dev.duel.gan.train.RunTrainer;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +9,7 @@ import sun.misc.SignalHandler;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM during {@code duel train}: the first asks the trainer to stop after the
- * step in progress and write a checkpoint ({@link Trainer#requestStop}); the command then prints how to
+ * step in progress and write a checkpoint ({@link RunTrainer#requestStop}); the command then prints how to
  * continue and exits 130 (SIGINT) or 143 (SIGTERM), 128 + the signal's number as shells report it. A
  * second signal exits at once (the last checkpoint, written atomically, is kept). Installed only in the
  * real process ({@link Main#main} sets {@link #enabled}), never in a test JVM that calls {@link Main#run};
@@ -24,7 +24,7 @@ final class StopSignals implements AutoCloseable {
 
   private StopSignals() {}
 
-  static StopSignals install(Trainer trainer, PrintStream err) {
+  static StopSignals install(RunTrainer trainer, PrintStream err) {
     StopSignals s = new StopSignals();
     if (!enabled) return s;
     for (String name : new String[] {"INT", "TERM"}) {
@@ -38,7 +38,7 @@ final class StopSignals implements AutoCloseable {
     return s;
   }
 
-  private void on(Signal sig, Trainer trainer, PrintStream err) {
+  private void on(Signal sig, RunTrainer trainer, PrintStream err) {
     if (received != null) {
       err.println();
       err.println("duel train: SIG" + sig.getName() + " again: exiting now; the last checkpoint is " + trainer.lastCheckpoint());

@@ -7,7 +7,11 @@ import dev.duel.gan.metrics.Evaluator;
 import dev.duel.gan.metrics.ImageSet;
 import dev.duel.gan.train.Checkpoints;
 import dev.duel.gan.train.Checkpoints.Checkpoint;
+import dev.duel.gan.data.PairedData;
 import dev.duel.gan.train.Objectives;
+import dev.duel.gan.train.Pix2PixTrainer;
+import dev.duel.gan.train.RunTrainer;
+import dev.duel.gan.train.TranslationData;
 import dev.duel.gan.train.RunFolder;
 import dev.duel.gan.train.RunLock;
 import dev.duel.gan.train.StepStats;
@@ -119,15 +123,9 @@ final class TrainCommand implements Callable<Integer> {
       });
     }
 
-    Path dataFolder = null;
-    ImageDataset data = null;
-    Trainer trainer = null;
+    RunTrainer trainer = null;
     Checkpoint checkpoint = null;
-    if (cfg != null) {
-      dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data));
-      data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
-      trainer = new Trainer(cfg, data, run.root(), io.out(), io.tty());
-    }
+    if (cfg != null) trainer = newTrainer(cfg, run.root());
     // --resume: the newest checkpoint that verifies (SHA-256) and loads (headers, dtypes, shapes); each one
     // that does not is skipped with the reason, and the next older one is tried.
     for (Path candidate : candidates) {
@@ -141,11 +139,7 @@ final class TrainCommand implements Callable<Integer> {
           tried.validate();
           return Objectives.of(tried);
         });
-        if (data == null) {
-          dataFolder = FashionMnist.locate(tried.data.isEmpty() ? null : Cwd.resolve(tried.data));
-          data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
-        }
-        Trainer t = new Trainer(tried, data, run.root(), io.out(), io.tty());
+        RunTrainer t = newTrainer(tried, run.root());
         t.restore(c);
         resumedConfig(saved, fileValues, cliValues, true);      // prints the changed options
         cfg = tried;
@@ -161,8 +155,9 @@ final class TrainCommand implements Callable<Integer> {
           + " checkpoint" + (candidates.size() == 1 ? "" : "s") + " loads (each one is named above); nothing to resume from");
     }
 
-    io.out().println(header(trainer, dataFolder, data, checkpoint));
-    if (cfg.fidEvery > 0) io.out().println(attachFid(trainer, cfg, dataFolder));
+    io.out().println(trainer instanceof Trainer gan ? header(gan, dataFolder, data, checkpoint)
+        : TranslationHeader.of((Pix2PixTrainer) trainer, checkpoint));
+    if (cfg.fidEvery > 0) io.out().println(attachFid((Trainer) trainer, cfg, dataFolder));
     long t0 = System.nanoTime();
     StepStats last;
     int signalExit = 0;
@@ -192,6 +187,23 @@ final class TrainCommand implements Callable<Integer> {
           trainer.lastCheckpoint() == null ? "no checkpoint" : run.root().relativize(trainer.lastCheckpoint())));
     }
     return 0;
+  }
+
+  private Path dataFolder;                 // the images' folder, once loaded
+  private ImageDataset data;               // the training images (GAN models), loaded once
+  private PairedData pairs;                // the training pairs (pix2pix), loaded once
+
+  /** The trainer of {@code cfg}'s model on its data (loaded on first use and kept for the next candidate). */
+  private RunTrainer newTrainer(TrainConfig cfg, Path root) throws IOException {
+    if (cfg.translation()) {
+      if (pairs == null) pairs = TranslationData.load(cfg, cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data), ImageDataset.Split.TRAIN);
+      return new Pix2PixTrainer(cfg, pairs, root, io.out(), io.tty());
+    }
+    if (data == null) {
+      dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data));
+      data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
+    }
+    return new Trainer(cfg, data, root, io.out(), io.tty());
   }
 
   /** "duel train --resume --name NAME" (plus --out when not the default): what continues this run. */

@@ -17,14 +17,14 @@ final class TrainOptions {
   private static final TrainConfig DEFAULTS = new TrainConfig();
 
   // ---- model ----------------------------------------------------------------------------------
-  @Option(names = "--model", paramLabel = "NAME", description = "mlp, dcgan28 or cgan-mlp (default: ${DEFAULT-VALUE})")
+  @Option(names = "--model", paramLabel = "NAME", description = "mlp, dcgan28, cgan-mlp or pix2pix (image to image: see --task) (default: ${DEFAULT-VALUE})")
   String model = DEFAULTS.model;
 
   @Option(names = "--latent", paramLabel = "N", description = "size of the noise vector z (default: ${DEFAULT-VALUE})")
   int latent = DEFAULTS.latent;
 
   @Option(names = "--width", paramLabel = "N",
-      description = "model width w; 0 = the model's own (128 for mlp and cgan-mlp, 64 for dcgan28)")
+      description = "model width w; 0 = the model's own (128 for mlp and cgan-mlp, 64 for dcgan28, 32 for pix2pix)")
   int width = DEFAULTS.width;
 
   // ---- objective and stabilisers -------------------------------------------------------------
@@ -115,6 +115,35 @@ final class TrainOptions {
   @Option(names = "--limit", paramLabel = "N",
       description = "at most N steps per epoch, for dry runs and tests (default: 0 = the whole data set)")
   int limit = DEFAULTS.limit;
+
+  // ---- image-to-image (pix2pix) ---------------------------------------------------------------
+  @Option(names = "--task", paramLabel = "TASK",
+      description = "pix2pix's pairs: edges (sketch -> image), inpaint, superres, denoise (built from --data's images) or"
+          + " folder:PATH (paired PNGs, input | target side by side; PATH/train and PATH/test when present) (default: ${DEFAULT-VALUE})")
+  String task = DEFAULTS.task;
+
+  @Option(names = "--edge-threshold", paramLabel = "T",
+      description = "--task edges: a pixel is a line where the Sobel gradient magnitude of the [0, 1] gray image exceeds T (default: ${DEFAULT-VALUE})")
+  float edgeThreshold = DEFAULTS.edgeThreshold;
+
+  @Option(names = "--mask-size", paramLabel = "PIXELS",
+      description = "--task inpaint: side of the square hole, at a random place in each image (default: ${DEFAULT-VALUE})")
+  int maskSize = DEFAULTS.maskSize;
+
+  @Option(names = "--scale", paramLabel = "S",
+      description = "--task superres: the input is the image averaged over SxS blocks, shown at full size (default: ${DEFAULT-VALUE})")
+  int scale = DEFAULTS.scale;
+
+  @Option(names = "--noise-std", paramLabel = "SIGMA",
+      description = "--task denoise: the input is the image plus N(0, SIGMA^2) noise, clamped to [-1, 1] (default: ${DEFAULT-VALUE})")
+  float noiseStd = DEFAULTS.noiseStd;
+
+  @Option(names = "--l1-weight", paramLabel = "LAMBDA",
+      description = "pix2pix: L_G = L_cGAN + LAMBDA * mean|y - G(x)| (default: ${DEFAULT-VALUE})")
+  float l1Weight = DEFAULTS.l1Weight;
+
+  @Option(names = "--l1-only", description = "pix2pix: train the U-Net on LAMBDA * mean|y - G(x)| alone, with no D (the baseline)")
+  boolean l1Only = DEFAULTS.l1Only;
 
   // ---- outputs --------------------------------------------------------------------------------
   @Option(names = "--out", paramLabel = "FOLDER", description = "where runs are kept (default: ${DEFAULT-VALUE})")

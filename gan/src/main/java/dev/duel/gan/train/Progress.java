@@ -25,6 +25,18 @@ public final class Progress {
   private boolean barShown;
   private int shownLength;                  // characters of the bar on screen
 
+  private String dName = "d_loss", gName = "g_loss";
+
+  /**
+   * The names shown for StepStats' dLoss and gLoss ("d_loss", "g_loss" by default); a run without D
+   * (pix2pix --l1-only) shows its L1 in the first slot. With NaN D scores the D(x) columns are left out.
+   */
+  public Progress names(String d, String g) {
+    dName = d;
+    gName = g;
+    return this;
+  }
+
   /** @param tty true when {@code out} is an interactive terminal (System.console().isTerminal()) */
   public Progress(PrintStream out, boolean tty) {
     this.out = out;
@@ -70,8 +82,8 @@ public final class Progress {
     } else {
       int every = Math.max(1, stepsPerEpoch / 10);
       if (stepInEpoch < stepsPerEpoch && (stepInEpoch % every == 0 || now - lastDrawNs >= HEADLESS_MAX_NS)) {
-        out.println(String.format(Locale.ROOT, "  epoch %d/%d  step %d/%d  %.0fms/step  ETA %s  d_loss: %.4f  g_loss: %.4f",
-            epoch, epochs, stepInEpoch, stepsPerEpoch, sumMs / count, eta(stepInEpoch, now), sumD / count, sumG / count));
+        out.println(String.format(Locale.ROOT, "  epoch %d/%d  step %d/%d  %.0fms/step  ETA %s  %s: %.4f  %s: %.4f",
+            epoch, epochs, stepInEpoch, stepsPerEpoch, sumMs / count, eta(stepInEpoch, now), dName, sumD / count, gName, sumG / count));
         lastDrawNs = now;
       }
     }
@@ -82,9 +94,13 @@ public final class Progress {
     clearBar();
     long seconds = Math.round((System.nanoTime() - epochStartNs) / 1e9);
     int n = Math.max(count, 1);
-    out.println(String.format(Locale.ROOT, "Epoch %d/%d  %d/%d  %ds %.0fms/step  d_loss: %.4f  g_loss: %.4f  %s: %.3f  %s: %.3f",
-        epoch, epochs, lastStep, stepsPerEpoch, seconds, sumMs / n, sumD / n, sumG / n, logits ? "D(x)" : "score(x)", sumReal / n,
-        logits ? "D(G(z))" : "score(G(z))", sumFake / n));
+    String line = String.format(Locale.ROOT, "Epoch %d/%d  %d/%d  %ds %.0fms/step  %s: %.4f  %s: %.4f",
+        epoch, epochs, lastStep, stepsPerEpoch, seconds, sumMs / n, dName, sumD / n, gName, sumG / n);
+    if (!Double.isNaN(sumReal)) {
+      line += String.format(Locale.ROOT, "  %s: %.3f  %s: %.3f", logits ? "D(x)" : "score(x)", sumReal / n,
+          logits ? "D(G(z))" : "score(G(z))", sumFake / n);
+    }
+    out.println(line);
   }
 
   /** A message between steps (checkpoint written, ...): printed on its own line, below the bar. */
@@ -123,7 +139,7 @@ public final class Progress {
     for (int i = 0; i < BAR; i++) b.append(i < filled ? '=' : i == filled ? '>' : '.');
     b.append("] ");
     b.append(stepInEpoch == stepsPerEpoch ? "done" : "ETA " + eta(stepInEpoch, now));
-    b.append(String.format(Locale.ROOT, "  d_loss: %.4f  g_loss: %.4f", sumD / count, sumG / count));
+    b.append(String.format(Locale.ROOT, "  %s: %.4f  %s: %.4f", dName, sumD / count, gName, sumG / count));
     return b.toString();
   }
 

@@ -13,13 +13,16 @@ import dev.duel.gan.data.SplitMix64;
  *   <li>eval: Philox key = mix(seed ⊕ EVAL) — the noise of the samples that --fid-every scores, drawn
  *       afresh from offset 0 at every evaluation (so every evaluation sees the same z, and nothing of it
  *       needs saving); no training draw ever comes from it, so evaluating never moves the other streams.
+ *   <li>task: the key of an image-to-image task's per-batch draw (inpainting holes, denoising noise):
+ *       mix(task(seed) ⊕ mix(epoch·2³² + position)) from the data cursor after the batch, so it needs no
+ *       state of its own ({@link Pix2PixTrainer}).
  * </ul>
  * Different keys make independent Philox streams; the SplitMix64 finaliser keeps runs with nearby
  * seeds (1, 2, ...) from sharing a stream.
  */
 public final class RunStreams {
   private static final long TRAIN = 0x7472_6169_6E00_0001L, FIXED = 0x6669_7865_6400_0002L,
-      EVAL = 0x6576_616C_0000_0003L;
+      EVAL = 0x6576_616C_0000_0003L, TASK = 0x7461_736B_0000_0004L;
 
   private RunStreams() {}
 
@@ -37,5 +40,9 @@ public final class RunStreams {
 
   public static long eval(long seed) {
     return SplitMix64.mix(seed ^ EVAL);
+  }
+
+  public static long task(long seed) {
+    return SplitMix64.mix(seed ^ TASK);
   }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  * one D step per G step, no stabiliser) on dcgan28 and the shipped Fashion-MNIST.
  */
 public final class TrainConfig {
-  public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp");
+  public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp", "pix2pix");
   /** The values of --d-norm. */
   public static final List<String> D_NORMS = List.of("batch", "layer", "none");
   /** Options a resumed run may change: they do not alter the numbers it computes. */
@@ -39,6 +39,7 @@ public final class TrainConfig {
       "minibatch-stddev", "r1", "gp", "clip", "d-steps",
       "lr-g", "lr-d", "beta1", "beta2", "ema-decay",
       "epochs", "batch", "seed", "device", "data", "limit",
+      "task", "edge-threshold", "mask-size", "scale", "noise-std", "l1-weight", "l1-only",
       "out", "name", "sample-every", "checkpoint-every", "keep-checkpoints",
       "fid-every", "fid-samples");
   private static final Map<String, Field> FIELDS = fieldsByKey();
@@ -88,6 +89,18 @@ public final class TrainConfig {
   public String data = "";
   public int limit = 0;
 
+  // ---- image-to-image (pix2pix) ---------------------------------------------------------------
+  /** edges, inpaint, superres, denoise (built from --data's images) or folder:PATH (paired PNGs). */
+  public String task = "edges";
+  public float edgeThreshold = 0.5f;
+  public int maskSize = 10;
+  public int scale = 2;
+  public float noiseStd = 0.4f;
+  /** λ of L_G = L_cGAN + λ·‖y − G(x)‖₁. */
+  public float l1Weight = 100f;
+  /** Train the U-Net on λ·‖y − G(x)‖₁ alone, with no D. */
+  public boolean l1Only = false;
+
   // ---- outputs --------------------------------------------------------------------------------
   public String out = "runs";
   /** "" = the model's name, numbered when taken. */
@@ -104,11 +117,21 @@ public final class TrainConfig {
 
   /** The model width after resolving 0 to the model's default. */
   public int resolvedWidth() {
-    return width > 0 ? width : model.equals("dcgan28") ? 64 : 128;
+    return width > 0 ? width : model.equals("dcgan28") ? 64 : model.equals("pix2pix") ? 32 : 128;
   }
 
   public boolean conditional() {
     return model.equals("cgan-mlp");
+  }
+
+  /** Image-to-image: G maps an input image to an output image (pix2pix), trained on pairs. */
+  public boolean translation() {
+    return model.equals("pix2pix");
+  }
+
+  /** The folder of --task folder:PATH, or null for a task built from --data's images. */
+  public String taskFolder() {
+    return task.startsWith("folder:") ? task.substring("folder:".length()) : null;
   }
 
   /** Whether L_D carries a gradient penalty on D's input: WGAN-GP's or R1. */
@@ -124,7 +147,7 @@ public final class TrainConfig {
    */
   public String resolvedDNorm() {
     if (!dNorm.isEmpty()) return dNorm;
-    if (!model.equals("dcgan28")) return "none";
+    if (!model.equals("dcgan28") && !model.equals("pix2pix")) return "none";
     return penalisesInputGradient() ? "layer" : spectralNorm ? "none" : "batch";
   }
 
@@ -188,9 +211,10 @@ public final class TrainConfig {
     range(bad, "instance-noise-steps", instanceNoiseSteps, 0, Long.MAX_VALUE);
     if (!dNorm.isEmpty() && !D_NORMS.contains(dNorm)) {
       bad.add("--d-norm '" + dNorm + "' is not a normalisation; choose one of " + String.join(", ", D_NORMS));
-    } else if (!model.equals("dcgan28") && !resolvedDNorm().equals("none")) {
-      bad.add("--d-norm " + dNorm + ": " + model + "'s D has no normalisation layer (only dcgan28's has); use --d-norm none or leave it out");
+    } else if (!model.equals("dcgan28") && !model.equals("pix2pix") && !resolvedDNorm().equals("none")) {
+      bad.add("--d-norm " + dNorm + ": " + model + "'s D has no normalisation layer (only dcgan28's and pix2pix's have); use --d-norm none or leave it out");
     }
+    validateTranslation(bad);
     if (minibatchStddev && model.equals("cgan-mlp")) bad.add("--minibatch-stddev is built into mlp and dcgan28 only, not " + model);
     range(bad, "epochs", epochs, 1, 1_000_000);
     range(bad, "batch", batch, 1, 65536);
@@ -215,6 +239,27 @@ public final class TrainConfig {
       bad.add("--name '" + name + "' must be a plain folder name (no '/', not starting with '.')");
     if (!bad.isEmpty()) throw new IllegalArgumentException(String.join("; ", bad));
     return this;
+  }
+
+  /** The pix2pix options: valid values, and the GAN options pix2pix does not take. */
+  private void validateTranslation(List<String> bad) {
+    if (!translation()) {
+      if (!task.equals("edges") || l1Only) bad.add("--task and --l1-only are options of --model pix2pix, not " + model);
+      return;
+    }
+    if (taskFolder() != null ? taskFolder().isBlank() : !dev.duel.gan.data.TaskPairs.TASKS.contains(task)) {
+      bad.add("--task '" + task + "' is not a task; choose one of " + String.join(", ", dev.duel.gan.data.TaskPairs.TASKS)
+          + " or folder:PATH (a folder of paired PNGs)");
+    }
+    nonNegative(bad, "edge-threshold", edgeThreshold);
+    range(bad, "mask-size", maskSize, 1, 1024);
+    range(bad, "scale", scale, 2, 64);
+    nonNegative(bad, "noise-std", noiseStd);
+    if (!(l1Weight >= 0f && Float.isFinite(l1Weight))) bad.add("--l1-weight must be a number >= 0, got " + l1Weight);
+    if (l1Only && !(l1Weight > 0f)) bad.add("--l1-only trains on λ·L1 alone: --l1-weight must be > 0");
+    if (featureMatching) bad.add("--feature-matching is not built for pix2pix (its D returns a map of patch logits)");
+    if (minibatchStddev) bad.add("--minibatch-stddev is built into mlp and dcgan28 only, not pix2pix");
+    if (fidEvery > 0) bad.add("--fid-every is not built for pix2pix: score a translation run with duel eval");
   }
 
   private static void range(List<String> bad, String key, long v, long lo, long hi) {

@@ -53,7 +53,7 @@ import java.util.Map;
  * <p>Typical use: {@code new Trainer(config, data, runDir, out, tty)}, optionally
  * {@link #restore(Checkpoint)} and {@link #scoreFidWith(FidScorer)}, then {@link #train()}.
  */
-public final class Trainer {
+public final class Trainer implements RunTrainer {
   /** Images in the fixed sample grid: 8×8, or 10×10 (one column per class) for conditional models. */
   private static final int GRID = 64, GRID_CONDITIONAL = 100;
 
@@ -144,6 +144,7 @@ public final class Trainer {
    * Trains from the current step to the end of the last epoch. Returns the last step's stats (null when
    * there was nothing left to do). Throws {@link TrainingDiverged} when a loss is NaN or infinite.
    */
+  @Override
   public StepStats train() throws IOException {
     if (cfg.fidEvery > 0 && fid == null) {
       throw new IllegalStateException("--fid-every " + cfg.fidEvery + " needs a FID scorer: call scoreFidWith before train()");
@@ -415,11 +416,13 @@ public final class Trainer {
    * checkpoint there and return; safe to call from any thread (a signal handler). {@code why} is kept
    * for {@link #stopRequest()}.
    */
+  @Override
   public void requestStop(String why) {
     stopRequest = why;
   }
 
   /** Why {@link #train()} stopped early ({@link #requestStop}), or null when it was not asked to. */
+  @Override
   public String stopRequest() {
     return stopRequest;
   }
@@ -436,6 +439,7 @@ public final class Trainer {
    * data cursor and the step. Its config must equal this trainer's except for
    * {@link TrainConfig#CHANGEABLE_ON_RESUME}.
    */
+  @Override
   public void restore(Checkpoint c) throws IOException {
     Path stateFile = c.folder().resolve(Checkpoints.STATE);
     TrainConfig saved = TrainConfig.fromSaved(c.config(), stateFile.toString());
@@ -492,9 +496,11 @@ public final class Trainer {
     }
   }
 
+  @Override
   public TrainConfig config() { return cfg.copy(); }
 
   /** "wgan-gp + gradient-penalty", "wgan, weight clipping 0.01", "non-saturating". */
+  @Override
   public String describeObjective() {
     StringBuilder b = new StringBuilder(loss.name());
     for (Regularizer r : regularizers) b.append(" + ").append(r.name());
@@ -509,17 +515,23 @@ public final class Trainer {
   /** G-EMA's averaged generator, or null without --ema-decay. */
   public GeneratorNet averagedGenerator() { return ema == null ? null : (GeneratorNet) ema.model(); }
 
+  @Override
   public Backend backend() { return backend; }
 
   /** Iterations done so far. */
+  @Override
   public long step() { return step; }
 
+  @Override
   public int stepsPerEpoch() { return stepsPerEpoch; }
 
+  @Override
   public long totalSteps() { return totalSteps; }
 
   /** The newest checkpoint written or resumed from, or null. */
+  @Override
   public Path lastCheckpoint() { return lastCheckpoint; }
 
+  @Override
   public RunFolder runFolder() { return run; }
 }
