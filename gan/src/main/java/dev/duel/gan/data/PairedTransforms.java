@@ -70,22 +70,28 @@ public final class PairedTransforms {
     return new Pair(in, c, images);
   }
 
+  /** 2× super-resolution: {@link #superResolution(float[], int, int, int, int, int)} with factor 2. */
+  public static Pair superResolution(float[] images, int n, int c, int h, int w) {
+    return superResolution(images, n, c, h, w, 2);
+  }
+
   /**
-   * Low resolution → image (2× super-resolution): 2×2 average pooling to ⌈H/2⌉×⌈W/2⌉ (a block cut by an
-   * odd edge averages the pixels it has), then nearest-neighbour upsampling back to H×W:
+   * Low resolution → image (s× super-resolution): s×s average pooling to ⌈H/s⌉×⌈W/s⌉ (a block cut by an
+   * edge averages the pixels it has), then nearest-neighbour upsampling back to H×W:
    * in[y][x] = mean of the block containing (y, x).
    */
-  public static Pair superResolution(float[] images, int n, int c, int h, int w) {
+  public static Pair superResolution(float[] images, int n, int c, int h, int w, int s) {
     check(images, n, c, h, w);
+    if (s < 1) throw new IllegalArgumentException("superResolution: factor must be at least 1, got " + s);
     float[] in = new float[images.length];
     for (int p = 0; p < n * c; p++) {
       int base = p * h * w;
-      for (int by = 0; by < h; by += 2)
-        for (int bx = 0; bx < w; bx += 2) {
-          int ye = Math.min(by + 2, h), xe = Math.min(bx + 2, w);
-          float s = 0;
-          for (int y = by; y < ye; y++) for (int x = bx; x < xe; x++) s += images[base + y * w + x];
-          float mean = s / ((ye - by) * (xe - bx));
+      for (int by = 0; by < h; by += s)
+        for (int bx = 0; bx < w; bx += s) {
+          int ye = Math.min(by + s, h), xe = Math.min(bx + s, w);
+          float sum = 0;
+          for (int y = by; y < ye; y++) for (int x = bx; x < xe; x++) sum += images[base + y * w + x];
+          float mean = sum / ((ye - by) * (xe - bx));
           for (int y = by; y < ye; y++) for (int x = bx; x < xe; x++) in[base + y * w + x] = mean;
         }
     }
