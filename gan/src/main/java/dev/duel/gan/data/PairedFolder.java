@@ -37,13 +37,14 @@ public final class PairedFolder {
   private PairedFolder() {}
 
   /**
-   * The pairs of one folder.
+   * The pairs of one folder, as {@link PairedData} for the trainer (no randomness: {@code draw} is ignored).
    *
    * @param input       n×channels×height×width in [−1, 1], the left halves
    * @param target      n×channels×height×width in [−1, 1], the right halves
    * @param files       the files, in the order of the pairs
    */
-  public record Pairs(float[] input, float[] target, int n, int channels, int height, int width, List<Path> files, String description) {
+  public record Pairs(float[] input, float[] target, int n, int channels, int height, int width, List<Path> files, String description)
+      implements PairedData {
     /** As the paired transforms return them: the input keeps the target's channels. */
     public PairedTransforms.Pair pair() {
       return new PairedTransforms.Pair(input, channels, target);
@@ -52,6 +53,29 @@ public final class PairedFolder {
     /** Floats per image: channels·height·width. */
     public int imageSize() {
       return channels * height * width;
+    }
+
+    @Override
+    public int size() { return n; }
+
+    @Override
+    public int inputChannels() { return channels; }
+
+    @Override
+    public int targetChannels() { return channels; }
+
+    @Override
+    public String describe() { return description; }
+
+    @Override
+    public void gather(int[] indices, int count, long draw, float[] inputs, float[] targets) {
+      int per = imageSize();
+      for (int i = 0; i < count; i++) {
+        int k = indices[i];
+        if (k < 0 || k >= n) throw new IndexOutOfBoundsException("pair " + k + " of " + n + " (" + description + ")");
+        System.arraycopy(input, k * per, inputs, i * per, per);
+        System.arraycopy(target, k * per, targets, i * per, per);
+      }
     }
   }
 

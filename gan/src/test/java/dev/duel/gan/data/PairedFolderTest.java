@@ -40,6 +40,11 @@ class PairedFolderTest {
       assertEquals(1f, p.target()[6 + k], 1e-6f);
     }
     assertEquals(p.input(), p.pair().input());
+    float[] in = new float[6], tg = new float[6];
+    p.gather(new int[] {1}, 1, 42, in, tg);     // PairedData: pair 1 is b.png
+    assertEquals(-1f, in[0], 1e-6f);
+    assertEquals(1f, tg[5], 1e-6f);
+    assertEquals(1, p.inputChannels());
   }
 
   @Test
