@@ -79,6 +79,11 @@ public final class ImageGrid {
     return b < 0 ? NAN_RGB : (b << 16) | (b << 8) | b;
   }
 
+  /** 0xRRGGBB of a pixel in [−1, 1] per channel; pure red when any is NaN. */
+  public static int rgbOf(float r, float g, float b) {
+    return rgb(r, g, b);
+  }
+
   private static int rgb(float r, float g, float b) {
     int R = toByte(r), G = toByte(g), B = toByte(b);
     return R < 0 || G < 0 || B < 0 ? NAN_RGB : (R << 16) | (G << 8) | B;
