@@ -196,7 +196,8 @@ final class TrainCommand implements Callable<Integer> {
   /** The trainer of {@code cfg}'s model on its data (loaded on first use and kept for the next candidate). */
   private RunTrainer newTrainer(TrainConfig cfg, Path root) throws IOException {
     if (cfg.translation()) {
-      if (pairs == null) pairs = TranslationData.load(cfg, cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data), ImageDataset.Split.TRAIN);
+      if (pairs == null) pairs = TranslationData.load(cfg, cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data),
+          cfg.taskFolder() == null ? null : Cwd.resolve(cfg.taskFolder()), ImageDataset.Split.TRAIN);
       return new Pix2PixTrainer(cfg, pairs, root, io.out(), io.tty());
     }
     if (data == null) {

@@ -5,7 +5,6 @@ import dev.duel.engine.Backend;
 import dev.duel.engine.Devices;
 import dev.duel.engine.Generator;
 import dev.duel.engine.GradMode;
-import dev.duel.engine.Losses;
 import dev.duel.engine.MemoryScope;
 import dev.duel.engine.Tensor;
 import dev.duel.gan.data.PairedData;
@@ -67,6 +66,7 @@ public final class Pix2PixTrainer implements RunTrainer {
   private final GanLoss loss;                    // null with --l1-only
   private final List<Regularizer> regularizers;
   private final float clip;
+  private final Pix2PixObjective objective;
   private final UNet g;
   private final PatchGan d;                      // null with --l1-only
   private final Adam optG, optD;                 // optD null with --l1-only
@@ -106,10 +106,12 @@ public final class Pix2PixTrainer implements RunTrainer {
     if (cfg.dNorm.isEmpty()) cfg.dNorm = cfg.resolvedDNorm();
     for (String w : cfg.warnings()) out.println("warning: " + w);
 
-    Objectives.Objective objective = cfg.l1Only ? null : Objectives.of(cfg);
-    loss = objective == null ? null : objective.loss();
-    regularizers = objective == null ? List.of() : objective.regularizers();
-    clip = objective == null ? 0f : objective.clip();
+    Objectives.Objective gan = cfg.l1Only ? null : Objectives.of(cfg);
+    loss = gan == null ? null : gan.loss();
+    regularizers = gan == null ? List.of() : gan.regularizers();
+    clip = gan == null ? 0f : gan.clip();
+    objective = gan == null ? Pix2PixObjective.l1Only(cfg.l1Weight)
+        : new Pix2PixObjective(loss, regularizers, cfg.l1Weight, cfg.realTarget());
 
     initRng = new Generator(RunStreams.init(cfg.seed));
     trainRng = new Generator(RunStreams.train(cfg.seed));
@@ -214,11 +216,10 @@ public final class Pix2PixTrainer implements RunTrainer {
         fake = g.forward(x);                                              // G(x), dropout from trainRng
         if (d == null) break;
         optD.zeroGrad();
-        Tensor realPair = noisy(Tensor.concat(1, x, y)), fakePair = noisy(Tensor.concat(1, x, fake.detach()));
-        dReal = d.score(realPair, null);                                  // N×1×H'×W' patch logits
-        dFake = d.score(fakePair, null);
-        Tensor lossD = loss.discriminatorLoss(dReal, dFake, cfg.realTarget());
-        for (Regularizer r : regularizers) lossD = lossD.add(r.penalty(d, realPair, fakePair, null, trainRng));
+        Pix2PixObjective.DiscriminatorStep ds = objective.discriminator(d, x, y, fake, this::noisy, trainRng);
+        dReal = ds.dReal();                                               // N×1×H'×W' patch logits on [x, y]
+        dFake = ds.dFake();                                               // on [x, G(x)]
+        Tensor lossD = ds.loss();
         lossD.backward();
         dLoss = finite("d_loss", lossD.item(), epoch);
         gradD = gradNorm(optD.params());
@@ -228,12 +229,8 @@ public final class Pix2PixTrainer implements RunTrainer {
 
       // (2) Update G once: L_G = L_G^adv(D([x, G(x)])) + λ·E|y − G(x)|, or λ·E|y − G(x)| alone.
       optG.zeroGrad();
-      Tensor l1 = Losses.l1(fake, y);
-      Tensor lossG = l1.mul(cfg.l1Weight), gan = null;
-      if (d != null) {
-        gan = loss.generatorLoss(d.score(noisy(Tensor.concat(1, x, fake)), null));
-        lossG = gan.add(lossG);
-      }
+      Pix2PixObjective.GeneratorStep gs = objective.generator(d, x, y, fake, this::noisy);
+      Tensor lossG = gs.loss(), gan = gs.gan(), l1 = gs.l1();
       Autograd.backward(lossG, optG.params());                            // G's gradients only
       float gLoss = finite("g_loss", lossG.item(), epoch);
       float l1Value = l1.item(), gGan = gan == null ? Float.NaN : gan.item();

@@ -3,6 +3,7 @@ package dev.duel.gan.train;
 import dev.duel.gan.data.FashionMnist;
 import dev.duel.gan.data.ImageDataset;
 import dev.duel.gan.data.PairedData;
+import dev.duel.gan.data.PairedFolder;
 import dev.duel.gan.data.TaskPairs;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,12 +23,13 @@ public final class TranslationData {
 
   /**
    * One split's pairs. {@code dataOption}: the --data folder resolved against the working directory, or
-   * null for the shipped Fashion-MNIST; {@code folderTask}: the folder of --task folder:PATH resolved, or
-   * null to resolve it as given.
+   * null for the shipped Fashion-MNIST; {@code taskFolder}: the folder of --task folder:PATH resolved
+   * (null: PATH as given). A folder's pairs keep the files' size and channels ({@link PairedFolder}).
    */
-  public static PairedData load(TrainConfig c, Path dataOption, ImageDataset.Split split) throws IOException {
+  public static PairedData load(TrainConfig c, Path dataOption, Path taskFolder, ImageDataset.Split split) throws IOException {
     if (c.taskFolder() != null) {
-      throw new IllegalArgumentException("--task " + c.task + ": the paired-PNG folder reader is not merged into this build yet");
+      Path root = taskFolder != null ? taskFolder : Path.of(c.taskFolder());
+      return PairedFolder.read(PairedFolder.splitFolder(root, split), 0, 0, 0);
     }
     Path folder = FashionMnist.locate(dataOption);
     ImageDataset images = FashionMnist.loadFolder(folder, split);
