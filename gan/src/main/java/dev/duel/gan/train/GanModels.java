@@ -26,6 +26,7 @@ public final class GanModels {
       case "mlp" -> new Mlp.G(b, rng, c.latent, w);
       case "dcgan28" -> new Dcgan28.G(b, rng, c.latent, w);
       case "cgan-mlp" -> new CganMlp.G(b, rng, c.latent, w);
+      case "pix2pix" -> throw notFromNoise();
       default -> throw new IllegalArgumentException("unknown model '" + c.model + "'; choose one of " + TrainConfig.MODELS);
     };
     Init.dcgan(g, rng);
@@ -42,6 +43,7 @@ public final class GanModels {
       case "mlp" -> spectral(new Mlp.D(b, rng, w, c.minibatchStddev), c.spectralNorm, rng);
       case "dcgan28" -> new Dcgan28.D(b, rng, w, c.spectralNorm, c.resolvedDNorm(), c.minibatchStddev);
       case "cgan-mlp" -> spectral(new CganMlp.D(b, rng, w), c.spectralNorm, rng);
+      case "pix2pix" -> throw notFromNoise();
       default -> throw new IllegalArgumentException("unknown model '" + c.model + "'; choose one of " + TrainConfig.MODELS);
     };
     Init.dcgan(d, rng);
@@ -62,6 +64,12 @@ public final class GanModels {
     StateMaps.load(g.stateDict(), c.tensors(file), c.folder().resolve(file));
     g.eval();
     return g;
+  }
+
+  /** pix2pix's G maps an image to an image: its models come from {@link TranslationModels}. */
+  private static IllegalArgumentException notFromNoise() {
+    return new IllegalArgumentException("pix2pix translates an input image (duel translate; TranslationModels), it does not"
+        + " generate from noise");
   }
 
   /** The MLP discriminators take no spectral-norm flag: every Linear is normalised after construction. */

@@ -22,7 +22,7 @@ public final class PairedSamples {
   public static float[] translate(UNet g, Backend backend, float[] inputs, int n, int batchSize) {
     if (batchSize < 1) throw new IllegalArgumentException("translate: batch size must be at least 1, got " + batchSize);
     int cin = g.inChannels(), h = g.height(), w = g.width(), perIn = cin * h * w, perOut = g.outChannels() * h * w;
-    if ((long) n * perIn != inputs.length && (long) n * perIn > inputs.length) {
+    if (n < 0 || (long) n * perIn > inputs.length) {
       throw new IllegalArgumentException("translate: " + n + " inputs of " + cin + "×" + h + "×" + w + " need " + (long) n * perIn
           + " floats, got " + inputs.length);
     }
