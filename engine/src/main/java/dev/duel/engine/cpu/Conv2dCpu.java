@@ -30,7 +30,15 @@ public final class Conv2dCpu {
   private Conv2dCpu() {}
 
   /** How a call is computed; AUTO picks per shape. The others exist so that tests run every form. */
-  enum Path { AUTO, BATCHED, PER_IMAGE }
+  enum Path { AUTO, BATCHED, PER_IMAGE, DIRECT }
+
+  /**
+   * Output channels up to which AUTO computes directly ({@link #forwardDirect}): with K this small a GEMM
+   * wastes most of its micro-tile (one useful column of NR = 32, or one row of MR = 4) and packs an
+   * im2col as large as the work itself; a PatchGAN's logit layer has K = 1.
+   */
+  static final int DIRECT_MAX_K = 4;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   /** Floats of gcolᵀ that the chunked backwardData keeps at once (4 MiB): a chunk of images fits in L3. */
   private static final int GCOL_CHUNK_FLOATS = 1 << 20;
@@ -65,6 +73,10 @@ public final class Conv2dCpu {
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
     int crs = t.crs, kk = s.k(), pq = t.pq, npq = s.n() * pq;
+    if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
+      forwardDirect(s, t, xp, w, y);
+      return;
+    }
     if (path == Path.AUTO) {
       // Per image pays a PQ×K transpose per image, worth it when each output is a long sum (CRS large).
       path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
@@ -115,6 +127,10 @@ public final class Conv2dCpu {
     }
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
+    if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
+      backwardFilterDirect(s, t, xp, gy, gw);
+      return;
+    }
     int npq = s.n() * t.pq;
     // Two ways round; the one whose gathered operand is the smaller:
     //   gw  [K × CRS] = gy'  · colᵀ   gy' packs by contiguous runs, colᵀ (NPQ × CRS) is gathered
@@ -174,6 +190,10 @@ public final class Conv2dCpu {
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
+    if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
+      backwardDataDirect(s, t, gy, w, gx);
+      return;
+    }
     if (path == Path.AUTO) {
       // Per image keeps each image's gcolᵀ (PQ × CRS) in L2; with a short CRS the chunked form is as fast.
       path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
@@ -237,6 +257,146 @@ public final class Conv2dCpu {
         }
       }
     }
+  }
+
+  // ---- direct loops (few output channels) ---------------------------------------------------------
+  //
+  // With stride 1 each (c, r, s) tap is one long axpy or dot product: an output plane kept with the padded
+  // input's row length Wp, y_W[p·Wp + q] (q < Q valid), reads xp at plane + r·Wp + s + (p·Wp + q), a
+  // contiguous run of L = (P − 1)·Wp + Q floats that stays inside the plane (p + r ≤ Hp − 1, q + s ≤ Wp − 1).
+  // Other strides take the same loops element by element.
+
+  /** y[n,k,p,q] = Σ_{c,r,s} w[k,c,r,s]·xp[n,c,p·sh+r,q·sw+s]: one (n, k) plane per task. */
+  private static void forwardDirect(ConvShape s, Tables t, float[] xp, float[] w, float[] y) {
+    int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp;
+    boolean unit = s.strideH() == 1 && s.strideW() == 1;
+    int len = (pp - 1) * wp + qq;
+    CpuPool.parallelFor(s.n() * kk, 1, (from, to) -> {
+      float[] yw = Workspace.get().temp2(pp * wp);
+      for (int nk = from; nk < to; nk++) {
+        int n = nk / kk, k = nk % kk, out = nk * pp * qq;
+        if (pp == 0 || qq == 0) continue;
+        Arrays.fill(yw, 0, pp * wp, 0f);
+        for (int c = 0; c < cc; c++) {
+          int plane = (n * cc + c) * hp * wp;
+          for (int r = 0; r < rr; r++)
+            for (int u = 0; u < ss; u++) {
+              float wv = w[((k * cc + c) * rr + r) * ss + u];
+              if (unit) {
+                axpy(wv, xp, plane + r * wp + u, yw, 0, len);
+              } else {
+                for (int p = 0; p < pp; p++)
+                  for (int q = 0; q < qq; q++) yw[p * wp + q] += wv * xp[plane + (p * s.strideH() + r) * wp + q * s.strideW() + u];
+              }
+            }
+        }
+        for (int p = 0; p < pp; p++) System.arraycopy(yw, p * wp, y, out + p * qq, qq);
+      }
+    });
+  }
+
+  /**
+   * gx[n,c,ih,iw] = Σ_{k,r,s,p,q: p·sh+r−ph = ih, q·sw+s−pw = iw} w[k,c,r,s]·gy[n,k,p,q]: one (n, c) plane
+   * per task, accumulated in a padded Hp×Wp plane whose interior is gx's.
+   */
+  private static void backwardDataDirect(ConvShape s, Tables t, float[] gy, float[] w, float[] gx) {
+    int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp, h = s.h(), wd = s.w();
+    boolean unit = s.strideH() == 1 && s.strideW() == 1;
+    int len = (pp - 1) * wp + qq;
+    float[] gyw = gyWide(s, t, gy);
+    CpuPool.parallelFor(s.n() * cc, 1, (from, to) -> {
+      float[] gxp = Workspace.get().temp2(hp * wp);
+      for (int nc = from; nc < to; nc++) {
+        int n = nc / cc, c = nc % cc;
+        Arrays.fill(gxp, 0, hp * wp, 0f);
+        for (int k = 0; k < kk && pp > 0 && qq > 0; k++) {
+          int src = (n * kk + k) * pp * wp;
+          for (int r = 0; r < rr; r++)
+            for (int u = 0; u < ss; u++) {
+              float wv = w[((k * cc + c) * rr + r) * ss + u];
+              if (unit) {
+                axpy(wv, gyw, src, gxp, r * wp + u, len);
+              } else {
+                for (int p = 0; p < pp; p++)
+                  for (int q = 0; q < qq; q++) gxp[(p * s.strideH() + r) * wp + q * s.strideW() + u] += wv * gyw[src + p * wp + q];
+              }
+            }
+        }
+        int out = nc * h * wd;
+        for (int ih = 0; ih < h; ih++) System.arraycopy(gxp, (ih + s.padH()) * wp + s.padW(), gx, out + ih * wd, wd);
+      }
+    });
+  }
+
+  /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q]·xp[n,c,p·sh+r,q·sw+s]: one (k, c) pair per task, R·S dot products. */
+  private static void backwardFilterDirect(ConvShape s, Tables t, float[] xp, float[] gy, float[] gw) {
+    int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp, nn = s.n();
+    boolean unit = s.strideH() == 1 && s.strideW() == 1;
+    int len = (pp - 1) * wp + qq;
+    float[] gyw = gyWide(s, t, gy);
+    CpuPool.parallelFor(kk * cc, 1, (from, to) -> {
+      float[] lanes = new float[F.length()];
+      for (int kc = from; kc < to; kc++) {
+        int k = kc / cc, c = kc % cc;
+        for (int r = 0; r < rr; r++)
+          for (int u = 0; u < ss; u++) {
+            double sum = 0;
+            for (int n = 0; n < nn && pp > 0 && qq > 0; n++) {
+              int g0 = (n * kk + k) * pp * wp, x0 = (n * cc + c) * hp * wp;
+              if (unit) {
+                sum += dot(gyw, g0, xp, x0 + r * wp + u, len, lanes);
+              } else {
+                float acc = 0f;
+                for (int p = 0; p < pp; p++)
+                  for (int q = 0; q < qq; q++) acc += gyw[g0 + p * wp + q] * xp[x0 + (p * s.strideH() + r) * wp + q * s.strideW() + u];
+                sum += acc;
+              }
+            }
+            gw[((k * cc + c) * rr + r) * ss + u] = (float) sum;
+          }
+      }
+    });
+  }
+
+  /** gy with rows of the padded input's length Wp, zero past column Q: gyW[(n,k)][p·Wp + q]. In the caller's temp. */
+  private static float[] gyWide(ConvShape s, Tables t, float[] gy) {
+    int planes = s.n() * s.k(), pp = s.p(), qq = s.q(), wp = t.wp;
+    float[] gyw = t.ws.temp(planes * pp * wp);
+    for (int pl = 0; pl < planes; pl++)
+      for (int p = 0; p < pp; p++) {
+        int dst = (pl * pp + p) * wp;
+        System.arraycopy(gy, (pl * pp + p) * qq, gyw, dst, qq);
+        Arrays.fill(gyw, dst + qq, dst + wp, 0f);
+      }
+    return gyw;
+  }
+
+  /** dst[d0 + j] += a·src[s0 + j], j < len. */
+  private static void axpy(float a, float[] src, int s0, float[] dst, int d0, int len) {
+    FloatVector av = FloatVector.broadcast(F, a);
+    int j = 0;
+    for (; j + F.length() <= len; j += F.length()) {
+      FloatVector.fromArray(F, src, s0 + j).fma(av, FloatVector.fromArray(F, dst, d0 + j)).intoArray(dst, d0 + j);
+    }
+    for (; j < len; j++) dst[d0 + j] += a * src[s0 + j];
+  }
+
+  /**
+   * Σ_j a[a0 + j]·b[b0 + j], j < len, in float lanes summed in lane order through {@code lanes}: not
+   * reduceLanes, whose order differs between the C2 intrinsic and the interpreter's fallback, so the
+   * result would depend on when the method was compiled (and a resumed run would not be bit-identical).
+   */
+  private static float dot(float[] a, int a0, float[] b, int b0, int len, float[] lanes) {
+    FloatVector acc = FloatVector.zero(F);
+    int j = 0;
+    for (; j + F.length() <= len; j += F.length()) {
+      acc = FloatVector.fromArray(F, a, a0 + j).fma(FloatVector.fromArray(F, b, b0 + j), acc);
+    }
+    acc.intoArray(lanes, 0);
+    float sum = 0f;
+    for (float v : lanes) sum += v;
+    for (; j < len; j++) sum += a[a0 + j] * b[b0 + j];
+    return sum;
   }
 
   // ---- index tables and scratch -------------------------------------------------------------------

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link Conv2dCpu} forward, backwardData and backwardFilter, by every internal path (batched, per
- * image, split sums) and through the public methods, against float64 direct loops, at odd
+ * image, split sums, direct loops) and through the public methods, against float64 direct loops, at odd
  * shapes (stride 1 and 2, padding 0/1/2, R ≠ S, sizes 1, 3, 17, more output channels than one GEMM
  * row block) and at dcgan28's shapes with a small batch. Outputs start as NaN, so a method that does
  * not overwrite every element fails. Fresh random inputs per run; the seed is in every failure message.
@@ -66,6 +66,17 @@ class Conv2dCpuTest {
     // N·P·Q = 2156: the sum is split into partial products; K·C·R·S = 8·16 is a single tile.
     checkAll(new ConvShape(11, 1, 28, 28, 8, 4, 4, 2, 2, 1, 1));
     checkAll(new ConvShape(16, 17, 9, 9, 5, 3, 3, 1, 1, 1, 1)); // N·P·Q = 1296, C·R·S = 153 > K
+  }
+
+  /**
+   * Few output channels, where AUTO takes the direct loops: pix2pix's PatchGAN logit layer (64 → 1, 4×4,
+   * stride 1, padding 1, on 13×13), and K = 2, 4 with stride 2 and uneven padding.
+   */
+  @Test
+  void fewOutputChannelsTakeTheDirectLoops() {
+    checkAll(new ConvShape(3, 64, 13, 13, 1, 4, 4, 1, 1, 1, 1));
+    checkAll(new ConvShape(2, 5, 9, 7, 2, 3, 4, 2, 2, 1, 2));
+    checkAll(new ConvShape(2, 3, 6, 11, Conv2dCpu.DIRECT_MAX_K, 4, 4, 1, 2, 0, 1));
   }
 
   @Test
