@@ -173,4 +173,38 @@ class TranslateCommandTest {
     assertEquals(PairMetrics.l1(out, target), l1, 1e-6);
     assertEquals(PairMetrics.ssim(out, target, 40, 1, 28, 28), ssim, 1e-5);
   }
+
+  /** A colour paired folder (train/ and test/ of 16×16 | 16×16 RGB pairs) trains, translates and evaluates end to end. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void aPairedFolderRunTrainsTranslatesAndEvaluates() throws IOException {
+    Path data = dir.resolve("pairs");
+    for (String split : List.of("train", "test")) {
+      for (int i = 0; i < 6; i++) {
+        BufferedImage b = new BufferedImage(32, 16, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < 16; y++)
+          for (int x = 0; x < 32; x++) b.setRGB(x, y, x < 16 ? ((x + y + i) % 4 == 0 ? 0x000000 : 0xFFFFFF) : (x * 15 << 16) | (y * 15 << 8) | (i * 40));
+        Files.createDirectories(data.resolve(split));
+        ImageIO.write(b, "png", data.resolve(split).resolve("p" + i + ".png").toFile());
+      }
+    }
+    CliTest.Result r = CliTest.duel("train", "--model", "pix2pix", "--task", "folder:" + data, "--width", "4", "--batch", "3", "--limit", "2",
+        "--epochs", "1", "--out", dir.toString(), "--name", "folder", "--sample-every", "0");
+    assertEquals(0, r.code(), r.out() + r.err());
+    Path report = dir.resolve("folder.json");
+    r = CliTest.duel("eval", dir.resolve("folder").toString(), "--out", report.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("FID etc.: not computed"), r.out());
+    Map<String, Object> j = Json.parseObject(Files.readString(report));
+    assertEquals(6L, j.get("pair_count"));
+    assertEquals(List.of(3L, 16L, 16L), j.get("output_shape"));
+    assertTrue(j.get("psnr_db") instanceof Number n && Double.isFinite(n.doubleValue()), r.out());
+    assertEquals(null, j.get("fid"));
+    Path out = dir.resolve("folder-out");
+    r = CliTest.duel("translate", dir.resolve("folder").toString(), "--input", data.resolve("test").toString(), "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    PngDecoder.Image t = PngDecoder.read(out.resolve("p0.png"));
+    assertEquals(32, t.width());
+    assertEquals(16, t.height());
+  }
 }
