@@ -99,10 +99,11 @@ final class TranslateCommand implements Callable<Integer> {
       source = Cwd.resolve(source);
       input = Cwd.resolve(input);
       out = Cwd.resolve(out);
-      List<Path[]> jobs = jobs();
+      if (!Files.exists(input)) throw new NoSuchFileException(input.toString(), null, "--input not found");
       Checkpoints.Checkpoint c = Checkpoints.locate(source, io.err());
       Backend b = devices.backend();
       UNet g = generator(c, b);
+      List<Path[]> jobs = jobs();                  // after the model loads: a bad checkpoint creates no --out folder
       for (int start = 0; start < jobs.size(); start += CHUNK) translate(g, b, jobs.subList(start, Math.min(jobs.size(), start + CHUNK)));
       io.out().println(String.format(Locale.ROOT, "translated %d PNG%s with %s (step %d%s%s, %d×%d×%d → %d×%d×%d) to %s",
           jobs.size(), jobs.size() == 1 ? "" : "s", c.folder(), c.step(), ema ? ", G-EMA" : "", dropout ? ", dropout on" : "",
