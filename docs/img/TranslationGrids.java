@@ -19,12 +19,15 @@ import java.nio.file.Path;
  * java --add-modules jdk.incubator.vector -cp "gan/target/duel-gan.jar:gan/target/lib/*" \
  *   docs/img/TranslationGrids.java /tmp/i2i-runs docs/img 8
  * </pre>
- * reads RUNS/TASK-l1 and RUNS/TASK-pix2pix (their newest checkpoints) and writes OUT/i2i-TASK.png.
+ * reads RUNS/TASK-l1 and RUNS/TASK-pix2pix (their newest checkpoints) and writes OUT/i2i-TASK.png. It also
+ * prints the "do nothing" baseline of each task: L1, PSNR and SSIM of the input itself against the target,
+ * on the first N test pairs (default 2000, the pairs of `duel eval -n 2000`).
  */
 public class TranslationGrids {
   public static void main(String[] args) throws Exception {
     Path runs = Path.of(args[0]), out = Path.of(args[1]);
     int k = args.length > 2 ? Integer.parseInt(args[2]) : 8;
+    int baselinePairs = args.length > 3 ? Integer.parseInt(args[3]) : 2000;
     Backend cpu = Devices.cpu();
     for (String task : new String[] {"edges", "inpaint", "superres", "denoise"}) {
       Checkpoints.Checkpoint l1 = Checkpoints.locate(runs.resolve(task + "-l1"), System.err);
@@ -46,6 +49,15 @@ public class TranslationGrids {
       Path png = out.resolve("i2i-" + task + ".png");
       ImageGrid.write(png, grid, 1, test.height(), test.width(), 4, k, 2);
       System.out.println("wrote " + png + " (" + test.describe() + "; rows: input, L1-only, pix2pix, target)");
+      int n = Math.min(baselinePairs, test.size());
+      float[] bin = new float[n * test.inputChannels() * per], btg = new float[n * test.targetChannels() * per];
+      int[] all = new int[n];
+      for (int i = 0; i < n; i++) all[i] = i;
+      test.gather(all, n, 0, bin, btg);
+      if (test.inputChannels() == test.targetChannels()) {
+        var s = dev.duel.gan.metrics.PairMetrics.of(bin, btg, n, test.targetChannels(), test.height(), test.width());
+        System.out.printf(java.util.Locale.ROOT, "  input as the output (%d pairs): L1 %.5f  PSNR %.3f dB  SSIM %.4f%n", n, s.l1(), s.psnr(), s.ssim());
+      }
     }
   }
 }
