@@ -32,7 +32,7 @@ for r in $(seq 1 "$rounds"); do
   echo "round $r: training steps" >&2
   "$java" -jar "$jar" TrainStep -p device=cpu -wi 3 -w 2s -i 5 -r 2s -f 1 -rf json -rff "$out/step-$r.json" > "$out/step-$r.log" 2>&1
   # the same statistic on both sides (best-round median of single steps), config by config, alternating
-  for c in mlp:64 mlp:256 dcgan28:64 dcgan28:128 cgan-mlp:64; do
+  for c in mlp:64 mlp:256 dcgan28:64 dcgan28:128 cgan-mlp:64 pix2pix:64; do
     "$java" --add-modules jdk.incubator.vector -XX:+UseParallelGC -cp "$jar" dev.duel.bench.StepTiming "$c" 3 cpu >> "$out/duel-step-$r.md" 2>/dev/null
     "${torch_env[@]}" /usr/bin/python3 "$here/bench/pytorch_train_step.py" "$c" 3 2 json=0 >> "$out/torch-step-$r.md" 2>&1
   done

@@ -8,6 +8,7 @@ Needs Debian's python3-torch and libopenblas0-openmp; PyTorch is at its best wit
       [configs] [rounds] [threads] [device]
 Arguments, positional in that order or as key=value in any order (a key=value may follow positionals):
   configs=mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64   rounds=5   threads=2
+                  (also pix2pix:64, duel's U-Net + PatchGAN on edges -> Fashion-MNIST, not in the default list)
   device=cpu      cpu (the default: everything as before) or cuda (models, data and noise on the GPU;
                   torch.cuda.synchronize() before each clock reading, so a step is timed until the GPU
                   is idle; convolutions and matmuls in strict FP32 (no TF32), as Duel computes them, and
@@ -133,6 +134,65 @@ def build(model):
     return (lambda z, y: g(z)), (lambda x, y: d(x)), (g, d)
 
 
+class UNet(nn.Module):
+    """duel's pix2pix G (gan/models/UNet.java) at 28x28, 1 -> 1 channels: zero-padded to 32x32, depth 5, encoder
+    channels w*(1, 2, 4, 8, 8); e_0 = Conv(x~), e_i = BN(Conv(LReLU(e_{i-1}))), bottleneck without norm; decoder
+    d_i = [Drop](BN(ConvT(ReLU([d_{i+1}, e_i])))), dropout 0.5 where the output is at most 8x8, tanh, cropped."""
+
+    def __init__(self, w=32, cin=1, cout=1, side=32, depth=5):
+        super().__init__()
+        ch = [w * min(2 ** i, 8) for i in range(depth)]
+        self.depth, self.pad = depth, (side - 28) // 2
+        self.down = nn.ModuleList()
+        for i in range(depth):
+            norm = 0 < i < depth - 1
+            block = nn.Module()
+            block.conv = nn.Conv2d(cin if i == 0 else ch[i - 1], ch[i], 4, 2, 1, bias=not norm)
+            block.norm = nn.BatchNorm2d(ch[i]) if norm else nn.Identity()
+            self.down.append(block)
+        self.up = nn.ModuleList([None] * depth)
+        for i in range(depth - 1, -1, -1):
+            cin_i = ch[i] if i == depth - 1 else 2 * ch[i]
+            out = cout if i == 0 else ch[i - 1]
+            block = nn.Module()
+            block.conv = nn.ConvTranspose2d(cin_i, out, 4, 2, 1, bias=(i == 0))
+            block.norm = nn.BatchNorm2d(out) if i > 0 else nn.Identity()
+            block.dropout = nn.Dropout(0.5) if i > 0 and (side >> i) <= 8 else nn.Identity()
+            self.up[i] = block
+
+    def forward(self, x):
+        p = self.pad
+        h = nn.functional.pad(x, (p, p, p, p))
+        e = []
+        for i, b in enumerate(self.down):
+            h = b.norm(b.conv(h if i == 0 else nn.functional.leaky_relu(h, 0.2)))
+            e.append(h)
+        d = e[-1]
+        for i in range(self.depth - 1, -1, -1):
+            inp = d if i == self.depth - 1 else torch.cat([d, e[i]], 1)
+            b = self.up[i]
+            d = b.dropout(b.norm(b.conv(torch.relu(inp))))
+        y = torch.tanh(d)
+        return y[:, :, p:p + 28, p:p + 28]
+
+
+def patch_gan(w=32, channels=2):
+    """duel's PatchGAN (gan/models/PatchGan.java) with one strided layer (images up to 32 pixels): 12x12 logits of
+    16x16 patches at 28x28."""
+    return nn.Sequential(nn.Conv2d(channels, w, 4, 2, 1), nn.LeakyReLU(0.2),
+                         nn.Conv2d(w, 2 * w, 4, 1, 1, bias=False), nn.BatchNorm2d(2 * w), nn.LeakyReLU(0.2),
+                         nn.Conv2d(2 * w, 1, 4, 1, 1))
+
+
+def sobel_edges(x):
+    """PairedTransforms.edges: Sobel magnitude of the [0, 1] gray image (edge pixels replicated) > 0.5 -> -1, else +1."""
+    g = (x + 1) * 0.5
+    gp = nn.functional.pad(g, (1, 1, 1, 1), mode="replicate")
+    kx = torch.tensor([[-1., 0., 1.], [-2., 0., 2.], [-1., 0., 1.]], device=x.device).view(1, 1, 3, 3)
+    gx, gy = nn.functional.conv2d(gp, kx), nn.functional.conv2d(gp, kx.transpose(2, 3))
+    return torch.where((gx * gx + gy * gy).sqrt() > 0.5, -1.0, 1.0)
+
+
 def params(f):
     return list(f.parameters()) if isinstance(f, nn.Module) else list(f.__closure__[0].cell_contents.parameters())
 
@@ -150,15 +210,44 @@ for ci, config in enumerate(configs):
             continue
         share = left / (len(configs) - ci)
     t_config = time.perf_counter()
-    g, d, _ = build(model)
+    if model == "pix2pix":
+        g, d = UNet(), patch_gan()
+        g.apply(dcgan_init)
+        d.apply(dcgan_init)
+        g, d = g.to(device), d.to(device)
+    else:
+        g, d, _ = build(model)
     opt_g = torch.optim.Adam(params(g), lr=2e-4, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(params(d), lr=2e-4, betas=(0.5, 0.999))
     bce = nn.BCEWithLogitsLoss()
     ones, zeros = torch.ones(batch, 1, device=device), torch.zeros(batch, 1, device=device)
     cursor = 0
 
+    l1 = nn.L1Loss()
+
+    def pix2pix_step():
+        """Pix2PixStep: D on [x, y] and [x, G(x).detach()], then G on BCE(D([x, G(x)]), 1) + 100 * L1; the edges of
+        each batch computed inside the step, as Duel's StepRunner does."""
+        global cursor
+        y = images[cursor:cursor + batch]
+        cursor = (cursor + batch) % (images.shape[0] - batch)
+        x = sobel_edges(y)
+        fake = g(x)
+        opt_d.zero_grad()
+        real_logits = d(torch.cat([x, y], 1))
+        loss_d = bce(real_logits, torch.ones_like(real_logits)) + bce(d(torch.cat([x, fake.detach()], 1)), torch.zeros_like(real_logits))
+        loss_d.backward()
+        opt_d.step()
+        opt_g.zero_grad()
+        fake_logits = d(torch.cat([x, fake], 1))
+        loss_g = bce(fake_logits, torch.ones_like(fake_logits)) + 100 * l1(fake, y)
+        loss_g.backward()
+        opt_g.step()
+
     def step():
         global cursor
+        if model == "pix2pix":
+            return pix2pix_step()
         x, y = images[cursor:cursor + batch], labels[cursor:cursor + batch]
         cursor = (cursor + batch) % (images.shape[0] - batch)
         fake = g(torch.randn(batch, 100, device=device), y)
@@ -171,7 +260,7 @@ for ci, config in enumerate(configs):
         loss_g.backward()
         opt_g.step()
 
-    reps = 20 if model == "dcgan28" else 200
+    reps = 20 if model == "dcgan28" else 10 if model == "pix2pix" else 200
     warm, step_s = 0, 0.0
     for _ in range(reps // 2):  # warm-up; with budget_s at least 2 steps, at most a quarter of the share
         if share is not None and warm >= 2 and time.perf_counter() - t_config > share / 4:

@@ -8,8 +8,8 @@ import java.util.Locale;
 
 /**
  * One training step per config timed exactly as bench/pytorch_train_step.py times PyTorch's: warm-up
- * of reps/2 steps, then {@code rounds} rounds of {@code reps} steps (200 for the MLPs, 20 for dcgan28),
- * each step timed alone; prints the best round's median and every round's median, as a Markdown row.
+ * of reps/2 steps, then {@code rounds} rounds of {@code reps} steps (200 for the MLPs, 20 for dcgan28,
+ * 10 for pix2pix), each step timed alone; prints the best round's median and every round's median, as a Markdown row.
  * Same statistic on both sides, so the two can be compared row by row (bench/compare.sh runs them
  * interleaved). TrainStepBenchmark (JMH) is the figure with error bars.
  *
@@ -25,7 +25,7 @@ public final class StepTiming {
     String device = args.length > 2 ? args[2] : "cpu";
     for (String config : configs) {
       StepRunner runner = new StepRunner(config, Devices.get(device));
-      int reps = config.startsWith("dcgan28") ? 20 : 200;
+      int reps = config.startsWith("dcgan28") ? 20 : config.startsWith("pix2pix") ? 10 : 200;
       for (int i = 0; i < Math.max(reps / 2, 10); i++) runner.step();   // C2 compiles the step first
       List<Double> medians = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {

@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
     "-XX:+UseParallelGC", "-Xmx4g"})
 public class TrainStepBenchmark {
-  @Param({"mlp:64", "mlp:256", "dcgan28:64", "dcgan28:128", "cgan-mlp:64"})
+  @Param({"mlp:64", "mlp:256", "dcgan28:64", "dcgan28:128", "cgan-mlp:64", "pix2pix:64"})
   public String config;
 
   @Param({"cpu"})
