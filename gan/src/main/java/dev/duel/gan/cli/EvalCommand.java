@@ -8,6 +8,8 @@ import dev.duel.gan.metrics.Evaluator;
 import dev.duel.gan.metrics.IdxImages;
 import dev.duel.gan.metrics.ImageSet;
 import dev.duel.gan.metrics.PngFolder;
+import dev.duel.gan.metrics.TranslationEvaluation;
+import dev.duel.gan.train.Checkpoints;
 import dev.duel.nn.state.AtomicFiles;
 import dev.duel.nn.state.Json;
 import java.io.IOException;
@@ -32,7 +34,8 @@ import picocli.CommandLine.Parameters;
     description = {
         "Scores generated images against real ones: FID, KID, precision/recall (k-NN), classifier score, class coverage.",
         "INPUT is a checkpoint folder (runs/NAME/checkpoints/step-N), a run folder "
-            + "(its newest complete checkpoint), an IDX(.gz) file of N×28×28 images, or a folder of 28×28 grayscale PNGs."},
+            + "(its newest complete checkpoint), an IDX(.gz) file of N×28×28 images, or a folder of 28×28 grayscale PNGs.",
+        "A pix2pix (image-to-image) run or checkpoint is scored on its task's test pairs: L1, PSNR, SSIM, and the outputs' FID etc."},
     exitCodeOnExecutionException = 1)
 final class EvalCommand implements Callable<Integer> {
   private final Main.Io io;
@@ -99,6 +102,8 @@ final class EvalCommand implements Callable<Integer> {
     try {
       validate();
       Backend backend = devices.backend();
+      Checkpoints.Checkpoint translation = translationCheckpoint();
+      if (translation != null) return evaluateTranslation(translation, backend);
       ImageSet sampleSet = loadSamples(backend);
       ImageSet referenceSet = loadReference();
       ClassifierWeights.Loaded c = ClassifierWeights.load(backend, classifier);
@@ -120,6 +125,32 @@ final class EvalCommand implements Callable<Integer> {
       stderr.flush();
       return 1;
     }
+  }
+
+  /** The checkpoint INPUT names when it is an image-to-image (pix2pix) run or checkpoint; null otherwise. */
+  private Checkpoints.Checkpoint translationCheckpoint() throws IOException {
+    Path p = Cwd.resolve(input);
+    if (!Files.isDirectory(p) || !CheckpointSampler.isCheckpointOrRun(p)) return null;
+    Checkpoints.Checkpoint c = Checkpoints.locate(p, io.err());
+    return TranslationEvaluation.isTranslation(c) ? c : null;
+  }
+
+  /** duel eval of a pix2pix checkpoint: L1, PSNR, SSIM on the test pairs, and the outputs' FID etc. (docs/image-to-image.md). */
+  private int evaluateTranslation(Checkpoints.Checkpoint c, Backend backend) throws IOException {
+    data = Cwd.resolve(data);
+    Evaluator.Settings settings = new Evaluator.Settings(kidSubsets, kidSubsetSize, k, splits, seed, batch);
+    String folderTask = dev.duel.gan.train.TrainConfig.fromSaved(c.config(), c.folder().resolve(Checkpoints.STATE).toString()).taskFolder();
+    TranslationEvaluation.Result r = TranslationEvaluation.evaluate(c, ema ? CheckpointSampler.EMA_WEIGHTS : CheckpointSampler.WEIGHTS,
+        backend, data, folderTask == null ? null : Cwd.resolve(folderTask), samples == null ? Integer.MAX_VALUE : samples, seed, batch,
+        () -> new Evaluator(ClassifierWeights.load(backend, classifier), backend, loadReference(), settings));
+    Map<String, Object> json = r.toJson();
+    json.put("seed", seed);
+    if (out != null) AtomicFiles.writeString(Cwd.resolve(out).toAbsolutePath(), Json.writePretty(json));
+    io.out().print(r.table());
+    io.out().println();
+    if (out != null) io.out().println("wrote " + Cwd.resolve(out));
+    io.out().flush();
+    return 0;
   }
 
   private void validate() {

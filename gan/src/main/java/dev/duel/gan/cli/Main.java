@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * The {@code duel} command line: {@code train | sample | interpolate | info | gradcheck | demo | eval | classifier}. With no argument it runs
+ * The {@code duel} command line: {@code train | sample | translate | interpolate | info | gradcheck | demo | eval | classifier}. With no argument it runs
  * the main job, {@code duel train} with its defaults. Every command lives in this package.
  *
  * <p>One output convention: every command prints to the {@link Io} it is constructed with (picocli
@@ -27,7 +27,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * 2 a usage error (picocli's message and a hint to --help).
  */
 @Command(name = "duel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    subcommands = {TrainCommand.class, SampleCommand.class, InterpolateCommand.class, InfoCommand.class, GradcheckCommand.class,
+    subcommands = {TrainCommand.class, SampleCommand.class, TranslateCommand.class, InterpolateCommand.class, InfoCommand.class, GradcheckCommand.class,
         DemoCommand.class, EvalCommand.class, ClassifierCommand.class},
     description = {"Duel: GANs on a from-scratch Java engine, CPU and GPU.",
         "With no command, runs the main job: duel train (dcgan28 on Fashion-MNIST, on the CPU or the device DUEL_DEVICE names)."},

@@ -20,7 +20,7 @@ class DeviceOptionsTest {
   private static final PrintStream QUIET = new PrintStream(java.io.OutputStream.nullOutputStream());
 
   /** Every command that runs the engine, by qualified name. */
-  private static final List<String> ENGINE_COMMANDS = List.of("duel train", "duel sample", "duel interpolate", "duel gradcheck",
+  private static final List<String> ENGINE_COMMANDS = List.of("duel train", "duel sample", "duel translate", "duel interpolate", "duel gradcheck",
       "duel eval", "duel demo game1d", "duel demo ring", "duel classifier train", "duel classifier calibrate");
 
   @AfterEach
