@@ -123,6 +123,7 @@ static ncclResult_t wait_all(ncclComm_t c, int lo, int hi, Ready ready, uint64_t
     if (missing < 0) return ncclSuccess;
     int ab = __atomic_load_n(&c->h->aborted, __ATOMIC_ACQUIRE);
     if (ab) return fail(c, ncclRemoteError, "rank %d aborted the communicator (ncclCommAbort) while rank %d was in %s", ab - 1, c->rank, what);
+    if (c->async != ncclSuccess) return fail(c, c->async, "rank %d's communicator was aborted while it waited in %s", c->rank, what);
     if (spins < 64) { sched_yield(); continue; }
     long long t = now_ms();
     if (t - checked >= 5) {
@@ -247,7 +248,9 @@ API ncclResult_t ncclCommAbort(ncclComm_t comm) {
   if (!comm) return fail(NULL, ncclInvalidArgument, "ncclCommAbort: comm is NULL");
   int32_t zero = 0;
   __atomic_compare_exchange_n(&comm->h->aborted, &zero, comm->rank + 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-  release(comm);
+  /* Not unmapped: abort is how another thread stops a call that waits in this communicator (NCCL's documented use),
+   * and that call still reads the segment until it sees the flag. The mapping goes with the process. */
+  if (comm->async == ncclSuccess) comm->async = ncclRemoteError;
   return ncclSuccess;
 }
 

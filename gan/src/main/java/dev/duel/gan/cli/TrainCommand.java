@@ -13,7 +13,9 @@ import dev.duel.gan.train.RunLock;
 import dev.duel.gan.train.StepStats;
 import dev.duel.gan.train.TrainConfig;
 import dev.duel.gan.train.Trainer;
+import dev.duel.gan.dist.WorkerEnv;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -63,6 +65,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "continue the run named by --name (default: the most recent run under --out) from its newest complete checkpoint")
   boolean resume;
 
+  @Mixin
+  ScaleOutOptions scaleOut;                                      // --nproc, --nnodes, --node-rank, --rendezvous, --simulate-ranks
+
   TrainCommand(Main.Io io) {
     this.io = io;
   }
@@ -74,6 +79,14 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> cliValues = givenOptions();
     TrainConfig requested = usage(() -> new TrainConfig().with(fileValues, config + "").with(cliValues, "command line").validate());
     Path outDir = Cwd.resolve(requested.out);
+    WorkerEnv worker = usage(WorkerEnv::fromEnvironment);          // a rank started by --nproc's launcher, or null
+    usage(() -> scaleOut.check(worker != null));
+    if (worker != null) {
+      requested.name = worker.runName();                         // the launcher fixed it: every rank trains one run
+      cliValues.put("name", worker.runName());
+    }
+    ScaleOut ranks = new ScaleOut(scaleOut, worker, io);
+    PrintStream out = ranks.printsProgress() ? io.out() : new PrintStream(java.io.OutputStream.nullOutputStream());
 
     TrainConfig cfg;
     RunFolder run;
@@ -100,15 +113,24 @@ final class TrainCommand implements Callable<Integer> {
       cfg = requested.copy().withLossDefaults(given);         // the papers' optimiser settings for wgan, wgan-gp
       if (cfg.name.isEmpty()) cfg.name = freeName(outDir, cfg.model);
       run = new RunFolder(outDir.resolve(cfg.name));
-      if (run.holdsRun()) {
+      if (run.holdsRun() && worker == null) {
         throw new ParameterException(spec.commandLine(), run.root() + " already holds a run: pass --resume to continue it, "
             + "or another --name to start a new one");
       }
-      if (Files.exists(run.metrics())) {
+      if (Files.exists(run.metrics()) && worker == null) {
         io.out().println(run.root() + " had no checkpoint (it stopped before step 0 was saved): starting it over under its name");
       }
     }
-    if (Files.isDirectory(run.root())) RunLock.acquire(run.root()).close();   // refuse early when another trainer holds it
+    if (Files.isDirectory(run.root()) && worker == null) RunLock.acquire(run.root()).close();   // refuse early when another trainer holds it
+    if (scaleOut.launches(worker != null)) {
+      String device = cfg != null ? cfg.device : cliValues.containsKey("device") ? requested.device
+          : Files.isRegularFile(run.config()) ? readSavedConfig(run.config()).device : requested.device;
+      if (cfg != null) {
+        int batch = cfg.batch;
+        usage(() -> scaleOut.checkBatch(batch));
+      }
+      return ranks.launch(device, run.root().getFileName().toString(), spec.commandLine().getParseResult().originalArgs());
+    }
     if (cfg != null) {
       cfg.out = requested.out;
       cfg.name = run.root().getFileName().toString();
@@ -126,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
     if (cfg != null) {
       dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data));
       data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
-      trainer = new Trainer(cfg, data, run.root(), io.out(), io.tty());
+      trainer = new Trainer(cfg, data, run.root(), out, io.tty(), ranks.join(cfg.device));
     }
     // --resume: the newest checkpoint that verifies (SHA-256) and loads (headers, dtypes, shapes); each one
     // that does not is skipped with the reason, and the next older one is tried.
@@ -145,7 +167,7 @@ final class TrainCommand implements Callable<Integer> {
           dataFolder = FashionMnist.locate(tried.data.isEmpty() ? null : Cwd.resolve(tried.data));
           data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
         }
-        Trainer t = new Trainer(tried, data, run.root(), io.out(), io.tty());
+        Trainer t = new Trainer(tried, data, run.root(), out, io.tty(), ranks.join(tried.device));
         t.restore(c);
         resumedConfig(saved, fileValues, cliValues, true);      // prints the changed options
         cfg = tried;
@@ -161,14 +183,15 @@ final class TrainCommand implements Callable<Integer> {
           + " checkpoint" + (candidates.size() == 1 ? "" : "s") + " loads (each one is named above); nothing to resume from");
     }
 
-    io.out().println(header(trainer, dataFolder, data, checkpoint));
-    if (cfg.fidEvery > 0) io.out().println(attachFid(trainer, cfg, dataFolder));
+    out.println(header(trainer, dataFolder, data, checkpoint));
+    if (ranks.describe() != null) out.println(ranks.describe());
+    if (cfg.fidEvery > 0 && ranks.printsProgress()) out.println(attachFid(trainer, cfg, dataFolder));   // rank 0 scores FID
     long t0 = System.nanoTime();
     StepStats last;
     int signalExit = 0;
     try (StopSignals signals = StopSignals.install(trainer, io.err())) {
       try {
-        last = trainer.train();
+        last = ranks.run(trainer);
       } catch (RunLock.Held held) {
         io.err().println("duel train: error: " + held.getMessage());
         return 1;
@@ -177,6 +200,7 @@ final class TrainCommand implements Callable<Integer> {
         signalExit = signals.received() != null ? signals.exitCode() : 1;
       }
     }
+    if (signalExit != 0 && !ranks.printsProgress()) return signalExit;   // rank 0 says where to continue
     if (signalExit != 0) {
       io.out().flush();
       io.err().println(String.format(Locale.ROOT, "duel train: stopped by %s at step %d of %d (epoch %d); checkpoint %s. Continue with:%n  %s",
@@ -186,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
       return signalExit;
     }
     if (last != null) {
-      io.out().println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, %smetrics.jsonl, %s)",
+      out.println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, %smetrics.jsonl, %s)",
           duration((System.nanoTime() - t0) / 1_000_000_000L), run.root(),
           java.nio.file.Files.exists(run.lossPlot()) ? "losses.png, " : "",   // no Java2D (the GPU kit): no plot
           trainer.lastCheckpoint() == null ? "no checkpoint" : run.root().relativize(trainer.lastCheckpoint())));
