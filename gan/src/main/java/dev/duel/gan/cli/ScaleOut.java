@@ -41,10 +41,7 @@ final class ScaleOut {
 
   /** Starts this node's workers and waits for them; returns the job's exit status. */
   int launch(String device, String runName, List<String> originalArgs) throws IOException {
-    if (!device.equals("cuda") && !device.equals("cuda-emu")) {
-      throw new IllegalArgumentException("--nproc trains data-parallel over NCCL, which needs --device cuda (one GPU per"
-          + " process) or cuda-emu (the emulated GPU and Duel's stand-in NCCL), not " + device);
-    }
+    checkDevice(device);
     int at = originalArgs.indexOf("train");
     List<String> args = new ArrayList<>(at >= 0 ? originalArgs.subList(at + 1, originalArgs.size()) : originalArgs);
     Launcher.Plan plan = new Launcher.Plan(options.nproc, options.nnodes, options.nodeRank, options.rendezvous,
@@ -58,6 +55,15 @@ final class ScaleOut {
       Thread.currentThread().interrupt();
       return 1;
     }
+  }
+
+  /** NCCL runs on cuda and cuda-emu only. */
+  static boolean checkDevice(String device) {
+    if (!device.equals("cuda") && !device.equals("cuda-emu")) {
+      throw new IllegalArgumentException("--nproc trains data-parallel over NCCL, which needs --device cuda (one GPU per"
+          + " process) or cuda-emu (the emulated GPU and Duel's stand-in NCCL), not " + device);
+    }
+    return true;
   }
 
   /**

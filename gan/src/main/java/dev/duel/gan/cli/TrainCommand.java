@@ -113,7 +113,7 @@ final class TrainCommand implements Callable<Integer> {
       cfg = requested.copy().withLossDefaults(given);         // the papers' optimiser settings for wgan, wgan-gp
       if (cfg.name.isEmpty()) cfg.name = freeName(outDir, cfg.model);
       run = new RunFolder(outDir.resolve(cfg.name));
-      if (run.holdsRun() && worker == null) {
+      if (run.holdsRun() && worker == null && scaleOut.nodeRank == 0) {   // node 0 checks for the whole job
         throw new ParameterException(spec.commandLine(), run.root() + " already holds a run: pass --resume to continue it, "
             + "or another --name to start a new one");
       }
@@ -121,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
         io.out().println(run.root() + " had no checkpoint (it stopped before step 0 was saved): starting it over under its name");
       }
     }
-    if (Files.isDirectory(run.root()) && worker == null) RunLock.acquire(run.root()).close();   // refuse early when another trainer holds it
+    if (Files.isDirectory(run.root()) && worker == null && scaleOut.nodeRank == 0) RunLock.acquire(run.root()).close();   // refuse early when another trainer holds it
     if (scaleOut.launches(worker != null)) {
       String device = cfg != null ? cfg.device : cliValues.containsKey("device") ? requested.device
           : Files.isRegularFile(run.config()) ? readSavedConfig(run.config()).device : requested.device;
@@ -129,6 +129,7 @@ final class TrainCommand implements Callable<Integer> {
         int batch = cfg.batch;
         usage(() -> scaleOut.checkBatch(batch));
       }
+      usage(() -> ScaleOut.checkDevice(device));
       return ranks.launch(device, run.root().getFileName().toString(), spec.commandLine().getParseResult().originalArgs());
     }
     if (cfg != null) {

@@ -33,6 +33,7 @@ public final class RendezvousServer implements AutoCloseable {
   private final Peer[] peers;
   private String id;                         // rank 0's unique id, hex
   private boolean released, failed, aborted;
+  private String failure;                    // why the rendezvous failed, for ranks that come after
   private final List<Thread> threads = new ArrayList<>();
 
   private static final class Peer {
@@ -120,7 +121,7 @@ public final class RendezvousServer implements AutoCloseable {
       String hexId = rank == 0 ? line(in) : null;
       synchronized (this) {
         if (failed) {
-          out.println("FAIL the rendezvous failed already");
+          out.println("FAIL " + failure);
           return;
         }
         if (theirWorld != world || rank < 0 || rank >= world || peers[rank] != null) {
@@ -185,6 +186,7 @@ public final class RendezvousServer implements AutoCloseable {
 
   private void failAll(String why) {
     failed = true;
+    failure = why;
     for (Peer p : peers) {
       if (p != null) {
         p.out.println("FAIL " + why);
