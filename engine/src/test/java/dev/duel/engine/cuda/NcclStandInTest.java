@@ -226,7 +226,8 @@ class NcclStandInTest {
 
   @Test
   void communicatorOnCudaEmuTensors() throws Exception {
-    Backend emu = CudaBackends.get("cuda-emu");
+    TestCuda.assumeEmulated();                            // a JVM that runs a real GPU cannot start cuda-emu
+    Backend emu = TestCuda.library();
     byte[] id = lib.uniqueId();
     int count = 1000;
     List<float[]> got = threads(2, r -> () -> {
