@@ -56,7 +56,7 @@ public final class NcclCommunicator implements Communicator {
 
   private long address(Tensor t, String op) {
     if (!t.isContiguous()) throw new IllegalArgumentException(op + ": the tensor must be contiguous");
-    if (!(t.storageBuffer() instanceof CudaBuffer b) || t.backend() != backend && !(t.backend() instanceof CudaBackend)) {
+    if (!(t.storageBuffer() instanceof CudaBuffer b)) {                // any backend over this CUDA device
       throw new IllegalArgumentException(op + ": the tensor is on " + t.backend().name() + ", the communicator on "
           + backend.name());
     }
