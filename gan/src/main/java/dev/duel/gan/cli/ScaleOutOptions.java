@@ -66,4 +66,10 @@ final class ScaleOutOptions {
     }
     return true;
   }
+
+  /** " --nproc N" (and the node options) for the "Continue with:" line of a data-parallel run; "" otherwise. */
+  String relaunchArgs() {
+    if (nproc == 0) return "";
+    return " --nproc " + nproc + (nnodes > 1 ? " --nnodes " + nnodes + " --node-rank " + nodeRank + " --rendezvous " + rendezvous : "");
+  }
 }

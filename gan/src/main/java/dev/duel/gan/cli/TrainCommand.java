@@ -206,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
       io.out().flush();
       io.err().println(String.format(Locale.ROOT, "duel train: stopped by %s at step %d of %d (epoch %d); checkpoint %s. Continue with:%n  %s",
           trainer.stopRequest(), trainer.step(), trainer.totalSteps(), (trainer.step() - 1) / trainer.stepsPerEpoch() + 1,
-          trainer.lastCheckpoint(), continueCommand(cfg)));
+          trainer.lastCheckpoint(), continueCommand(cfg) + scaleOut.relaunchArgs()));
       io.err().flush();
       return signalExit;
     }

@@ -32,6 +32,7 @@ public final class Launcher {
 
   private final Plan plan;
   private final PrintStream err;
+  private volatile boolean stopping;        // the launcher itself was stopped: the workers' exits are expected
 
   public Launcher(Plan plan, PrintStream err) {
     this.plan = plan;
@@ -50,7 +51,10 @@ public final class Launcher {
     }
     List<Process> procs = new ArrayList<>();
     List<Integer> ranks = new ArrayList<>();
-    Thread forward = new Thread(() -> stopAll(procs, "the launcher was stopped"));
+    Thread forward = new Thread(() -> {
+      stopping = true;
+      stopAll(procs, "the launcher was stopped");
+    });
     try {
       for (int local = 0; local < plan.nproc(); local++) {
         int rank = plan.nodeRank() * plan.nproc() + local;
@@ -107,7 +111,9 @@ public final class Launcher {
         seen[i] = true;
         running--;
         int code = p.exitValue();
-        if (code != 0 && status == 0) {
+        if (code != 0 && status == 0 && stopping) {
+          status = code;
+        } else if (code != 0 && status == 0) {
           status = code;
           err.println("duel train: rank " + ranks.get(i) + " (pid " + p.pid() + ") exited with status " + describe(code)
               + (running > 0 ? "; stopping the other ranks" : ""));
