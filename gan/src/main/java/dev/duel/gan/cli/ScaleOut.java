@@ -27,6 +27,7 @@ final class ScaleOut {
   private DataParallel par;
   private RendezvousClient lifeline;
   private NcclCommunicator comm;
+  private volatile boolean failing;          // this rank's own run failed: it reports that itself
 
   ScaleOut(ScaleOutOptions options, WorkerEnv worker, Main.Io io) {
     this.options = options;
@@ -96,6 +97,14 @@ final class ScaleOut {
 
   /** Another rank or the launcher failed: abort NCCL (so no collective waits on) and end this process now. */
   private void stop(String why) {
+    // Ranks fail together when they share the cause (a NaN loss is the same averaged value everywhere): give this
+    // rank's own failure 2 s to be reported before the other rank's news ends the process.
+    try {
+      Thread.sleep(2000);
+    } catch (InterruptedException ignored) {
+      // stop now
+    }
+    if (failing) return;
     io.err().println("duel train: rank " + worker.rank() + ": " + why);
     io.err().flush();
     try {
@@ -125,6 +134,7 @@ final class ScaleOut {
       comm.close();
       return s;
     } catch (IOException | RuntimeException e) {
+      failing = true;
       lifeline.fail(Main.describe(e));
       throw new IllegalStateException("rank " + worker.rank() + " of " + worker.worldSize() + ": " + Main.describe(e), e);
     }
