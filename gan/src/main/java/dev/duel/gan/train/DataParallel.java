@@ -79,8 +79,6 @@ public final class DataParallel {
     return comm != null && world > 1;
   }
 
-  public Communicator communicator() { return comm; }
-
   /** True when one process computes several ranks' shards ({@link #simulated} with W > 1). */
   boolean simulatesRanks() {
     return localRanks.length > 1;

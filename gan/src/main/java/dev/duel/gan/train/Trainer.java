@@ -235,14 +235,9 @@ public final class Trainer {
       throw new IllegalStateException("the ranks' weights diverged: " + differ + " values of G and D differ from rank 0's"
           + " after step " + step + " (a non-deterministic reduction or a rank that skipped an update)");
     }
-    replicasChecked = true;
     progress.note("replicas: G and D identical on all " + par.world() + " ranks (bit for bit) after step " + step);
   }
 
-  private boolean replicasChecked;
-
-  /** True when {@link #train()} ended with the data-parallel replica check passing. */
-  public boolean replicasChecked() { return replicasChecked; }
 
   /**
    * One iteration of Algorithm 1: k updates of D, then one of G. Every draw comes from trainRng and the
