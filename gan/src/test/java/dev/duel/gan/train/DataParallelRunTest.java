@@ -86,6 +86,17 @@ class DataParallelRunTest {
   }
 
   @Test
+  void dcgan28TrainsOnTwoRanksWithPerRankBatchNormAndIdenticalReplicas() throws Exception {
+    // batch norm is per rank (as DDP), so no one-process equivalence here: the replicas must still be identical
+    List<String> a = new ArrayList<>(args("dc2", "--nproc", "2", "--epochs", "1", "--limit", "2"));
+    a.set(a.indexOf("mlp"), "dcgan28");
+    Run dp = duel(a);
+    assertEquals(0, dp.exit, dp.output);
+    assertTrue(dp.output.contains("replicas: G and D identical on all 2 ranks (bit for bit) after step 2"), dp.output);
+    assertEquals(2, ResumeTest.readMetrics(tmp.resolve("runs/dc2/metrics.jsonl")).size());
+  }
+
+  @Test
   void aKilledJobResumesBitIdenticallyWithTheSameWorldSize() throws Exception {
     // the uninterrupted reference: 2 ranks, 4 epochs of 3 steps
     Run whole = duel(args("whole", "--nproc", "2", "--epochs", "4", "--limit", "3", "--checkpoint-every", "1"));
