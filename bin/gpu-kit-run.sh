@@ -8,7 +8,7 @@
 #   --home DIR               a Duel checkout, for data/ (Fashion-MNIST, the FID classifier) and bench/;
 #                            default: the checkout the kit sits in (its target/gpu-kit), or $DUEL_HOME
 #   --skip PARTS             comma-separated parts to leave out (info, agree, agree-kernels, memcheck,
-#                            racecheck, cpu-fid, bandwidth, gemm-conv, steps, pytorch, gpu-fid)
+#                            nccl, racecheck, cpu-fid, bandwidth, gemm-conv, steps, pytorch, gpu-fid)
 #
 # Needs nothing on the machine but an NVIDIA driver (R580+, CUDA 13) for --device cuda: the kit carries its
 # Java runtime and jars; cuBLAS/cuDNN are found where `duel info` says (loader path, CUDA_HOME, the NVIDIA
@@ -161,6 +161,13 @@ fid_run() {
   echo "{\"part\":\"fid\",\"device\":\"$dev\",\"eval\":$line}" >> "$json"
 }
 
+nccl_check() {   # NcclOneRankCheck (the engine's test classes): one rank of NCCL on the device
+  echo '```'
+  "$java" "${jflags[@]}" -cp "$kit/test/*:$cp" dev.duel.engine.cuda.NcclOneRankCheck "$device" 2>> "$out/info-agree.log"; local rc=$?
+  echo '```'
+  return $rc
+}
+
 bench() {   # bench MAIN ARGS...: a benchmark main of the kit's duel-bench.jar
   local main="$1"; shift
   "$java" "${jflags[@]}" -cp "$cp" "dev.duel.bench.gpu.$main" --device "$device" --out "$json" "$@"
@@ -207,6 +214,9 @@ else
 fi
 part agree 150 info-agree agree "$out/info-agree.log" "${agree_all[@]}"
 DUEL_CUDA_GEMM=kernels DUEL_CUDA_CONV=kernels part agree-kernels 120 info-agree agree "$out/info-agree.log" "${agree_ops[@]}"
+# NCCL with one rank (a lent machine has one GPU): the FFM binding against the libnccl.so.2 found (NVIDIA's, or
+# Duel's stand-in on cuda-emu): all-reduce and broadcast on device memory; "not run" with the fix when none is found
+part nccl 60 info-agree nccl_check
 part memcheck 70 sanitizer sanitize memcheck
 part racecheck 60 sanitizer sanitize racecheck
 

@@ -182,12 +182,12 @@ cmd_native() {
   # the emu classifier jar's content (dev/duel/kernels/emu/linux-x86_64/*)
   local stage=target/emu-classes/dev/duel/kernels/emu/linux-x86_64
   mkdir -p "$stage"
-  cp "$OUT"/linux-x86_64/{libcuda.so.1,libcublas.so.12,libduel_kernels_emu.so} "$stage/"
+  cp "$OUT"/linux-x86_64/{libcuda.so.1,libcublas.so.12,libduel_kernels_emu.so,libnccl.so.2} "$stage/"
   # the CUDA 13 names of the stand-in cuBLAS (for -Dduel.cuda.libdirs tests of the FFM route; not extracted by
   # KernelBinaries: point duel.cuda.libdirs at kernels/target/native/cuda13 or an extracted copy)
   mkdir -p "$stage/cuda13"
   cp "$OUT"/cuda13/{libcublas.so.13,libcublasLt.so.13} "$stage/cuda13/"
-  say "emulation libraries: kernels/$OUT/linux-x86_64/ (libcuda.so.1, libcublas.so.12, libduel_kernels_emu.so),"
+  say "emulation libraries: kernels/$OUT/linux-x86_64/ (libcuda.so.1, libcublas.so.12, libduel_kernels_emu.so, libnccl.so.2),"
   say "                     kernels/$OUT/cuda13/ (libcublas.so.13, libcublasLt.so.13: the CUDA 13 names)"
 }
 

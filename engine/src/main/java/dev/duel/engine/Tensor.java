@@ -141,6 +141,20 @@ public final class Tensor implements AutoCloseable {
     return storage().buffer;
   }
 
+  /**
+   * The buffer holding this tensor's elements and the index of its first element in it, for a native library
+   * that works on device memory in place (NCCL's collectives, {@code dev.duel.engine.cuda.NcclCommunicator}).
+   * Only meaningful for a contiguous tensor; the buffer lives as long as the tensor.
+   */
+  public Buffer storageBuffer() {
+    return buffer();
+  }
+
+  /** The offset of element 0 in {@link #storageBuffer()}, in elements. */
+  public long storageOffset() {
+    return offset;
+  }
+
   private Storage storage() {
     if (closed || storage.isFreed()) {
       throw new IllegalStateException("tensor " + Shape.str(shape) + " was used after close() (or after the "

@@ -22,6 +22,8 @@ public record EmulationLibraries(Path directory) {
   public static final String DRIVER = "libcuda.so.1";
   public static final String CUBLAS = "libcublas.so.12";
   public static final String KERNELS = "libduel_kernels_emu.so";
+  /** The stand-in NCCL (optional: multi-rank runs on cuda-emu), loaded through the engine's FFM binding. */
+  public static final String NCCL = "libnccl.so.2";
 
   private static Path loaded;
   private static FakeCuda driverControls;   // of the loaded driver: lastError() for diagnostics
@@ -41,6 +43,9 @@ public record EmulationLibraries(Path directory) {
   public Path cublas() { return directory.resolve(CUBLAS); }
 
   public Path kernels() { return directory.resolve(KERNELS); }
+
+  /** The stand-in libnccl.so.2 beside the driver (it may be absent in an older build). */
+  public Path nccl() { return directory.resolve(NCCL); }
 
   /**
    * Loads the stand-in driver and cuBLAS into this JVM (once; later calls with the same directory do

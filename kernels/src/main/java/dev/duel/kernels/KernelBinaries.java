@@ -89,7 +89,9 @@ public final class KernelBinaries {
     try {
       Path dir = Files.createTempDirectory("duel-cuda-emu-");
       dir.toFile().deleteOnExit();
-      for (String n : names) {
+      java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(names));
+      if (cl.getResource(EMU_RESOURCE_DIR + EmulationLibraries.NCCL) != null) all.add(EmulationLibraries.NCCL);  // optional
+      for (String n : all) {
         Path f = dir.resolve(n);
         try (InputStream in = cl.getResourceAsStream(EMU_RESOURCE_DIR + n)) {
           Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);

@@ -70,7 +70,7 @@ public final class CudaBackends {
   static java.util.List<String> libraryLines(CudaLibraries.Env env) {
     java.util.List<String> lines = new java.util.ArrayList<>();
     for (CudaLibraries.Search s : new CudaLibraries.Search[] {CudaLibraries.cublas(env, false),
-        CudaLibraries.cudnn(env, false)}) {
+        CudaLibraries.cudnn(env, false), CudaLibraries.nccl(env, false)}) {
       CudaLibraries.Found f = s.found();
       if (f == null) {
         lines.add("  " + s.library() + ": not found" + (s.problem() != null ? " (" + s.problem() + ")"

@@ -30,15 +30,21 @@ final class CudaLibraries {
   static final String CUBLAS_PATH = "duel.cublas.path", CUBLAS_PATH_ENV = "DUEL_CUBLAS_PATH";
   static final String CUDNN_PATH = "duel.cudnn.path", CUDNN_PATH_ENV = "DUEL_CUDNN_PATH";
   static final String LIBDIRS = "duel.cuda.libdirs", LIBDIRS_ENV = "DUEL_CUDA_LIBDIRS";
+  static final String NCCL_PATH = "duel.nccl.path", NCCL_PATH_ENV = "DUEL_NCCL_PATH";
 
   static final List<String> CUBLAS = List.of("libcublas.so.12", "libcublas.so.13");
   static final List<String> CUDNN = List.of("libcudnn.so.9");
+  static final List<String> NCCL = List.of("libnccl.so.2");
 
   static final String CUBLAS_FIX = "install cuBLAS: `pip install nvidia-cublas` (CUDA 13; or nvidia-cublas-cu12) or a"
       + " CUDA 12/13 toolkit, or point DUEL_CUBLAS_PATH (-D" + CUBLAS_PATH + ") at libcublas.so.12/.13, or add its"
       + " folder to LD_LIBRARY_PATH or DUEL_CUDA_LIBDIRS";
   static final String CUDNN_FIX = "install cuDNN 9: `pip install nvidia-cudnn-cu13` (or nvidia-cudnn-cu12), or point"
       + " DUEL_CUDNN_PATH (-D" + CUDNN_PATH + ") at libcudnn.so.9, or add its folder to LD_LIBRARY_PATH or"
+      + " DUEL_CUDA_LIBDIRS";
+
+  static final String NCCL_FIX = "install NCCL 2: `pip install nvidia-nccl-cu13` (or nvidia-nccl-cu12), or point"
+      + " DUEL_NCCL_PATH (-D" + NCCL_PATH + ") at libnccl.so.2, or add its folder to LD_LIBRARY_PATH or"
       + " DUEL_CUDA_LIBDIRS";
 
   private CudaLibraries() {}
@@ -114,6 +120,11 @@ final class CudaLibraries {
 
   static Search cudnn(Env env, boolean settingsOnly) {
     return search(env, "cuDNN", CUDNN, CUDNN_PATH, CUDNN_PATH_ENV, settingsOnly, CUDNN_FIX);
+  }
+
+  /** NCCL 2 (libnccl.so.2), for data-parallel training (the wheels put it in site-packages/nvidia/nccl/lib). */
+  static Search nccl(Env env, boolean settingsOnly) {
+    return search(env, "NCCL", NCCL, NCCL_PATH, NCCL_PATH_ENV, settingsOnly, NCCL_FIX);
   }
 
   /** True when an explicit cuBLAS file or folder list is set (cuda-emu then leaves its stand-in .12 aside). */

@@ -95,8 +95,30 @@ class CudaLibrariesTest {
     CudaLibraries.Search d = CudaLibraries.cudnn(env(), false);
     assertTrue(d.reason().contains("pip install nvidia-cudnn-cu13") && d.reason().contains("DUEL_CUDNN_PATH"), d.reason());
     List<String> info = CudaBackends.libraryLines(env());
-    assertEquals(4, info.size(), info.toString());
-    assertTrue(info.get(1).contains("fix: install cuBLAS") && info.get(3).contains("fix: install cuDNN"), info.toString());
+    assertEquals(6, info.size(), info.toString());
+    assertTrue(info.get(1).contains("fix: install cuBLAS") && info.get(3).contains("fix: install cuDNN")
+        && info.get(5).contains("fix: install NCCL 2: `pip install nvidia-nccl-cu13`"), info.toString());
+  }
+
+  @Test
+  void ncclIsFoundLikeTheOthers() throws IOException {
+    // the nvidia-nccl-cu12 / -cu13 wheels put it in site-packages/nvidia/nccl/lib
+    lib("site/nvidia/nccl/lib", "libnccl.so.2");
+    FakeEnv e = env();
+    e.sitePackages = List.of(tmp.resolve("site"));
+    CudaLibraries.Found wheel = CudaLibraries.nccl(e, false).found();
+    assertEquals(tmp.resolve("site/nvidia/nccl/lib/libnccl.so.2").toAbsolutePath(), wheel.file());
+    assertEquals("NVIDIA pip wheel", wheel.where());
+    assertTrue(CudaBackends.libraryLines(e).stream().anyMatch(l -> l.startsWith("  NCCL: " + wheel.file())
+        && l.endsWith("-> Duel's FFM binding")), CudaBackends.libraryLines(e).toString());
+    // the loader before the wheels, the explicit setting before everything
+    e.loader = Set.of("libnccl.so.2");
+    assertTrue(CudaLibraries.nccl(e, false).found().byLoader());
+    Path f = lib("mine", "libnccl.so.2");
+    e.env("DUEL_NCCL_PATH", tmp.resolve("mine").toString());
+    assertEquals(f.toAbsolutePath(), CudaLibraries.nccl(e, false).found().file());
+    e.env("DUEL_NCCL_PATH", tmp.resolve("nothing-here").toString());
+    assertTrue(CudaLibraries.nccl(e, false).reason().contains("DUEL_NCCL_PATH"), CudaLibraries.nccl(e, false).reason());
   }
 
   @Test

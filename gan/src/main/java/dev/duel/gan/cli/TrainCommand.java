@@ -17,7 +17,9 @@ import dev.duel.gan.train.RunLock;
 import dev.duel.gan.train.StepStats;
 import dev.duel.gan.train.TrainConfig;
 import dev.duel.gan.train.Trainer;
+import dev.duel.gan.dist.WorkerEnv;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -67,6 +69,9 @@ final class TrainCommand implements Callable<Integer> {
       description = "continue the run named by --name (default: the most recent run under --out) from its newest complete checkpoint")
   boolean resume;
 
+  @Mixin
+  ScaleOutOptions scaleOut;                                      // --nproc, --nnodes, --node-rank, --rendezvous, --simulate-ranks
+
   TrainCommand(Main.Io io) {
     this.io = io;
   }
@@ -78,6 +83,14 @@ final class TrainCommand implements Callable<Integer> {
     Map<String, Object> cliValues = givenOptions();
     TrainConfig requested = usage(() -> new TrainConfig().with(fileValues, config + "").with(cliValues, "command line").validate());
     Path outDir = Cwd.resolve(requested.out);
+    WorkerEnv worker = usage(WorkerEnv::fromEnvironment);          // a rank started by --nproc's launcher, or null
+    usage(() -> scaleOut.check(worker != null));
+    if (worker != null) {
+      requested.name = worker.runName();                         // the launcher fixed it: every rank trains one run
+      cliValues.put("name", worker.runName());
+    }
+    ScaleOut ranks = new ScaleOut(scaleOut, worker, io);
+    PrintStream out = ranks.printsProgress() ? io.out() : new PrintStream(java.io.OutputStream.nullOutputStream());
 
     TrainConfig cfg;
     RunFolder run;
@@ -104,15 +117,26 @@ final class TrainCommand implements Callable<Integer> {
       cfg = requested.copy().withLossDefaults(given);         // the papers' optimiser settings for wgan, wgan-gp
       if (cfg.name.isEmpty()) cfg.name = freeName(outDir, cfg.model);
       run = new RunFolder(outDir.resolve(cfg.name));
-      if (run.holdsRun()) {
+      if (run.holdsRun() && worker == null && scaleOut.nodeRank == 0) {   // node 0 checks for the whole job
         throw new ParameterException(spec.commandLine(), run.root() + " already holds a run: pass --resume to continue it, "
             + "or another --name to start a new one");
       }
-      if (Files.exists(run.metrics())) {
+      if (Files.exists(run.metrics()) && worker == null) {
         io.out().println(run.root() + " had no checkpoint (it stopped before step 0 was saved): starting it over under its name");
       }
     }
-    if (Files.isDirectory(run.root())) RunLock.acquire(run.root()).close();   // refuse early when another trainer holds it
+    if (Files.isDirectory(run.root()) && worker == null && scaleOut.nodeRank == 0) RunLock.acquire(run.root()).close();   // refuse early when another trainer holds it
+    if (scaleOut.launches(worker != null)) {
+      String device = cfg != null ? cfg.device : cliValues.containsKey("device") ? requested.device
+          : Files.isRegularFile(run.config()) ? readSavedConfig(run.config()).device : requested.device;
+      if (cfg != null) {
+        int batch = cfg.batch;
+        if (cfg.translation()) throw new ParameterException(spec.commandLine(), pix2pixNotParallel().getMessage());
+        usage(() -> scaleOut.checkBatch(batch));
+      }
+      usage(() -> ScaleOut.checkDevice(device));
+      return ranks.launch(device, run.root().getFileName().toString(), spec.commandLine().getParseResult().originalArgs());
+    }
     if (cfg != null) {
       cfg.out = requested.out;
       cfg.name = run.root().getFileName().toString();
@@ -125,7 +149,7 @@ final class TrainCommand implements Callable<Integer> {
 
     RunTrainer trainer = null;
     Checkpoint checkpoint = null;
-    if (cfg != null) trainer = newTrainer(cfg, run.root());
+    if (cfg != null) trainer = newTrainer(cfg, run.root(), out, ranks);
     // --resume: the newest checkpoint that verifies (SHA-256) and loads (headers, dtypes, shapes); each one
     // that does not is skipped with the reason, and the next older one is tried.
     for (Path candidate : candidates) {
@@ -139,7 +163,7 @@ final class TrainCommand implements Callable<Integer> {
           tried.validate();
           return Objectives.of(tried);
         });
-        RunTrainer t = newTrainer(tried, run.root());
+        RunTrainer t = newTrainer(tried, run.root(), out, ranks);
         t.restore(c);
         resumedConfig(saved, fileValues, cliValues, true);      // prints the changed options
         cfg = tried;
@@ -155,15 +179,16 @@ final class TrainCommand implements Callable<Integer> {
           + " checkpoint" + (candidates.size() == 1 ? "" : "s") + " loads (each one is named above); nothing to resume from");
     }
 
-    io.out().println(trainer instanceof Trainer gan ? header(gan, dataFolder, data, checkpoint)
+    out.println(trainer instanceof Trainer gan ? header(gan, dataFolder, data, checkpoint)
         : TranslationHeader.of((Pix2PixTrainer) trainer, checkpoint));
-    if (cfg.fidEvery > 0) io.out().println(attachFid((Trainer) trainer, cfg, dataFolder));
+    if (ranks.describe() != null) out.println(ranks.describe());
+    if (cfg.fidEvery > 0 && ranks.printsProgress()) out.println(attachFid((Trainer) trainer, cfg, dataFolder));   // rank 0 scores FID
     long t0 = System.nanoTime();
     StepStats last;
     int signalExit = 0;
     try (StopSignals signals = StopSignals.install(trainer, io.err())) {
       try {
-        last = trainer.train();
+        last = ranks.run(trainer);
       } catch (RunLock.Held held) {
         io.err().println("duel train: error: " + held.getMessage());
         return 1;
@@ -172,16 +197,17 @@ final class TrainCommand implements Callable<Integer> {
         signalExit = signals.received() != null ? signals.exitCode() : 1;
       }
     }
+    if (signalExit != 0 && !ranks.printsProgress()) return signalExit;   // rank 0 says where to continue
     if (signalExit != 0) {
       io.out().flush();
       io.err().println(String.format(Locale.ROOT, "duel train: stopped by %s at step %d of %d (epoch %d); checkpoint %s. Continue with:%n  %s",
           trainer.stopRequest(), trainer.step(), trainer.totalSteps(), (trainer.step() - 1) / trainer.stepsPerEpoch() + 1,
-          trainer.lastCheckpoint(), continueCommand(cfg)));
+          trainer.lastCheckpoint(), continueCommand(cfg) + scaleOut.relaunchArgs()));
       io.err().flush();
       return signalExit;
     }
     if (last != null) {
-      io.out().println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, %smetrics.jsonl, %s)",
+      out.println(String.format(Locale.ROOT, "done in %s: %s (samples/latest.png, %smetrics.jsonl, %s)",
           duration((System.nanoTime() - t0) / 1_000_000_000L), run.root(),
           java.nio.file.Files.exists(run.lossPlot()) ? "losses.png, " : "",   // no Java2D (the GPU kit): no plot
           trainer.lastCheckpoint() == null ? "no checkpoint" : run.root().relativize(trainer.lastCheckpoint())));
@@ -193,18 +219,25 @@ final class TrainCommand implements Callable<Integer> {
   private ImageDataset data;               // the training images (GAN models), loaded once
   private PairedData pairs;                // the training pairs (pix2pix), loaded once
 
+  /** The one-line refusal of a data-parallel pix2pix run (its trainer has no gradient all-reduce yet). */
+  private static IllegalArgumentException pix2pixNotParallel() {
+    return new IllegalArgumentException("--model pix2pix trains in one process for now: data-parallel training "
+        + "(--nproc, --nnodes, --simulate-ranks) covers the GAN models (mlp, cgan-mlp, dcgan28, keras-dcgan)");
+  }
+
   /** The trainer of {@code cfg}'s model on its data (loaded on first use and kept for the next candidate). */
-  private RunTrainer newTrainer(TrainConfig cfg, Path root) throws IOException {
+  private RunTrainer newTrainer(TrainConfig cfg, Path root, PrintStream out, ScaleOut ranks) throws IOException {
     if (cfg.translation()) {
+      if (ranks.dataParallel()) throw pix2pixNotParallel();
       if (pairs == null) pairs = TranslationData.load(cfg, cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data),
           cfg.taskFolder() == null ? null : Cwd.resolve(cfg.taskFolder()), ImageDataset.Split.TRAIN);
-      return new Pix2PixTrainer(cfg, pairs, root, io.out(), io.tty());
+      return new Pix2PixTrainer(cfg, pairs, root, out, io.tty());
     }
     if (data == null) {
       dataFolder = FashionMnist.locate(cfg.data.isEmpty() ? null : Cwd.resolve(cfg.data));
       data = FashionMnist.loadFolder(dataFolder, ImageDataset.Split.TRAIN);
     }
-    return new Trainer(cfg, data, root, io.out(), io.tty());
+    return new Trainer(cfg, data, root, out, io.tty(), ranks.join(cfg.device));
   }
 
   /** "duel train --resume --name NAME" (plus --out when not the default): what continues this run. */

@@ -16,21 +16,38 @@ public final class BatchSource {
 
   private final ImageDataset data;
   private final Shuffler shuffler;
-  private final int[] indices;
+  private final int[] indices, rows;
+  private final int shard;
+  private final int[] ranks;
   private final float[] pixels;
 
   public BatchSource(ImageDataset data, int batch, long seed) {
+    this(data, batch, seed, 1, new int[] {0});
+  }
+
+  /**
+   * A data-parallel source: the global batch {@code batch} of the shared permutation is cut into {@code world}
+   * shards of batch/world rows, and this source yields the shards of {@code ranks}, in rank order (one rank's
+   * in a data-parallel process; all of them, i.e. the whole global batch, in a simulated one). Every rank's
+   * Shuffler runs the same global cursor, so the cursor saved by rank 0 restores every rank.
+   */
+  public BatchSource(ImageDataset data, int batch, long seed, int world, int[] ranks) {
     this.data = data;
     this.shuffler = new Shuffler(data.size(), batch, true, seed); // full batches only: BatchNorm sees batch statistics
     this.indices = new int[batch];
-    this.pixels = new float[batch * data.imageSize()];
+    this.shard = batch / world;
+    this.ranks = ranks.clone();
+    this.rows = new int[shard * ranks.length];
+    this.pixels = new float[rows.length * data.imageSize()];
   }
 
-  /** The next batch; the tensor belongs to the caller's MemoryScope. */
+  /** The next batch (this process's shards of the next global batch); the tensor belongs to the caller's MemoryScope. */
   public Batch next(Backend backend) {
-    int n = shuffler.next(indices);
+    shuffler.next(indices);                                       // always a full global batch (dropLast)
+    int n = 0;
+    for (int r : ranks) for (int i = 0; i < shard; i++) rows[n++] = indices[r * shard + i];
     int[] labels = new int[n];
-    data.gather(indices, n, pixels, labels);
+    data.gather(rows, n, pixels, labels);
     return new Batch(Tensor.of(backend, pixels, n, data.channels(), data.height(), data.width()), labels);
   }
 

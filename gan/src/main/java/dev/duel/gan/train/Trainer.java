@@ -67,7 +67,9 @@ public final class Trainer implements RunTrainer {
   private final DiscriminatorNet d;
   private final Adam optG, optD;
   private final Ema ema;                    // null without --ema-decay
-  private final Generator initRng, trainRng;
+  private final Generator initRng, trainRng;  // trainRng: this process's first rank's stream (rank 0's in one process)
+  private final List<Generator> trainRngs;  // one per rank this process computes (DataParallel)
+  private final DataParallel par;
   private final BatchSource batches;
   private final Tensor fixedNoise;          // GRID×latent, drawn once from the "fixed" stream
   private final int[] fixedLabels;          // class of each grid cell (conditional models), else null
@@ -84,6 +86,7 @@ public final class Trainer implements RunTrainer {
   private TrainingFid fid;                  // null until scoreFidWith
   private long checkpointStep = -1;         // the step of lastCheckpoint
   private volatile String stopRequest;      // set by requestStop (a signal handler): stop at the next step boundary
+  private boolean stopAgreed;               // every rank saw a stop request at the end of this step (DataParallel)
 
   /** A trainer with the objective the config names ({@link Objectives}). */
   public Trainer(TrainConfig config, ImageDataset data, Path runDir, PrintStream out, boolean tty) {
@@ -93,7 +96,18 @@ public final class Trainer implements RunTrainer {
   /** A trainer with an explicit objective (tests; losses not known to {@link Objectives}). */
   public Trainer(TrainConfig config, ImageDataset data, Path runDir, Objectives.Objective objective,
                  PrintStream out, boolean tty) {
+    this(config, data, runDir, objective, out, tty, DataParallel.single());
+  }
+
+  /** A trainer computing its share of a data-parallel world ({@link DataParallel}). */
+  public Trainer(TrainConfig config, ImageDataset data, Path runDir, PrintStream out, boolean tty, DataParallel par) {
+    this(config, data, runDir, Objectives.of(config), out, tty, par);
+  }
+
+  private Trainer(TrainConfig config, ImageDataset data, Path runDir, Objectives.Objective objective,
+                  PrintStream out, boolean tty, DataParallel par) {
     this.cfg = config.copy().validate();
+    this.par = par;
     this.run = new RunFolder(runDir);
     this.loss = objective.loss();
     this.regularizers = objective.regularizers();
@@ -118,8 +132,11 @@ public final class Trainer implements RunTrainer {
     ema = cfg.emaDecay > 0f
         ? new Ema(g, GanModels.generator(cfg, backend, new Generator(RunStreams.init(cfg.seed))), cfg.emaDecay) : null;
 
-    trainRng = new Generator(RunStreams.train(cfg.seed));
-    batches = new BatchSource(data, cfg.batch, cfg.seed);
+    par.shard(cfg.batch);                                                // --batch is global: it must divide by the ranks
+    if (par.simulatesRanks()) checkSimulable();
+    trainRngs = par.trainStreams(cfg.seed);
+    trainRng = trainRngs.getFirst();
+    batches = new BatchSource(data, cfg.batch, cfg.seed, par.world(), par.localRanks());
     int perPass = batches.batchesPerPass() / cfg.dSteps;
     if (perPass < 1) {
       throw new IllegalArgumentException("the data set's " + data.size() + " images make " + batches.batchesPerPass()
@@ -146,9 +163,12 @@ public final class Trainer implements RunTrainer {
    */
   @Override
   public StepStats train() throws IOException {
-    if (cfg.fidEvery > 0 && fid == null) {
+    if (cfg.fidEvery > 0 && fid == null && par.writes()) {              // rank 0 alone scores FID
       throw new IllegalStateException("--fid-every " + cfg.fidEvery + " needs a FID scorer: call scoreFidWith before train()");
     }
+    par.broadcastFromRank0(g.stateDict());                           // every rank starts from rank 0's weights
+    par.broadcastFromRank0(d.stateDict());
+    if (!par.writes()) return trainLocked();                         // ranks > 0 write nothing: no folder, no lock
     run.create();
     try (RunLock lock = RunLock.acquire(run.root())) {   // before touching anything: another trainer may hold the run
       return trainLocked();
@@ -156,15 +176,18 @@ public final class Trainer implements RunTrainer {
   }
 
   private StepStats trainLocked() throws IOException {
-    Checkpoints.removeTemporaries(run.checkpoints());
-    AtomicFiles.writeString(run.config(), Json.writePretty(cfg.toJson()));
-    if (step == 0 && lastCheckpoint == null) saveCheckpoint();   // step-0: a run stopped before its first checkpoint resumes
+    boolean writes = par.writes();
+    if (writes) {
+      Checkpoints.removeTemporaries(run.checkpoints());
+      AtomicFiles.writeString(run.config(), Json.writePretty(cfg.toJson()));
+      if (step == 0 && lastCheckpoint == null) saveCheckpoint();   // step-0: a run stopped before its first checkpoint resumes
+    }
     if (step >= totalSteps) {
       out.println("nothing to do: the run is at step " + step + " of " + totalSteps + "; pass a larger --epochs to train on");
       return null;
     }
     StepStats last = null;
-    try (MetricsLog log = MetricsLog.resumeAt(run.metrics(), step)) {
+    try (MetricsLog log = writes ? MetricsLog.resumeAt(run.metrics(), step) : null) {
       metrics = log;
       while (step < totalSteps) {
         int epoch = (int) (step / stepsPerEpoch) + 1;
@@ -173,6 +196,10 @@ public final class Trainer implements RunTrainer {
 
         last = iteration(epoch);
         step++;
+        if (!writes) {                                                 // a rank > 0: only the agreed stop
+          if (stopAgreed) break;
+          continue;
+        }
         log.append(metricsLine(last));
         progress.step(inEpoch + 1, last);
 
@@ -186,7 +213,7 @@ public final class Trainer implements RunTrainer {
           writeSamples(String.format(Locale.ROOT, "step-%07d.png", step));
         }
         if (epochEnd || (cfg.checkpointEvery > 0 && step % cfg.checkpointEvery == 0)) saveCheckpoint();
-        if (stopRequest != null) {
+        if (stopAgreed) {
           if (checkpointStep != step) saveCheckpoint();
           progress.interrupt();
           break;
@@ -195,8 +222,23 @@ public final class Trainer implements RunTrainer {
     } finally {
       metrics = null;
     }
+    checkReplicas();
     return last;
   }
+
+  /** Data parallel: every rank's G and D must equal rank 0's bit for bit at the end (a collective: all ranks call it). */
+  private void checkReplicas() {
+    if (!par.communicates()) return;
+    List<Tensor> all = new java.util.ArrayList<>(g.parameters());     // parameters: BN statistics are per rank, as in DDP
+    all.addAll(d.parameters());
+    long differ = par.differingFromRank0(all);
+    if (differ != 0) {
+      throw new IllegalStateException("the ranks' weights diverged: " + differ + " values of G and D differ from rank 0's"
+          + " after step " + step + " (a non-deterministic reduction or a rank that skipped an update)");
+    }
+    progress.note("replicas: G and D identical on all " + par.world() + " ranks (bit for bit) after step " + step);
+  }
+
 
   /**
    * One iteration of Algorithm 1: k updates of D, then one of G. Every draw comes from trainRng and the
@@ -213,7 +255,7 @@ public final class Trainer implements RunTrainer {
       for (int i = 0; i < cfg.dSteps; i++) {
         batch = batches.next(backend);                                    // x: N×1×28×28 in [−1, 1]
         int n = batch.images().size(0);
-        z = trainRng.normal(backend, 0f, 1f, n, g.latentDim());           // z ~ N(0, I): N×latent
+        z = DataParallel.noise(trainRngs, backend, n / trainRngs.size(), g.latentDim()); // z ~ N(0, I): N×latent, per rank's stream
         fake = g.generate(z, batch.labels());                             // G(z): N×1×28×28
         optD.zeroGrad();
         Tensor xReal = noisy(batch.images()), xFake = noisy(fake.detach()); // fake.detach(): no gradient reaches G
@@ -222,7 +264,8 @@ public final class Trainer implements RunTrainer {
         Tensor lossD = loss.discriminatorLoss(dReal, dFake, cfg.realTarget());
         for (Regularizer r : regularizers) lossD = lossD.add(r.penalty(d, xReal, xFake, batch.labels(), trainRng));
         lossD.backward();
-        dLoss = finite("d_loss", lossD.item(), epoch);                   // checked before D moves
+        // data parallel: ∇L_D averaged over the ranks (and L_D with it) before anything reads it
+        dLoss = finite("d_loss", par.averageGradients(optD.params(), lossD.item())[0], epoch); // checked before D moves
         gradD = gradNorm(optD.params());
         optD.step();
         if (clip > 0f) new WeightClipping(clip).apply(d);
@@ -242,13 +285,19 @@ public final class Trainer implements RunTrainer {
           ? new FeatureMatching().generatorLoss(d, noisy(batch.images()), noisy(fake), batch.labels())
           : loss.generatorLoss(d.score(noisy(fake), yG));
       Autograd.backward(lossG, optG.params());                            // G's gradients only
-      float gLoss = finite("g_loss", lossG.item(), epoch);
+      float gLoss = finite("g_loss", par.averageGradients(optG.params(), lossG.item())[0], epoch);
       float gradG = gradNorm(optG.params());
       optG.step();
       if (ema != null) ema.update();
 
       boolean logits = loss.logitOutput();                                 // σ(a) only where a is a logit
       float meanReal = (logits ? dReal.sigmoid() : dReal).mean().item(), meanFake = (logits ? dFake.sigmoid() : dFake).mean().item();
+      // the ranks' means, and one stop decision for all: a stop request seen by any rank stops every rank after this step
+      float[] agreed = par.averageScalars(backend, new float[] {meanReal, meanFake, stopRequest != null ? 1f : 0f});
+      meanReal = agreed[0];
+      meanFake = agreed[1];
+      stopAgreed = agreed[2] > 0f;
+      if (stopAgreed && stopRequest == null) stopRequest = "a stop request on another rank";
       return new StepStats(step + 1, epoch, dLoss, gLoss, meanReal, meanFake, gradG, gradD, (System.nanoTime() - t0) / 1e6, logits);
     }
   }
@@ -391,6 +440,7 @@ public final class Trainer implements RunTrainer {
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("epoch", (int) ((step - 1) / stepsPerEpoch) + 1);
     state.put("steps_per_epoch", stepsPerEpoch);
+    state.put("world_size", par.world());
     Map<String, Object> rng = new LinkedHashMap<>();
     rng.put("init", stream(initRng));
     rng.put("train", stream(trainRng));
@@ -463,10 +513,10 @@ public final class Trainer implements RunTrainer {
     }
     Map<String, Object> trainStream = object(c.state(), "rng", stateFile);
     trainStream = object(trainStream, "train", stateFile);
-    if (!(trainStream.get("seed") instanceof Long seed) || seed != trainRng.seed() || !(trainStream.get("offset") instanceof Long offset) || offset < 0) {
+    if (!(trainStream.get("seed") instanceof Long seed) || seed != RunStreams.train(cfg.seed) || !(trainStream.get("offset") instanceof Long offset) || offset < 0) {
       throw new IllegalArgumentException(stateFile + ": rng.train does not belong to a run of seed " + cfg.seed);
     }
-    trainRng.setOffset(offset);
+    for (Generator r : trainRngs) r.setOffset(offset);                   // rank 0's offset: every rank draws as much
     Map<String, Object> data = object(c.state(), "data", stateFile);
     if (!(data.get("epoch") instanceof Long de) || !(data.get("position") instanceof Long dp) || dp > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(stateFile + ": \"data\" needs a whole epoch and position");
@@ -484,6 +534,21 @@ public final class Trainer implements RunTrainer {
   }
 
   // ---- checks and accessors -------------------------------------------------------------------
+
+  /**
+   * A one-process simulation of W ranks draws z per rank's stream; draws that other parts of a step make from
+   * the train stream (instance noise, the penalties' ε, cgan's labels) are not split by rank, so it refuses them.
+   */
+  private void checkSimulable() {
+    List<String> bad = new java.util.ArrayList<>();
+    if (cfg.instanceNoise > 0f) bad.add("--instance-noise");
+    if (!regularizers.isEmpty()) bad.add("a gradient penalty (" + describeObjective() + ")");
+    if (cfg.conditional()) bad.add("the conditional model " + cfg.model);
+    if (!bad.isEmpty()) {
+      throw new IllegalArgumentException("--simulate-ranks reproduces the ranks' z and data only, not the other draws of "
+          + String.join(", ", bad) + "; drop them to compare with --nproc");
+    }
+  }
 
   private void checkData(ImageDataset data) {
     if (data.channels() != 1 || data.height() != 28 || data.width() != 28) {
