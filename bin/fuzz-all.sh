@@ -24,7 +24,6 @@ for t in "${targets[@]}"; do
   log="target/fuzz/${t/\#/.}.log"
   echo "fuzz: $t ($(date -u +%H:%M:%S) UTC) -> $log"
   JAZZER_FUZZ=1 nice -n 5 ./mvnw -B -ntp -pl "$modules" verify -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false \
-    \
     -Dsurefire.extra="-Xmx512m -Djunit.jupiter.execution.timeout.default=10s -Djunit.jupiter.execution.timeout.mode=disabled" > "$log" 2>&1
   rc=$?
   done_line=$(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1)
