@@ -13,11 +13,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bin/jdk25.sh"
 duel_find_jdk25
 export MAVEN_OPTS="${MAVEN_OPTS:+$MAVEN_OPTS }--sun-misc-unsafe-memory-access=allow"
-if [ ! -f "$root/bench/target/original-duel-bench.jar" ] || [ ! -f "$root/gan/target/duel-gan.jar" ]; then
+if [ ! -f "$root/bench/target/classes/dev/duel/bench/SoakBenchmark.class" ] || [ ! -f "$root/gan/target/duel-gan.jar" ]; then
   (cd "$root" && ./mvnw -q -B -ntp -DskipTests package) || exit 1
 fi
 # As ./duel runs the CLI: the emulation jar for cuda-emu, the engine build's stand-in cuDNN, 8 GiB of heap.
-cp="$root/bench/target/original-duel-bench.jar:$root/gan/target/duel-gan.jar:$root/gan/target/lib/*"
+# bench/target/classes, not original-duel-bench.jar: after a second `package` without `clean` that jar is the
+# previous shaded jar, holding stale copies of every module's classes ahead of the current ones.
+cp="$root/bench/target/classes:$root/gan/target/duel-gan.jar:$root/gan/target/lib/*"
 for emu in "$root"/kernels/target/duel-kernels-*-emu.jar; do [ -f "$emu" ] && cp="$cp:$emu"; done
 cudnn=()
 [ -f "$root/engine/target/native/libcudnn.so.9" ] && cudnn=("-Dduel.emu.cudnn=$root/engine/target/native/libcudnn.so.9")

@@ -36,7 +36,7 @@ import java.util.Locale;
  *
  * <pre>
  * java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx8g \
- *   -cp bench/target/original-duel-bench.jar:gan/target/duel-gan.jar:gan/target/lib/* \
+ *   -cp bench/target/classes:gan/target/duel-gan.jar:gan/target/lib/* \
  *   dev.duel.bench.SoakBenchmark mlp 10000 cpu
  * </pre>
  */
