@@ -70,9 +70,12 @@ jflags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -X
 if [ "$device" = cuda-emu ]; then
   jflags+=(-Dduel.emu.dir="$kit/emu" -Dduel.emu.cudnn="$kit/emu/libcudnn.so.9")
 fi
-duel() { "$java" "${jflags[@]}" -cp "$cp" dev.duel.gan.cli.Main "$@"; }
+# The JVM's "WARNING: Using incubator modules: jdk.incubator.vector" line (printed on every start, no flag
+# turns it off) is dropped from the runs' stderr; every other line passes (as ./duel does, bin/jdk25.sh).
+quiet_java() { "$java" "$@" 2> >(trap '' INT TERM; exec grep -v -x -F --line-buffered -e 'WARNING: Using incubator modules: jdk.incubator.vector' >&2); }
+duel() { quiet_java "${jflags[@]}" -cp "$cp" dev.duel.gan.cli.Main "$@"; }
 # The tests read a few source files (ABI.md) relative to the engine module, as under Maven: run them there.
-junit() { cd "${home:+$home/engine}" 2>/dev/null || true; "$java" "${jflags[@]}" -Dduel.cpu.poison=true -Dduel.cuda.poison=true -cp "$kit/test/*:$cp" \
+junit() { cd "${home:+$home/engine}" 2>/dev/null || true; quiet_java "${jflags[@]}" -Dduel.cpu.poison=true -Dduel.cuda.poison=true -cp "$kit/test/*:$cp" \
   org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree "$@"; }
 
 # part NAME SECONDS LOG COMMAND...: runs COMMAND bounded by SECONDS (and by what is left of the budget);
@@ -137,7 +140,7 @@ sanitize() {
   if [ "$device" != cuda ]; then echo "not run: compute-sanitizer needs a real GPU (device $device)"; return 0; fi
   if ! cs=$(sanitizer_bin); then echo "not run: compute-sanitizer not found (PATH, \$CUDA_HOME/bin, /usr/local/cuda*/bin)"; return 0; fi
   "$cs" --tool "$tool" --target-processes all --print-limit 50 \
-    "$java" "${jflags[@]}" -Dduel.cuda.poison=true -cp "$kit/test/*:$cp" org.junit.platform.console.ConsoleLauncher \
+    quiet_java "${jflags[@]}" -Dduel.cuda.poison=true -cp "$kit/test/*:$cp" org.junit.platform.console.ConsoleLauncher \
     execute --disable-banner --disable-ansi-colors --details=summary \
     --select-class dev.duel.engine.cuda.CudaElementwiseTest --select-class dev.duel.engine.cuda.CudaMiscOpsTest \
     --select-class dev.duel.engine.cuda.CudaGemmConvTest > "$log.tmp" 2>&1; local rc=$?
@@ -170,7 +173,7 @@ nccl_check() {   # NcclOneRankCheck (the engine's test classes): one rank of NCC
 
 bench() {   # bench MAIN ARGS...: a benchmark main of the kit's duel-bench.jar
   local main="$1"; shift
-  "$java" "${jflags[@]}" -cp "$cp" "dev.duel.bench.gpu.$main" --device "$device" --out "$json" "$@"
+  quiet_java "${jflags[@]}" -cp "$cp" "dev.duel.bench.gpu.$main" --device "$device" --out "$json" "$@"
 }
 
 if [ "$quick" = 1 ]; then

@@ -12,3 +12,13 @@ duel_find_jdk25() {
   echo "duel: no JDK 25 or newer found (JAVA_HOME=${JAVA_HOME:-unset}). Install one (e.g. Temurin 25) and set JAVA_HOME." >&2
   return 1
 }
+
+# The JVM prints "WARNING: Using incubator modules: jdk.incubator.vector" on every start that adds the
+# Vector API (an incubator module; no JVM flag turns that line off). duel_exec_quiet COMMAND... execs
+# COMMAND (its exit code, its PID: signals reach the JVM itself) with exactly that line dropped from
+# its stderr; every other line passes through at once (line-buffered). The filter ignores SIGINT and
+# SIGTERM, so the line that a stopped run prints on its way out still gets through after a Ctrl-C.
+duel_incubator_warning='WARNING: Using incubator modules: jdk.incubator.vector'
+duel_exec_quiet() {
+  exec "$@" 2> >(trap '' INT TERM; exec grep -v -x -F --line-buffered -e "$duel_incubator_warning" >&2)
+}

@@ -24,15 +24,22 @@ public final class Init {
       for (Module m : model.modules()) {
         if (m instanceof Linear || m instanceof Conv2d || m instanceof ConvTranspose2d) {
           Tensor w = m.param("weight") != null ? m.param("weight") : m.param("weight_orig");
-          w.assign(rng.normal(w.backend(), 0f, 0.02f, w.shape()));
+          fill(w, rng.normal(w.backend(), 0f, 0.02f, w.shape()));
           Tensor bias = m.param("bias");
-          if (bias != null) bias.assign(Tensor.zeros(bias.backend(), bias.shape()));
+          if (bias != null) fill(bias, Tensor.zeros(bias.backend(), bias.shape()));
         } else if (m instanceof BatchNorm bn) {
           Tensor w = bn.param("weight");
-          w.assign(rng.normal(w.backend(), 1f, 0.02f, w.shape()));
-          bn.param("bias").assign(Tensor.zeros(w.backend(), w.shape()));
+          fill(w, rng.normal(w.backend(), 1f, 0.02f, w.shape()));
+          fill(bn.param("bias"), Tensor.zeros(w.backend(), w.shape()));
         }
       }
+    }
+  }
+
+  /** Copies {@code values} into {@code p} and closes them: on a GPU a temporary left open is device memory until a GC. */
+  private static void fill(Tensor p, Tensor values) {
+    try (values) {
+      p.assign(values);
     }
   }
 }

@@ -12,6 +12,13 @@ import java.lang.ref.Cleaner;
  */
 final class CudaBuffer implements Buffer {
   private static final Cleaner CLEANER = Cleaner.create();
+  /**
+   * -Dduel.cuda.traceLeaks=true: each buffer remembers where it was allocated, and a buffer the garbage
+   * collector reclaims prints that stack (once per allocation site) on stderr. Off by default: a stack
+   * per allocation is slow.
+   */
+  private static final boolean TRACE_LEAKS = Boolean.getBoolean("duel.cuda.traceLeaks");
+  private static final java.util.Set<String> REPORTED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final CudaBackend backend;
   private final long size;
@@ -23,17 +30,28 @@ final class CudaBuffer implements Buffer {
   private static final class Release implements Runnable {
     private final CudaAllocator allocator;
     private final CudaAllocator.Block block;
+    private final Throwable origin;
     private volatile boolean explicit;
 
     Release(CudaAllocator allocator, CudaAllocator.Block block) {
       this.allocator = allocator;
       this.block = block;
+      this.origin = TRACE_LEAKS ? new Throwable("a CUDA buffer of " + block.bytes() + " bytes, never closed, allocated") : null;
     }
 
     @Override
     public void run() {
-      if (explicit) allocator.release(block);
-      else allocator.reclaim(block);
+      if (explicit) {
+        allocator.release(block);
+        return;
+      }
+      allocator.reclaim(block);
+      if (origin != null) {
+        java.io.StringWriter trace = new java.io.StringWriter();
+        origin.printStackTrace(new java.io.PrintWriter(trace));
+        String site = trace.toString().lines().skip(1).limit(12).reduce("", (a, b) -> a + b + "\n");
+        if (REPORTED.add(site)) System.err.print("duel.cuda.traceLeaks: " + trace);
+      }
     }
   }
 

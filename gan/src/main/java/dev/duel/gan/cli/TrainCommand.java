@@ -242,12 +242,7 @@ final class TrainCommand implements Callable<Integer> {
 
   /** "duel train --resume --name NAME" (plus --out when not the default): what continues this run. */
   static String continueCommand(TrainConfig cfg) {
-    String out = cfg.out.equals(new TrainConfig().out) ? "" : " --out " + quote(cfg.out);
-    return "duel train --resume" + out + " --name " + quote(cfg.name);
-  }
-
-  private static String quote(String s) {
-    return s.matches("[A-Za-z0-9_./@%+=:,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    return dev.duel.gan.train.ResumeCommand.of(cfg);
   }
 
   private static String describeSkip(Exception e) {

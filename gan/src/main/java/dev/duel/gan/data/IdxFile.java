@@ -20,10 +20,13 @@ import java.util.zip.ZipException;
  * ndim × u32 big-endian sizes     images: 0x00000803 then N, rows, cols; labels: 0x00000801 then N
  * data: the product of the sizes, in bytes, row-major; nothing after it
  * </pre>
- * Bounds are checked before any allocation: 1 ≤ ndim ≤ 4, each size ≤ 2^20, the total below 2^31 − 8.
- * The array then grows only as bytes actually arrive, so a header that lies cannot make the reader
- * allocate more than the file holds. A bad magic number, a truncated file or bytes after the data are
- * refused with an {@link IdxFormatException} naming the file and the reason.
+ * Bounds are checked before any allocation: 1 ≤ ndim ≤ 4, each size ≤ 2^20, and the data (the product of
+ * the sizes) at most {@link #MAX_DATA_BYTES}. The data array is allocated only once the file is known to
+ * hold exactly that many bytes: a raw file by its size, a .gz file by a first pass that inflates the
+ * stream into nothing and counts. So a header that lies cannot make the reader allocate more than the
+ * file holds, and a small .gz that inflates to gigabytes (a zip bomb) is refused from its header, before
+ * anything is inflated. A bad magic number, a truncated file or bytes after the data are refused with an
+ * {@link IdxFormatException} naming the file and the reason.
  */
 public final class IdxFile {
   /** dtype code of unsigned bytes. */
@@ -34,6 +37,11 @@ public final class IdxFile {
   public static final int MAX_NDIM = 4;
   /** Largest element count accepted (Java's largest array). */
   public static final long MAX_TOTAL = Integer.MAX_VALUE - 8;
+  /**
+   * Largest data section read: 256 MiB, 342,000 images of 28×28 (Fashion-MNIST's training images are
+   * 47 MB). The trainer holds the images as float32 as well, 4 bytes each: 1 GiB at this bound.
+   */
+  public static final long MAX_DATA_BYTES = 256L << 20;
 
   private final int[] dims;
   private final byte[] data;
@@ -62,12 +70,25 @@ public final class IdxFile {
   public static IdxFile read(Path file) throws IOException {
     if (!Files.exists(file)) throw new NoSuchFileException(file.toString(), null, "IDX file not found");
     if (!Files.isRegularFile(file)) throw new IdxFormatException(file, "not a regular file");
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      raw.mark(2);
-      boolean gz = raw.read() == 0x1F && raw.read() == 0x8B;
-      raw.reset();
-      try (InputStream in = gz ? new GZIPInputStream(raw, 1 << 16) : raw) {
-        return read(in, file, gz);
+    boolean gz;
+    try (InputStream raw = Files.newInputStream(file)) {
+      gz = raw.read() == 0x1F && raw.read() == 0x8B;
+    }
+    try {
+      if (gz) {
+        try (InputStream in = open(file, true)) {
+          int[] dims = header(in, file);
+          checkLength(file, dims, 4 + 4L * dims.length + count(in, product(dims) + 1), false);
+        }
+      }
+      try (InputStream in = open(file, gz)) {
+        int[] dims = header(in, file);
+        if (!gz) checkLength(file, dims, Files.size(file), true);
+        long total = product(dims);
+        byte[] data = in.readNBytes((int) total);
+        if (data.length < total || in.read() >= 0)
+          throw new IdxFormatException(file, "changed while it was read (" + data.length + " of " + total + " data bytes)");
+        return new IdxFile(dims, data);
       }
     } catch (EOFException e) {
       throw new IdxFormatException(file, "truncated: the gzip stream ended early", e);
@@ -76,7 +97,13 @@ public final class IdxFile {
     }
   }
 
-  private static IdxFile read(InputStream in, Path file, boolean gz) throws IOException {
+  private static InputStream open(Path file, boolean gz) throws IOException {
+    InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    return gz ? new GZIPInputStream(raw, 1 << 16) : raw;
+  }
+
+  /** Reads the magic number and the sizes, and checks them against every bound, before any data is read. */
+  private static int[] header(InputStream in, Path file) throws IOException {
     byte[] magic = in.readNBytes(4);
     if (magic.length < 4) throw new IdxFormatException(file, "truncated: " + magic.length + " bytes, too short for an IDX header");
     if (magic[0] != 0 || magic[1] != 0)
@@ -99,22 +126,42 @@ public final class IdxFile {
     } catch (IllegalArgumentException e) {
       throw new IdxFormatException(file, e.getMessage() + " (corrupt header?)");
     }
-    if (!gz) {
-      long size = Files.size(file), expected = 4 + 4L * ndim + total;
-      if (size < expected) throw new IdxFormatException(file, "truncated: header " + Arrays.toString(dims) + " needs " + expected + " bytes, the file has " + size);
-      if (size > expected) throw new IdxFormatException(file, (size - expected) + " trailing bytes after the data of " + Arrays.toString(dims) + " (corrupt or not an IDX file)");
+    if (total > MAX_DATA_BYTES) {
+      throw new IdxFormatException(file, "the header declares " + Arrays.toString(dims) + " = " + total + " bytes of data, more than Duel's bound of "
+          + (MAX_DATA_BYTES >> 20) + " MiB (IdxFile.MAX_DATA_BYTES); refused before reading it (split the set into smaller files)");
     }
-    // Grow as bytes arrive: never allocate more than twice what the file really holds.
-    byte[] data = new byte[(int) Math.min(total, 1 << 20)];
-    int have = 0;
-    while (have < total) {
-      if (have == data.length) data = Arrays.copyOf(data, (int) Math.min(total, 2L * data.length));
-      int r = in.read(data, have, data.length - have);
-      if (r < 0) throw new IdxFormatException(file, "truncated: header " + Arrays.toString(dims) + " needs " + total + " data bytes, found " + have);
-      have += r;
+    return dims;
+  }
+
+  /**
+   * Checks that a file of {@code size} bytes (decompressed) holds exactly the header and the data of
+   * {@code dims}; {@code exact} false: the count stopped one byte past the data.
+   */
+  private static void checkLength(Path file, int[] dims, long size, boolean exact) throws IdxFormatException {
+    long expected = 4 + 4L * dims.length + product(dims);
+    if (size < expected) {
+      throw new IdxFormatException(file, "truncated: header " + Arrays.toString(dims) + " needs " + expected + " bytes, the "
+          + (exact ? "file" : "decompressed stream") + " has " + size);
     }
-    if (in.read() >= 0) throw new IdxFormatException(file, "trailing bytes after the data of " + Arrays.toString(dims) + " (corrupt or not an IDX file)");
-    return new IdxFile(dims, data);
+    if (size > expected) throw new IdxFormatException(file, (exact ? (size - expected) + " " : "") + "trailing bytes after the data of " + Arrays.toString(dims) + " (corrupt or not an IDX file)");
+  }
+
+  /** Reads and counts the bytes left in {@code in}, stopping at {@code limit}: memory stays one buffer. */
+  private static long count(InputStream in, long limit) throws IOException {
+    byte[] buf = new byte[1 << 16];
+    long n = 0;
+    while (n < limit) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, limit - n));
+      if (r < 0) break;
+      n += r;
+    }
+    return n;
+  }
+
+  private static long product(int[] dims) {
+    long p = 1;
+    for (int d : dims) p *= d;
+    return p;
   }
 
   /** Product of the dims after bounds checks. */

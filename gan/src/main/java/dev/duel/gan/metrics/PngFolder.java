@@ -77,6 +77,10 @@ public final class PngFolder {
         img = reader.read(0);
       } catch (javax.imageio.IIOException e) {
         throw new IOException(file + ": corrupt PNG (" + e.getMessage() + ")", e);
+      } catch (RuntimeException e) {
+        // The JDK's PNG decoder lets some malformed chunks escape as unchecked exceptions
+        // (IllegalArgumentException, ArrayIndexOutOfBounds...): still a corrupt file, not a bug here.
+        throw new IOException(file + ": corrupt PNG (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
       } finally {
         reader.dispose();
       }

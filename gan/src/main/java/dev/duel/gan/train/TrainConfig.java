@@ -23,9 +23,14 @@ public final class TrainConfig {
   public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp", "pix2pix");
   /** The values of --d-norm. */
   public static final List<String> D_NORMS = List.of("batch", "layer", "none");
-  /** Options a resumed run may change: they do not alter the numbers it computes. */
+  /**
+   * Options a resumed run may change: they do not alter the model, the data order or the random streams.
+   * The learning rates change the updates from the resumed step on (what a diverged run needs, as its
+   * message says); the optimiser's moments and step counts are kept.
+   */
   public static final Set<String> CHANGEABLE_ON_RESUME =
-      Set.of("epochs", "device", "sample-every", "checkpoint-every", "keep-checkpoints", "out", "name", "fid-every", "fid-samples");
+      Set.of("epochs", "device", "sample-every", "checkpoint-every", "keep-checkpoints", "out", "name", "fid-every", "fid-samples",
+          "lr-g", "lr-d");
   /** The default of --fid-samples: the sample count of {@code duel eval} and of docs/evaluation.md's tables. */
   public static final int DEFAULT_FID_SAMPLES = 10_000;
 

@@ -334,9 +334,12 @@ public final class Trainer implements RunTrainer {
 
   private float finite(String name, float value, int epoch) {
     if (Float.isFinite(value)) return value;
+    // A resume may change the learning rates (TrainConfig.CHANGEABLE_ON_RESUME), not the model: a stabiliser
+    // that changes D or the objective needs a new run.
     String where = lastCheckpoint != null ? "The last good checkpoint is " + lastCheckpoint
-        + "; resume from it with --resume and a lower --lr-d / --lr-g, or a stabiliser (--spectral-norm, --label-smoothing 0.1)."
-        : "No checkpoint had been written yet; try a lower --lr-d / --lr-g or a stabiliser (--spectral-norm, --label-smoothing 0.1).";
+        + "; continue from it with lower learning rates, e.g. half: " + ResumeCommand.of(cfg, "--lr-d", Float.toString(cfg.lrD / 2),
+            "--lr-g", Float.toString(cfg.lrG / 2)) + "; or start a new run (another --name) with a stabiliser (--spectral-norm, --label-smoothing 0.1)."
+        : "No checkpoint had been written (--checkpoint-every 0); start again with a lower --lr-d / --lr-g or a stabiliser (--spectral-norm, --label-smoothing 0.1).";
     progress.interrupt();
     throw new TrainingDiverged("training stopped at step " + (step + 1) + " (epoch " + epoch + "): " + name + " is " + value
         + ". " + where);

@@ -167,6 +167,16 @@ class CliTest {
     assertEquals(1, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("training stopped at step") && r.err().matches("(?s).*_loss is (NaN|Infinity|-Infinity).*"), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace without --debug");
+    // The advice is a command that works: a resume may lower the learning rates (here to sane ones).
+    java.util.regex.Matcher advice = java.util.regex.Pattern.compile("e\\.g\\. half: (duel train --resume [^;]*);").matcher(r.err());
+    assertTrue(advice.find(), r.err());
+    assertTrue(advice.group(1).endsWith("--name diverge --lr-d 5.0E29 --lr-g 5.0E29"), advice.group(1));
+    List<String> resume = new ArrayList<>(List.of(advice.group(1).substring("duel ".length()).split(" ")));
+    resume.set(resume.indexOf("--lr-d") + 1, "2e-4");
+    resume.set(resume.indexOf("--lr-g") + 1, "2e-4");
+    Result again = duel(resume.toArray(String[]::new));
+    assertEquals(0, again.code(), again.out() + again.err());
+    assertTrue(again.out().contains("resuming with changed options: lr-g 1.0E30 -> 2.0E-4, lr-d 1.0E30 -> 2.0E-4"), again.out());
   }
 
   @Test

@@ -118,8 +118,30 @@ class IdxFileTest {
     refused(file("dim", concat(header(8, (1 << 20) + 1), new byte[4])), "exceeds the limit of 1048576");
     refused(file("neg", concat(header(8, -1), new byte[4])), "size 4294967295 of dimension 0 exceeds");
     refused(file("total", header(8, 1 << 20, 1 << 20, 1 << 20)), "more than");
-    // A gzip header that claims 2^20 × 1000 bytes but holds 10: refused as truncated, without a 1 GB allocation.
-    refused(file("liar.gz", gzip(concat(header(8, 1 << 20, 1000), new byte[10]))), "needs 1048576000 data bytes, found 10");
+    // A gzip header that claims 2^20 × 1000 bytes but holds 10: refused by the bound, without a 1 GB allocation.
+    refused(file("liar.gz", gzip(concat(header(8, 1 << 20, 1000), new byte[10]))), "more than Duel's bound of 256 MiB");
+    // Within the bound but lying: 200 MiB declared, 10 bytes held; refused by the counting pass.
+    refused(file("small-liar.gz", gzip(concat(header(8, 200 << 10, 1024), new byte[10]))),
+        "truncated: header [204800, 1024] needs 209715212 bytes, the decompressed stream has 22");
+  }
+
+  /**
+   * The zip bomb of issue 16 in small: 16 MB of zeros (a 16 KB .gz) under a header declaring 2^20
+   * images of 28×28 (822 MB, which inflating 800 KB of zeros would deliver). Refused from the header,
+   * in well under a second, having allocated under 4 MiB on this thread.
+   */
+  @Test
+  void refusesAZipBombFastWithSmallMemory() throws IOException {
+    Path bomb = file("bomb-idx3-ubyte.gz", gzip(concat(header(8, 1 << 20, 28, 28), new byte[16 << 20])));
+    assertTrue(Files.size(bomb) < 64 << 10, Files.size(bomb) + " bytes");
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes(), t0 = System.nanoTime();
+    IdxFormatException e = assertThrows(IdxFormatException.class, () -> IdxFile.read(bomb));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before, ms = (System.nanoTime() - t0) / 1_000_000;
+    assertEquals(bomb + ": the header declares [1048576, 28, 28] = 822083584 bytes of data, more than Duel's bound of 256 MiB"
+        + " (IdxFile.MAX_DATA_BYTES); refused before reading it (split the set into smaller files)", e.getMessage());
+    assertTrue(allocated < 4 << 20, allocated + " bytes allocated");
+    assertTrue(ms < 1000, ms + " ms");
   }
 
   @Test
@@ -127,7 +149,7 @@ class IdxFileTest {
     byte[] good = concat(header(8, 4, 3, 3), bytes(36, 5));
     refused(file("cut", Arrays.copyOf(good, good.length - 1)), "truncated: header [4, 3, 3] needs 52 bytes, the file has 51");
     refused(file("long", concat(good, new byte[] {1, 2})), "2 trailing bytes");
-    refused(file("cut.gz", gzip(Arrays.copyOf(good, good.length - 1))), "needs 36 data bytes, found 35");
+    refused(file("cut.gz", gzip(Arrays.copyOf(good, good.length - 1))), "needs 52 bytes, the decompressed stream has 51");
     refused(file("long.gz", gzip(concat(good, new byte[] {1}))), "trailing bytes");
     byte[] gz = gzip(good);
     refused(file("gzcut.gz", Arrays.copyOf(gz, gz.length - 12)), "truncated");
