@@ -93,4 +93,14 @@ class Pix2PixCliTest {
     assertNotEquals(0, noFolder.code());
     assertTrue(noFolder.err().contains(tmp.resolve("missing").toString()), noFolder.err());
   }
+
+  /** pix2pix's trainer has no gradient all-reduce: a data-parallel run is refused in one line, before any step. */
+  @Test
+  void dataParallelPix2PixIsRefused() throws Exception {
+    Result r = CliTest.duel(train("dp", "--task", "edges", "--epochs", "1", "--simulate-ranks", "2").toArray(String[]::new));
+    assertNotEquals(0, r.code());
+    assertTrue(r.err().contains("--model pix2pix trains in one process for now"), r.err());
+    assertTrue(!r.err().contains("Exception"), r.err());
+    assertTrue(!Files.exists(tmp.resolve("runs/dp/metrics.jsonl")) || Files.readAllLines(tmp.resolve("runs/dp/metrics.jsonl")).isEmpty());
+  }
 }
