@@ -20,7 +20,7 @@ import java.util.Set;
  * one D step per G step, no stabiliser) on dcgan28 and the shipped Fashion-MNIST.
  */
 public final class TrainConfig {
-  public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp");
+  public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp", "keras-dcgan");
   /** The values of --d-norm. */
   public static final List<String> D_NORMS = List.of("batch", "layer", "none");
   /** Options a resumed run may change: they do not alter the numbers it computes. */
@@ -107,6 +107,11 @@ public final class TrainConfig {
     return width > 0 ? width : model.equals("dcgan28") ? 64 : 128;
   }
 
+  /** Whether the model's D has a normalisation layer that --d-norm chooses (dcgan28, keras-dcgan). */
+  public boolean hasDNorm() {
+    return model.equals("dcgan28") || model.equals("keras-dcgan");
+  }
+
   public boolean conditional() {
     return model.equals("cgan-mlp");
   }
@@ -124,7 +129,7 @@ public final class TrainConfig {
    */
   public String resolvedDNorm() {
     if (!dNorm.isEmpty()) return dNorm;
-    if (!model.equals("dcgan28")) return "none";
+    if (!hasDNorm()) return "none";
     return penalisesInputGradient() ? "layer" : spectralNorm ? "none" : "batch";
   }
 
@@ -188,10 +193,10 @@ public final class TrainConfig {
     range(bad, "instance-noise-steps", instanceNoiseSteps, 0, Long.MAX_VALUE);
     if (!dNorm.isEmpty() && !D_NORMS.contains(dNorm)) {
       bad.add("--d-norm '" + dNorm + "' is not a normalisation; choose one of " + String.join(", ", D_NORMS));
-    } else if (!model.equals("dcgan28") && !resolvedDNorm().equals("none")) {
-      bad.add("--d-norm " + dNorm + ": " + model + "'s D has no normalisation layer (only dcgan28's has); use --d-norm none or leave it out");
+    } else if (!hasDNorm() && !resolvedDNorm().equals("none")) {
+      bad.add("--d-norm " + dNorm + ": " + model + "'s D has no normalisation layer (only dcgan28's and keras-dcgan's have); use --d-norm none or leave it out");
     }
-    if (minibatchStddev && model.equals("cgan-mlp")) bad.add("--minibatch-stddev is built into mlp and dcgan28 only, not " + model);
+    if (minibatchStddev && !model.equals("mlp") && !model.equals("dcgan28")) bad.add("--minibatch-stddev is built into mlp and dcgan28 only, not " + model);
     range(bad, "epochs", epochs, 1, 1_000_000);
     range(bad, "batch", batch, 1, 65536);
     range(bad, "limit", limit, 0, Integer.MAX_VALUE);

@@ -21,6 +21,8 @@ import dev.duel.gan.report.ImageGrid;
 import dev.duel.gan.report.LossPlot;
 import dev.duel.gan.train.BatchSource.Batch;
 import dev.duel.gan.train.Checkpoints.Checkpoint;
+import dev.duel.nn.Dropout;
+import dev.duel.nn.Module;
 import dev.duel.nn.optim.Adam;
 import dev.duel.nn.optim.Ema;
 import dev.duel.nn.state.AtomicFiles;
@@ -119,7 +121,9 @@ public final class Trainer {
         ? new Ema(g, GanModels.generator(cfg, backend, new Generator(RunStreams.init(cfg.seed))), cfg.emaDecay) : null;
 
     trainRng = new Generator(RunStreams.train(cfg.seed));
-    batches = new BatchSource(data, cfg.batch, cfg.seed);
+    for (Module m : d.modules()) if (m instanceof Dropout drop) drop.drawFrom(trainRng);  // masks resume with the stream
+    for (Module m : g.modules()) if (m instanceof Dropout drop) drop.drawFrom(trainRng);
+    batches = new BatchSource(data, cfg.batch, cfg.seed, g.outputsUnitInterval());       // D sees reals on G's range
     int perPass = batches.batchesPerPass() / cfg.dSteps;
     if (perPass < 1) {
       throw new IllegalArgumentException("the data set's " + data.size() + " images make " + batches.batchesPerPass()
@@ -210,7 +214,7 @@ public final class Trainer {
 
       // (1) Update D, k times: maximise log D(x) + log(1 − D(G(z))), i.e. minimise L_D.
       for (int i = 0; i < cfg.dSteps; i++) {
-        batch = batches.next(backend);                                    // x: N×1×28×28 in [−1, 1]
+        batch = batches.next(backend);                                    // x: N×1×28×28 in [−1, 1] (or [0, 1])
         int n = batch.images().size(0);
         z = trainRng.normal(backend, 0f, 1f, n, g.latentDim());           // z ~ N(0, I): N×latent
         fake = g.generate(z, batch.labels());                             // G(z): N×1×28×28
