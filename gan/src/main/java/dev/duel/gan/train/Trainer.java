@@ -104,8 +104,8 @@ public final class Trainer {
     this.progress = new Progress(out, tty);
     checkData(data);
     backend = Devices.get(cfg.device);
-    if (cfg.model.equals("dcgan28") && cfg.dNorm.isEmpty() && !cfg.resolvedDNorm().equals("batch")) {
-      out.println("note: dcgan28's D uses " + cfg.resolvedDNorm() + " norm, not batch norm: "
+    if (cfg.hasDNorm() && cfg.dNorm.isEmpty() && !cfg.resolvedDNorm().equals("batch")) {
+      out.println("note: " + cfg.model + "'s D uses " + cfg.resolvedDNorm() + " norm, not batch norm: "
           + (cfg.penalisesInputGradient() ? "a gradient penalty must not be taken through batch statistics"
           : "batch norm after spectral norm undoes its Lipschitz bound") + " (--d-norm batch to override)");
     }
