@@ -50,11 +50,23 @@ class DemoCommandTest {
   }
 
   @Test
+  void diracPrintsTheEigenvaluesAndWritesThePortraits() throws IOException {
+    CliTest.Result r = run("dirac", "--steps", "50", "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    for (String m : new String[] {"simultaneous ", "alternating ", "TTUR simultaneous", "R1 alternating"}) assertTrue(r.out().contains(m), r.out());
+    assertTrue(r.out().contains("1.0000 ± 0.1000i"), r.out());          // simultaneous, h = 0.2: 1 ± i·h/2
+    BufferedImage phase = ImageIO.read(dir.resolve("dirac-phase.png").toFile());
+    assertTrue(phase.getWidth() > 600 && phase.getHeight() > 600);
+    assertTrue(dir.resolve("dirac-distance.png").toFile().isFile());
+    assertEquals(2, run("dirac", "--small-h", "0.5", "--out", dir.toString()).code());   // larger than --h
+  }
+
+  @Test
   void badOptionsAreUsageErrorsThatSayWhatToUse() {
     CliTest.Result r = run("game1d", "--data", "cauchy", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("gaussian or mixture"), r.err());
-    r = run("ring", "--methods", "vanilla,unrolled", "--out", dir.toString());
+    r = run("ring", "--methods", "vanilla,veegan", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("vanilla, minibatch, k-step or wgan-gp"), r.err());
     r = run("ring", "--batch", "1", "--out", dir.toString());
