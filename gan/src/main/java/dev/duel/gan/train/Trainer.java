@@ -342,8 +342,10 @@ public final class Trainer {
       lossPlotSkipNoted = true;
       return;
     }
-    LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
-        .smoothing(0.9).write(run.lossPlot(), 900, 500);
+    LossPlot plot = LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
+        .smoothing(0.9).yLabel("loss (mean per step)");
+    for (Equilibrium.Line l : Equilibrium.lines(cfg)) plot.reference(l.label(), l.value(), l.series());
+    plot.write(run.lossPlot(), 900, 500);
   }
 
   private boolean lossPlotSkipNoted;
