@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "ring", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Mode collapse on a ring of 8 Gaussians (radius 2, std 0.02; Metz et al. 2017).",
         "Trains a vanilla (non-saturating) GAN and the mitigations with the same seed and reports, per method,",
-        "the modes covered (a mode needs --min-per-mode samples within 3 std) and the share of samples within 3 std of a mode."})
+        "the modes covered (a mode needs --min-per-mode samples within 3 std), the share of samples within 3 std of a mode,",
+        "and the entropy of those samples' nearest modes (1 = spread evenly over the 8 modes, 0 = all on one)."})
 final class RingCommand implements Callable<Integer> {
   private final Main.Io io;
 
@@ -59,10 +60,10 @@ final class RingCommand implements Callable<Integer> {
   @Option(names = "--g-lr", description = "G's Adam learning rate (default: ${DEFAULT-VALUE})")
   float gLr = RingGan.Config.defaults().gLr();
 
-  @Option(names = "--wgan-lr", description = "WGAN-GP's Adam learning rate, critic and G (default: ${DEFAULT-VALUE})")
+  @Option(names = "--wgan-lr", description = "WGAN-GP's (and vanilla-budget's) Adam learning rate, D and G (default: ${DEFAULT-VALUE})")
   float wganLr = RingGan.Config.defaults().wganLr();
 
-  @Option(names = "--d-steps", description = "D steps per G step for k-step, critic steps for wgan-gp (default: ${DEFAULT-VALUE})")
+  @Option(names = "--d-steps", description = "D steps per G step for k-step and vanilla-budget, critic steps for wgan-gp (default: ${DEFAULT-VALUE})")
   int dSteps = RingGan.Config.defaults().dSteps();
 
   @Option(names = "--gp-weight", description = "WGAN-GP's λ (default: ${DEFAULT-VALUE})")
