@@ -34,6 +34,17 @@ public final class BatchNorm extends Module {
     return new BatchNorm(b, features, 4, 0.1f, 1e-5f);
   }
 
+  /**
+   * BatchNorm2d with PyTorch's momentum m (running = (1 − m)·running + m·batch) and ε; Keras's
+   * BatchNormalization(momentum k, epsilon e) is m = 1 − k, ε = e.
+   */
+  public static BatchNorm bn2d(Backend b, int features, float momentum, float eps) {
+    if (!(momentum > 0f && momentum <= 1f) || !(eps > 0f)) {
+      throw new IllegalArgumentException("BatchNorm2d: momentum must be in (0, 1] and eps > 0, got " + momentum + ", " + eps);
+    }
+    return new BatchNorm(b, features, 4, momentum, eps);
+  }
+
   @Override
   public Tensor forward(Tensor x) {
     if (x.dim() != rank || x.size(1) != features) {

@@ -36,6 +36,31 @@ public final class Init {
     }
   }
 
+  /**
+   * Keras's defaults (the seed's Keras models): conv and linear weights ~ U(−a, a) with a = √(6/(fan_in +
+   * fan_out)) (Glorot and Bengio's "glorot_uniform"; a conv's fans are in·k·k and out·k·k), biases 0;
+   * batch-norm γ = 1, β = 0.
+   */
+  public static void glorotUniform(Module model, Generator rng) {
+    try (GradMode g = GradMode.disabled()) {
+      for (Module m : model.modules()) {
+        if (m instanceof Linear || m instanceof Conv2d) {
+          Tensor w = m.param("weight") != null ? m.param("weight") : m.param("weight_orig");
+          int[] s = w.shape();                                  // out×in (Linear) or out×in×k×k (Conv2d)
+          long receptive = 1;
+          for (int d = 2; d < s.length; d++) receptive *= s[d];
+          double a = Math.sqrt(6.0 / ((double) s[1] * receptive + (double) s[0] * receptive));
+          fill(w, rng.uniform(w.backend(), (float) -a, (float) a, s));
+          Tensor bias = m.param("bias");
+          if (bias != null) fill(bias, Tensor.zeros(bias.backend(), bias.shape()));
+        } else if (m instanceof BatchNorm bn) {
+          fill(bn.param("weight"), Tensor.ones(bn.param("weight").backend(), bn.param("weight").shape()));
+          fill(bn.param("bias"), Tensor.zeros(bn.param("bias").backend(), bn.param("bias").shape()));
+        }
+      }
+    }
+  }
+
   /** Copies {@code values} into {@code p} and closes them: on a GPU a temporary left open is device memory until a GC. */
   private static void fill(Tensor p, Tensor values) {
     try (values) {

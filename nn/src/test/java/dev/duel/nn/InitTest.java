@@ -58,4 +58,26 @@ class InitTest {
     Linear a = new Linear(Devices.cpu(), new Generator(5), 3, 4), b = new Linear(Devices.cpu(), new Generator(5), 3, 4);
     assertEquals(java.util.Arrays.toString(a.param("weight").toArray()), java.util.Arrays.toString(b.param("weight").toArray()));
   }
+
+  /** Keras's glorot_uniform: U(±√(6/(fan_in + fan_out))), std a/√3; biases 0, batch norm γ 1 and β 0. */
+  @Test
+  void glorotUniformUsesBothFans() {
+    // Conv2d(32, 64, 3): fans 32·9 = 288 and 64·9 = 576, a = √(6/864) = 0.0833. Linear(300, 100): a = √(6/400) = 0.1225.
+    Sequential net = new Sequential(new Conv2d(Devices.cpu(), new Generator(1), 32, 64, 3, 1, 1, true),
+        BatchNorm.bn2d(Devices.cpu(), 64, 0.2f, 1e-3f), new Linear(Devices.cpu(), new Generator(2), 300, 100));
+    Init.dcgan(net, new Generator(5));                                        // something else first, to be overwritten
+    Init.glorotUniform(net, new Generator(7));
+    double[][] cases = {{0, Math.sqrt(6.0 / 864)}, {2, Math.sqrt(6.0 / 400)}};
+    for (double[] c : cases) {
+      String name = (int) c[0] + ".weight";
+      Tensor w = net.stateDict().get(name);
+      for (float x : w.toArray()) assertTrue(Math.abs(x) <= c[1] * (1 + 1e-6), name + ": " + x);
+      double[] s = stats(w);
+      assertEquals(0, s[0], 0.003, name + " mean");
+      assertEquals(c[1] / Math.sqrt(3), s[1], 0.02 * c[1], name + " std");
+      for (float x : net.stateDict().get((int) c[0] + ".bias").toArray()) assertEquals(0f, x);
+    }
+    for (float x : net.stateDict().get("1.weight").toArray()) assertEquals(1f, x);
+    for (float x : net.stateDict().get("1.bias").toArray()) assertEquals(0f, x);
+  }
 }

@@ -107,7 +107,7 @@ final class Game1dCommand implements Callable<Integer> {
       log.println(Game1d.describe(s));
       if (frameEvery > 0 && r % frameEvery == 0) {
         PlotCanvas.write(out.resolve(String.format(Locale.ROOT, "frame-%03d.png", r)),
-            Game1dPlot.render(s, "round " + r + ": D trained against G", false));
+            Game1dPlot.render(s, "round " + r + ": D trained against G", true));
       }
       if (r == 0) {
         firstCriterion = s.criterion();
@@ -119,7 +119,7 @@ final class Game1dCommand implements Callable<Integer> {
     Game1d.Snapshot last = game.evaluate();
     log.println(Game1d.describe(last) + "   (final)");
     String lossName = cfg.gLoss() == Game1d.GeneratorLoss.NON_SATURATING ? "non-saturating" : "minimax";
-    BufferedImage d = Game1dPlot.render(last, "(d) after " + rounds + " rounds (" + lossName + " G): D retrained", false);
+    BufferedImage d = Game1dPlot.render(last, "(d) after " + rounds + " rounds (" + lossName + " G): D retrained", true);
     PlotCanvas.write(out.resolve("final.png"), d);
     Path figure = out.resolve("game1d-" + tag + ".png");
     PlotCanvas.write(figure, PlotCanvas.tile(b == null ? new BufferedImage[] {a, d} : new BufferedImage[] {a, b, c, d}, 2));

@@ -17,14 +17,14 @@ final class TrainOptions {
   private static final TrainConfig DEFAULTS = new TrainConfig();
 
   // ---- model ----------------------------------------------------------------------------------
-  @Option(names = "--model", paramLabel = "NAME", description = "mlp, dcgan28, cgan-mlp or pix2pix (image to image: see --task) (default: ${DEFAULT-VALUE})")
+  @Option(names = "--model", paramLabel = "NAME", description = "mlp, dcgan28, cgan-mlp, keras-dcgan (the seed's Keras DCGAN, G on [0, 1]) or pix2pix (image to image: see --task) (default: ${DEFAULT-VALUE})")
   String model = DEFAULTS.model;
 
   @Option(names = "--latent", paramLabel = "N", description = "size of the noise vector z (default: ${DEFAULT-VALUE})")
   int latent = DEFAULTS.latent;
 
   @Option(names = "--width", paramLabel = "N",
-      description = "model width w; 0 = the model's own (128 for mlp and cgan-mlp, 64 for dcgan28, 32 for pix2pix)")
+      description = "model width w; 0 = the model's own (128 for mlp, cgan-mlp and keras-dcgan, 64 for dcgan28, 32 for pix2pix)")
   int width = DEFAULTS.width;
 
   // ---- objective and stabilisers -------------------------------------------------------------

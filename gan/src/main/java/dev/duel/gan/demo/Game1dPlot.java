@@ -28,7 +28,8 @@ public final class Game1dPlot {
     double yMax = 1.05;
     for (double p : s.pData()) yMax = Math.max(yMax, 1.1 * p);
     PlotCanvas c = new PlotCanvas(WIDTH, HEIGHT, 34, 12, 40, 96).ranges(X_MIN, X_MAX, 0, yMax);
-    c.axes(1, 0.5, null);
+    c.axes(1, 0.5, "x");
+    c.yLabel("density; D(x)");
 
     // Histogram of G's samples, as a density (count / (n·bin)).
     int bins = (int) Math.round((X_MAX - X_MIN) / HIST_BIN);

@@ -99,6 +99,16 @@ public final class PlotCanvas {
     if (xLabel != null) g.drawString(xLabel, left + width - fm.stringWidth(xLabel), top + height + 2 * fm.getHeight() + 2);
   }
 
+  /** The y axis's name, written upwards along the left edge of the picture. */
+  void yLabel(String label) {
+    java.awt.geom.AffineTransform saved = g.getTransform();
+    FontMetrics fm = g.getFontMetrics();
+    g.setColor(AXIS);
+    g.rotate(-Math.PI / 2);
+    g.drawString(label, (float) -(top + height / 2.0 + fm.stringWidth(label) / 2.0), (float) fm.getAscent() + 1);
+    g.setTransform(saved);
+  }
+
   private static String tick(double v) {
     if (Math.abs(v) < 1e-9) return "0";
     return Math.abs(v - Math.rint(v)) < 1e-9 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.1f", v);

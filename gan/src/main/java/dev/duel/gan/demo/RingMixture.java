@@ -50,7 +50,26 @@ public record RingMixture(int modes, double radius, double std) {
    * @param highQualityShare share of all samples within 3·std of their nearest mode
    * @param samples          samples scored (non-finite ones count as low quality)
    */
-  public record Coverage(int modesCovered, int[] perMode, double highQualityShare, int samples) {}
+  public record Coverage(int modesCovered, int[] perMode, double highQualityShare, int samples) {
+    /**
+     * The entropy of the nearest-mode assignments of the high-quality samples, in units of log(modes):
+     * H = −Σ_k p_k·log p_k / log K with p_k = perMode[k] / Σ perMode. 1 when the high-quality samples are
+     * spread evenly over the K modes, 0 when they all sit on one (or there are none). Read it with
+     * {@link #highQualityShare()}: a blob between two modes has few high-quality samples whatever H is.
+     */
+    public double modeEntropy() {
+      long total = 0;
+      for (int c : perMode) total += c;
+      if (total == 0 || perMode.length < 2) return 0;
+      double h = 0;
+      for (int c : perMode) {
+        if (c == 0) continue;
+        double p = (double) c / total;
+        h -= p * Math.log(p);
+      }
+      return h / Math.log(perMode.length);
+    }
+  }
 
   /** Scores n×2 samples (row-major). */
   public Coverage coverage(float[] xy, int minPerMode) {

@@ -26,8 +26,9 @@ public final class RingPlot {
    */
   public static BufferedImage render(RingMixture ring, float[] real, float[] fake, RingMixture.Coverage coverage, String title) {
     double r = ring.radius() * 1.35;
-    PlotCanvas c = new PlotCanvas(SIZE, SIZE + 34, 26, 8, 40, 20).ranges(-r, r, -r, r);
-    c.axes(1, 1, null);
+    PlotCanvas c = new PlotCanvas(SIZE, SIZE + 48, 38, 8, 40, 34).ranges(-r, r, -r, r);
+    c.axes(1, 1, "x₁");
+    c.yLabel("x₂");
     if (real != null) dots(c, real, REAL, 1.6);
     dots(c, fake, FAKE, 2.2);
     c.g.setStroke(new BasicStroke(1f));
@@ -40,8 +41,11 @@ public final class RingPlot {
       c.g.draw(new Line2D.Double(x, y - 4, x, y + 4));
     }
     c.text(title, c.left, 16, PlotCanvas.AXIS, Font.BOLD, 12);
-    c.text(String.format(Locale.ROOT, "modes %d/%d   high quality %.1f%%", coverage.modesCovered(), ring.modes(),
-        100 * coverage.highQualityShare()), c.left, 32, PlotCanvas.AXIS, Font.PLAIN, 11);
+    c.text(String.format(Locale.ROOT, "modes %d/%d   high quality %.1f%%   entropy %.2f", coverage.modesCovered(), ring.modes(),
+        100 * coverage.highQualityShare(), coverage.modeEntropy()), c.left, 32, PlotCanvas.AXIS, Font.PLAIN, 11);
+    c.legend(c.left + 3, c.top + 3, new String[] {"real", "G(z)", "mode, 3σ"},
+        new Color[] {new Color(0, 0, 0, 120), new Color(31, 119, 180, 200), new Color(214, 39, 40, 200)},
+        new java.awt.Stroke[] {null, null, new BasicStroke(1f)});
     return c.finish();
   }
 

@@ -52,6 +52,9 @@ public final class LossPlot {
   private String xLabel = "step", yLabel = "";
   private double smoothing;
   private final Map<String, Series> series = new LinkedHashMap<>();
+  /** Horizontal reference lines: a legend label, the value, and the series whose colour they take. */
+  private record Reference(String label, double y, String series) {}
+  private final List<Reference> references = new ArrayList<>();
 
   public LossPlot(String title) { this.title = title == null ? "" : title; }
 
@@ -77,6 +80,22 @@ public final class LossPlot {
     if (steps.length != values.length) throw new IllegalArgumentException("series " + name + ": " + steps.length + " steps but " + values.length + " values");
     for (int i = 0; i < steps.length; i++) add(name, steps[i], values[i]);
     return this;
+  }
+
+  /**
+   * A dashed horizontal line at {@code y} in the colour of {@code seriesName} (gray when there is no such
+   * series), named {@code label} in the legend, e.g. the equilibrium value of a loss. The y range
+   * includes it.
+   */
+  public LossPlot reference(String label, double y, String seriesName) {
+    if (!Double.isFinite(y)) throw new IllegalArgumentException("reference " + label + ": y must be finite, got " + y);
+    references.add(new Reference(label, y, seriesName));
+    return this;
+  }
+
+  /** The reference lines' labels, in legend order. */
+  public List<String> referenceLabels() {
+    return references.stream().map(Reference::label).toList();
   }
 
   /** Number of points in series {@code name} (0 when absent). */
@@ -151,6 +170,7 @@ public final class LossPlot {
       }
     boolean empty = xmin > xmax;
     if (empty) { xmin = 0; xmax = 1; ymin = 0; ymax = 1; }
+    for (Reference r : references) { ymin = Math.min(ymin, r.y()); ymax = Math.max(ymax, r.y()); }
     if (xmin == xmax) { xmin -= 1; xmax += 1; }
     if (ymin == ymax) { double d = Math.max(Math.abs(ymin) * 0.1, 1e-3); ymin -= d; ymax += d; }
     double pad = (ymax - ymin) * 0.05;
@@ -227,15 +247,31 @@ public final class LossPlot {
         g.draw(path(s.xs, s.ys, s.n, px, py));
       }
     }
+    g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {8f, 5f}, 0f));
+    for (Reference r : references) {
+      g.setColor(colourOf(r.series()));
+      int y = (int) Math.round(py.applyAsDouble(r.y()));
+      g.drawLine(left, y, right, y);
+    }
     g.setClip(null);
     legend(g, fm, right, top);
+  }
+
+  private Color colourOf(String name) {
+    int k = 0;
+    for (String s : series.keySet()) {
+      if (s.equals(name)) return PALETTE[k % PALETTE.length];
+      k++;
+    }
+    return Color.GRAY;
   }
 
   private void legend(Graphics2D g, FontMetrics fm, int right, int top) {
     if (series.isEmpty()) return;
     int lineH = fm.getHeight(), sw = 22, textW = 0;
     for (String name : series.keySet()) textW = Math.max(textW, fm.stringWidth(name));
-    int w = sw + 18 + textW, h = lineH * series.size() + 8, x = right - w - 10, y = top + 10;
+    for (Reference r : references) textW = Math.max(textW, fm.stringWidth(r.label()));
+    int w = sw + 18 + textW, h = lineH * (series.size() + references.size()) + 8, x = right - w - 10, y = top + 10;
     g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.85f));
     g.setColor(Color.WHITE);
     g.fillRect(x, y, w, h);
@@ -251,6 +287,15 @@ public final class LossPlot {
       g.drawLine(x + 6, ly, x + 6 + sw, ly);
       g.setColor(Color.BLACK);
       g.drawString(name, x + 12 + sw, ly + fm.getAscent() / 2 - 1);
+      k++;
+    }
+    for (Reference r : references) {
+      int ly = y + 4 + k * lineH + lineH / 2;
+      g.setColor(colourOf(r.series()));
+      g.setStroke(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {6f, 4f}, 0f));
+      g.drawLine(x + 6, ly, x + 6 + sw, ly);
+      g.setColor(Color.BLACK);
+      g.drawString(r.label(), x + 12 + sw, ly + fm.getAscent() / 2 - 1);
       k++;
     }
   }

@@ -11,7 +11,7 @@ import dev.duel.gan.data.Shuffler;
  * is the whole state of the data stream: saved in checkpoints, restored on resume.
  */
 public final class BatchSource {
-  /** A batch: images N×C×H×W in [−1, 1] on the device, and their labels. */
+  /** A batch: images N×C×H×W in [−1, 1] (or [0, 1], see the constructor) on the device, and their labels. */
   public record Batch(Tensor images, int[] labels) {}
 
   private final ImageDataset data;
@@ -20,9 +20,18 @@ public final class BatchSource {
   private final int shard;
   private final int[] ranks;
   private final float[] pixels;
+  private final boolean unitInterval;
 
   public BatchSource(ImageDataset data, int batch, long seed) {
-    this(data, batch, seed, 1, new int[] {0});
+    this(data, batch, seed, 1, new int[] {0}, false);
+  }
+
+  /**
+   * unitInterval: hand out images on [0, 1], x' = (x + 1)/2, for a G with a Sigmoid output
+   * ({@code GeneratorNet.outputsUnitInterval()}), so that D sees real and fake images on one range.
+   */
+  public BatchSource(ImageDataset data, int batch, long seed, boolean unitInterval) {
+    this(data, batch, seed, 1, new int[] {0}, unitInterval);
   }
 
   /**
@@ -32,6 +41,12 @@ public final class BatchSource {
    * Shuffler runs the same global cursor, so the cursor saved by rank 0 restores every rank.
    */
   public BatchSource(ImageDataset data, int batch, long seed, int world, int[] ranks) {
+    this(data, batch, seed, world, ranks, false);
+  }
+
+  /** The data-parallel source of {@code ranks} with images on [0, 1] when {@code unitInterval} (see above). */
+  public BatchSource(ImageDataset data, int batch, long seed, int world, int[] ranks, boolean unitInterval) {
+    this.unitInterval = unitInterval;
     this.data = data;
     this.shuffler = new Shuffler(data.size(), batch, true, seed); // full batches only: BatchNorm sees batch statistics
     this.indices = new int[batch];
@@ -48,6 +63,7 @@ public final class BatchSource {
     for (int r : ranks) for (int i = 0; i < shard; i++) rows[n++] = indices[r * shard + i];
     int[] labels = new int[n];
     data.gather(rows, n, pixels, labels);
+    if (unitInterval) for (int i = 0; i < n * data.imageSize(); i++) pixels[i] = 0.5f * (pixels[i] + 1f);
     return new Batch(Tensor.of(backend, pixels, n, data.channels(), data.height(), data.width()), labels);
   }
 

@@ -6,6 +6,7 @@ import dev.duel.gan.models.CganMlp;
 import dev.duel.gan.models.Dcgan28;
 import dev.duel.gan.models.DiscriminatorNet;
 import dev.duel.gan.models.GeneratorNet;
+import dev.duel.gan.models.KerasDcgan;
 import dev.duel.gan.models.Mlp;
 import dev.duel.nn.Init;
 import dev.duel.nn.Linear;
@@ -13,7 +14,8 @@ import dev.duel.nn.Module;
 
 /**
  * Builds the G and D that a config names, initialised as in DESIGN.md's benchmark step (DCGAN init
- * N(0, 0.02) for every linear and conv weight, N(1, 0.02) for batch-norm scales), all draws from one
+ * N(0, 0.02) for every linear and conv weight, N(1, 0.02) for batch-norm scales; keras-dcgan with
+ * Keras's Glorot-uniform defaults), all draws from one
  * Philox stream so the same seed gives the same models on every device.
  */
 public final class GanModels {
@@ -27,9 +29,10 @@ public final class GanModels {
       case "dcgan28" -> new Dcgan28.G(b, rng, c.latent, w);
       case "cgan-mlp" -> new CganMlp.G(b, rng, c.latent, w);
       case "pix2pix" -> throw notFromNoise();
+      case "keras-dcgan" -> new KerasDcgan.G(b, rng, c.latent, w);
       default -> throw new IllegalArgumentException("unknown model '" + c.model + "'; choose one of " + TrainConfig.MODELS);
     };
-    Init.dcgan(g, rng);
+    initialise(c, g, rng);
     return g;
   }
 
@@ -44,10 +47,18 @@ public final class GanModels {
       case "dcgan28" -> new Dcgan28.D(b, rng, w, c.spectralNorm, c.resolvedDNorm(), c.minibatchStddev);
       case "cgan-mlp" -> spectral(new CganMlp.D(b, rng, w), c.spectralNorm, rng);
       case "pix2pix" -> throw notFromNoise();
+      // dropout masks come from rng until the trainer points them at its train stream (Dropout.drawFrom)
+      case "keras-dcgan" -> new KerasDcgan.D(b, rng, w, c.spectralNorm, c.resolvedDNorm(), rng);
       default -> throw new IllegalArgumentException("unknown model '" + c.model + "'; choose one of " + TrainConfig.MODELS);
     };
-    Init.dcgan(d, rng);
+    initialise(c, d, rng);
     return d;
+  }
+
+  /** keras-dcgan starts from Keras's defaults (Glorot uniform), the seed's; the others from DCGAN's N(0, 0.02). */
+  private static void initialise(TrainConfig c, Module m, Generator rng) {
+    if (c.model.equals("keras-dcgan")) Init.glorotUniform(m, rng);
+    else Init.dcgan(m, rng);
   }
 
   /**

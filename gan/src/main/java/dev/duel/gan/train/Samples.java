@@ -16,7 +16,7 @@ public final class Samples {
   private Samples() {}
 
   /**
-   * G(z) on the host, N×1×28×28 floats in [−1, 1], computed in eval mode (BatchNorm uses its running
+   * G(z) on the host, N×1×28×28 floats in [−1, 1] (a G on [0, 1] mapped by 2x − 1), computed in eval mode (BatchNorm uses its running
    * statistics and updates nothing) without a graph; the model's mode is restored afterwards, so
    * sampling never changes training.
    */
@@ -24,7 +24,8 @@ public final class Samples {
     boolean wasTraining = g.isTraining();
     g.eval();
     try (GradMode off = GradMode.disabled(); MemoryScope scope = MemoryScope.open()) {
-      return g.generate(z, labels).toArray();
+      Tensor x = g.generate(z, labels);
+      return (g.outputsUnitInterval() ? x.mul(2f).sub(1f) : x).toArray();  // [0, 1] → [−1, 1]: x' = 2x − 1
     } finally {
       g.train(wasTraining);
     }

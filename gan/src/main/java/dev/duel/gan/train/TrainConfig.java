@@ -20,7 +20,7 @@ import java.util.Set;
  * one D step per G step, no stabiliser) on dcgan28 and the shipped Fashion-MNIST.
  */
 public final class TrainConfig {
-  public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp", "pix2pix");
+  public static final List<String> MODELS = List.of("mlp", "dcgan28", "cgan-mlp", "keras-dcgan", "pix2pix");
   /** The values of --d-norm. */
   public static final List<String> D_NORMS = List.of("batch", "layer", "none");
   /**
@@ -125,6 +125,11 @@ public final class TrainConfig {
     return width > 0 ? width : model.equals("dcgan28") ? 64 : model.equals("pix2pix") ? 32 : 128;
   }
 
+  /** Whether the model's D has a normalisation layer that --d-norm chooses (dcgan28, keras-dcgan). */
+  public boolean hasDNorm() {
+    return model.equals("dcgan28") || model.equals("keras-dcgan") || model.equals("pix2pix");
+  }
+
   public boolean conditional() {
     return model.equals("cgan-mlp");
   }
@@ -152,7 +157,7 @@ public final class TrainConfig {
    */
   public String resolvedDNorm() {
     if (!dNorm.isEmpty()) return dNorm;
-    if (!model.equals("dcgan28") && !model.equals("pix2pix")) return "none";
+    if (!hasDNorm()) return "none";
     return penalisesInputGradient() ? "layer" : spectralNorm ? "none" : "batch";
   }
 
@@ -216,11 +221,11 @@ public final class TrainConfig {
     range(bad, "instance-noise-steps", instanceNoiseSteps, 0, Long.MAX_VALUE);
     if (!dNorm.isEmpty() && !D_NORMS.contains(dNorm)) {
       bad.add("--d-norm '" + dNorm + "' is not a normalisation; choose one of " + String.join(", ", D_NORMS));
-    } else if (!model.equals("dcgan28") && !model.equals("pix2pix") && !resolvedDNorm().equals("none")) {
-      bad.add("--d-norm " + dNorm + ": " + model + "'s D has no normalisation layer (only dcgan28's and pix2pix's have); use --d-norm none or leave it out");
+    } else if (!hasDNorm() && !resolvedDNorm().equals("none")) {
+      bad.add("--d-norm " + dNorm + ": " + model + "'s D has no normalisation layer (only dcgan28's, keras-dcgan's and pix2pix's have); use --d-norm none or leave it out");
     }
     validateTranslation(bad);
-    if (minibatchStddev && model.equals("cgan-mlp")) bad.add("--minibatch-stddev is built into mlp and dcgan28 only, not " + model);
+    if (minibatchStddev && !model.equals("mlp") && !model.equals("dcgan28")) bad.add("--minibatch-stddev is built into mlp and dcgan28 only, not " + model);
     range(bad, "epochs", epochs, 1, 1_000_000);
     range(bad, "batch", batch, 1, 65536);
     range(bad, "limit", limit, 0, Integer.MAX_VALUE);

@@ -21,6 +21,8 @@ import dev.duel.gan.report.ImageGrid;
 import dev.duel.gan.report.LossPlot;
 import dev.duel.gan.train.BatchSource.Batch;
 import dev.duel.gan.train.Checkpoints.Checkpoint;
+import dev.duel.nn.Dropout;
+import dev.duel.nn.Module;
 import dev.duel.nn.optim.Adam;
 import dev.duel.nn.optim.Ema;
 import dev.duel.nn.state.AtomicFiles;
@@ -116,8 +118,8 @@ public final class Trainer implements RunTrainer {
     this.progress = new Progress(out, tty);
     checkData(data);
     backend = Devices.get(cfg.device);
-    if (cfg.model.equals("dcgan28") && cfg.dNorm.isEmpty() && !cfg.resolvedDNorm().equals("batch")) {
-      out.println("note: dcgan28's D uses " + cfg.resolvedDNorm() + " norm, not batch norm: "
+    if (cfg.hasDNorm() && cfg.dNorm.isEmpty() && !cfg.resolvedDNorm().equals("batch")) {
+      out.println("note: " + cfg.model + "'s D uses " + cfg.resolvedDNorm() + " norm, not batch norm: "
           + (cfg.penalisesInputGradient() ? "a gradient penalty must not be taken through batch statistics"
           : "batch norm after spectral norm undoes its Lipschitz bound") + " (--d-norm batch to override)");
     }
@@ -136,7 +138,10 @@ public final class Trainer implements RunTrainer {
     if (par.simulatesRanks()) checkSimulable();
     trainRngs = par.trainStreams(cfg.seed);
     trainRng = trainRngs.getFirst();
-    batches = new BatchSource(data, cfg.batch, cfg.seed, par.world(), par.localRanks());
+    // dropout masks (keras-dcgan) come from this rank's train stream, so they resume with it
+    for (Module m : d.modules()) if (m instanceof Dropout drop) drop.drawFrom(trainRng);
+    for (Module m : g.modules()) if (m instanceof Dropout drop) drop.drawFrom(trainRng);
+    batches = new BatchSource(data, cfg.batch, cfg.seed, par.world(), par.localRanks(), g.outputsUnitInterval());   // D sees reals on G's range
     int perPass = batches.batchesPerPass() / cfg.dSteps;
     if (perPass < 1) {
       throw new IllegalArgumentException("the data set's " + data.size() + " images make " + batches.batchesPerPass()
@@ -253,7 +258,7 @@ public final class Trainer implements RunTrainer {
 
       // (1) Update D, k times: maximise log D(x) + log(1 − D(G(z))), i.e. minimise L_D.
       for (int i = 0; i < cfg.dSteps; i++) {
-        batch = batches.next(backend);                                    // x: N×1×28×28 in [−1, 1]
+        batch = batches.next(backend);                                    // x: N×1×28×28 in [−1, 1] (or [0, 1])
         int n = batch.images().size(0);
         z = DataParallel.noise(trainRngs, backend, n / trainRngs.size(), g.latentDim()); // z ~ N(0, I): N×latent, per rank's stream
         fake = g.generate(z, batch.labels());                             // G(z): N×1×28×28
@@ -391,8 +396,10 @@ public final class Trainer implements RunTrainer {
       lossPlotSkipNoted = true;
       return;
     }
-    LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
-        .smoothing(0.9).write(run.lossPlot(), 900, 500);
+    LossPlot plot = LossPlot.fromMetrics(run.metrics(), List.of("d_loss", "g_loss"), cfg.model + " (" + cfg.loss + ")")
+        .smoothing(0.9).yLabel("loss (mean per step)");
+    for (Equilibrium.Line l : Equilibrium.lines(cfg)) plot.reference(l.label(), l.value(), l.series());
+    plot.write(run.lossPlot(), 900, 500);
   }
 
   private boolean lossPlotSkipNoted;
@@ -542,11 +549,18 @@ public final class Trainer implements RunTrainer {
    * A one-process simulation of W ranks draws z per rank's stream; draws that other parts of a step make from
    * the train stream (instance noise, the penalties' ε, cgan's labels) are not split by rank, so it refuses them.
    */
+  private boolean hasDropout() {
+    for (Module m : d.modules()) if (m instanceof Dropout) return true;
+    for (Module m : g.modules()) if (m instanceof Dropout) return true;
+    return false;
+  }
+
   private void checkSimulable() {
     List<String> bad = new java.util.ArrayList<>();
     if (cfg.instanceNoise > 0f) bad.add("--instance-noise");
     if (!regularizers.isEmpty()) bad.add("a gradient penalty (" + describeObjective() + ")");
     if (cfg.conditional()) bad.add("the conditional model " + cfg.model);
+    if (hasDropout()) bad.add("the dropout masks of " + cfg.model);
     if (!bad.isEmpty()) {
       throw new IllegalArgumentException("--simulate-ranks reproduces the ranks' z and data only, not the other draws of "
           + String.join(", ", bad) + "; drop them to compare with --nproc");

@@ -52,6 +52,26 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
   }
 
+  /**
+   * `duel train --model keras-dcgan` end to end, on cpu and on cuda-emu: a run folder with a sample grid
+   * (G's [0, 1] output mapped to [−1, 1]) and a checkpoint that `duel sample` reads.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"cpu", "cuda-emu"})
+  void kerasDcganTrainsAndSamples(String device) {
+    String name = "keras-" + device;
+    Result r = duel("train", "--model", "keras-dcgan", "--width", "8", "--batch", "4", "--limit", "2", "--epochs", "1",
+        "--data", TinyData.folder().toString(), "--out", runs.toString(), "--name", name, "--device", device);
+    if (device.equals("cuda-emu") && r.code() != 0 && r.err().contains("cuda-emu")) {
+      org.junit.jupiter.api.Assumptions.abort("cuda-emu not available: " + r.err());
+    }
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("keras-dcgan on " + device), r.out());
+    assertTrue(java.nio.file.Files.isRegularFile(runs.resolve(name).resolve("samples/epoch-001.png")));
+    Result s = duel("sample", runs.resolve(name).toString(), "--n", "4", "--out", runs.resolve(name + ".png").toString());
+    assertEquals(0, s.code(), s.err());
+  }
+
   @Test
   void gradcheckPrintsOneLinePerOpAndPasses() {
     Result r = duel("gradcheck", "--op", "matmul");

@@ -41,12 +41,37 @@ class DemoCommandTest {
   void ringWritesTheTableAndPictures() throws IOException {
     CliTest.Result r = run("ring", "--steps", "4", "--log-every", "2", "--eval-samples", "200", "--out", dir.toString());
     assertEquals(0, r.code(), r.err());
-    for (String m : new String[] {"vanilla", "minibatch", "wgan-gp"}) {
+    for (String m : new String[] {"vanilla", "vanilla-budget", "unrolled", "wgan-gp"}) {
       assertTrue(r.out().contains(m + " "), r.out());
       assertTrue(dir.resolve("ring-" + m + "-steps.png").toFile().isFile(), m);
     }
+    assertTrue(r.out().contains("entropy"), r.out());
     BufferedImage cmp = ImageIO.read(dir.resolve("ring-compare.png").toFile());
-    assertEquals(3 * RingPlot.SIZE, cmp.getWidth());
+    assertEquals(4 * RingPlot.SIZE, cmp.getWidth());
+  }
+
+  /** --seeds runs every method on each seed and ends with the table over the seeds; pictures of the first. */
+  @Test
+  void ringOverSeveralSeedsPrintsTheSummary() {
+    CliTest.Result r = run("ring", "--methods", "vanilla,minibatch", "--seeds", "3,4", "--steps", "2", "--log-every", "0",
+        "--eval-samples", "100", "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("seed 3") && r.out().contains("seed 4"), r.out());
+    assertTrue(r.out().contains("over 2 seeds [3, 4]: mean (min–max)"), r.out());
+    assertTrue(dir.resolve("ring-minibatch-steps.png").toFile().isFile());
+    assertEquals(2, run("ring", "--unroll-steps", "0", "--out", dir.toString()).code());
+  }
+
+  @Test
+  void diracPrintsTheEigenvaluesAndWritesThePortraits() throws IOException {
+    CliTest.Result r = run("dirac", "--steps", "50", "--out", dir.toString());
+    assertEquals(0, r.code(), r.err());
+    for (String m : new String[] {"simultaneous ", "alternating ", "TTUR simultaneous", "R1 alternating"}) assertTrue(r.out().contains(m), r.out());
+    assertTrue(r.out().contains("1.0000 ± 0.1000i"), r.out());          // simultaneous, h = 0.2: 1 ± i·h/2
+    BufferedImage phase = ImageIO.read(dir.resolve("dirac-phase.png").toFile());
+    assertTrue(phase.getWidth() > 600 && phase.getHeight() > 600);
+    assertTrue(dir.resolve("dirac-distance.png").toFile().isFile());
+    assertEquals(2, run("dirac", "--small-h", "0.5", "--out", dir.toString()).code());   // larger than --h
   }
 
   @Test
@@ -54,9 +79,9 @@ class DemoCommandTest {
     CliTest.Result r = run("game1d", "--data", "cauchy", "--out", dir.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("gaussian or mixture"), r.err());
-    r = run("ring", "--methods", "vanilla,unrolled", "--out", dir.toString());
+    r = run("ring", "--methods", "vanilla,veegan", "--out", dir.toString());
     assertEquals(2, r.code());
-    assertTrue(r.err().contains("vanilla, minibatch, k-step or wgan-gp"), r.err());
+    assertTrue(r.err().contains("vanilla, minibatch, k-step, wgan-gp, unrolled or vanilla-budget"), r.err());
     r = run("ring", "--batch", "1", "--out", dir.toString());
     assertEquals(2, r.code());
     assertEquals(2, run().code());                     // `duel demo` alone: the usage, exit 2

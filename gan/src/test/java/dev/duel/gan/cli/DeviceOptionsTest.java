@@ -21,7 +21,7 @@ class DeviceOptionsTest {
 
   /** Every command that runs the engine, by qualified name. */
   private static final List<String> ENGINE_COMMANDS = List.of("duel train", "duel sample", "duel translate", "duel interpolate", "duel gradcheck",
-      "duel eval", "duel demo game1d", "duel demo ring", "duel classifier train", "duel classifier calibrate");
+      "duel eval", "duel demo game1d", "duel demo ring", "duel demo dirac", "duel classifier train", "duel classifier calibrate");
 
   @AfterEach
   void clearProperty() {

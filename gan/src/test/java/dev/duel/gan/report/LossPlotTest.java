@@ -51,6 +51,31 @@ class LossPlotTest {
     assertEquals(401, p.points("d_loss"));
   }
 
+  /** A reference line far above the data stretches the y range to it and is drawn dashed across the plot. */
+  @Test
+  void referenceLinesAreDrawnAndWidenTheRange() {
+    LossPlot plain = new LossPlot("t"), withLine = new LossPlot("t");
+    for (int s = 0; s <= 100; s++) {
+      plain.add("d_loss", s, 0.1 + 0.001 * s);
+      withLine.add("d_loss", s, 0.1 + 0.001 * s);
+    }
+    withLine.reference("d_loss at equilibrium: log 4", Math.log(4), "d_loss");
+    assertEquals(java.util.List.of("d_loss at equilibrium: log 4"), withLine.referenceLabels());
+    BufferedImage a = plain.render(600, 400), b = withLine.render(600, 400);
+    // The data line is squeezed to the bottom of b: in its upper third only the reference line (and legend) is blue.
+    int blueTopA = 0, blueTopB = 0;                   // bluish: blue well above red, in the left part (the legend is right)
+    for (int y = 30; y < 140; y++) {
+      for (int x = 80; x < 300; x++) {
+        if ((a.getRGB(x, y) & 255) - ((a.getRGB(x, y) >> 16) & 255) > 60) blueTopA++;
+        if ((b.getRGB(x, y) & 255) - ((b.getRGB(x, y) >> 16) & 255) > 60) blueTopB++;
+      }
+    }
+    assertEquals(0, blueTopA, "without the reference the data fills the frame; nothing blue up there only by the line");
+    assertTrue(blueTopB > 60, "a dashed blue line across the top part: " + blueTopB + " blue pixels");
+    assertTrue(blueTopB < 220 * 3, "dashed, not a solid band: " + blueTopB);
+    assertThrows(IllegalArgumentException.class, () -> withLine.reference("bad", Double.NaN, "d_loss"));
+  }
+
   @Test
   void anEmptyPlotStillRenders() {
     BufferedImage img = new LossPlot("nothing yet").render(400, 300);

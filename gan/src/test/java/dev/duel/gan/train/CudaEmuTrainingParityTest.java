@@ -13,6 +13,7 @@ import dev.duel.engine.cuda.CudaUnavailableException;
 import dev.duel.gan.models.Dcgan28;
 import dev.duel.gan.models.DiscriminatorNet;
 import dev.duel.gan.models.GeneratorNet;
+import dev.duel.gan.models.KerasDcgan;
 import dev.duel.gan.models.Mlp;
 import dev.duel.nn.Init;
 import dev.duel.nn.BatchNorm;
@@ -29,15 +30,17 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Three ReferenceSteps (DESIGN.md's benchmark step: D on real and fake, then G; Adam 2e-4, (0.5, 0.999))
- * of mlp and dcgan28 from one seed on cuda-emu give the parameters the same steps give on cpu, on the
+ * of mlp, dcgan28 and keras-dcgan from one seed on cuda-emu give the parameters the same steps give on cpu, on the
  * library path (stand-in cuBLAS, cuDNN) and on Duel's kernels. Small widths and batches: the kernels run
  * as CPU fibers under emulation.
  */
 class CudaEmuTrainingParityTest {
   private static final long SEED = 20240611L;
+  /** ReferenceStep's Adam learning rate (DESIGN.md's benchmark step). */
+  private static final double LR = 2e-4;
 
   @ParameterizedTest(name = "{0} on {1}")
-  @CsvSource({"mlp, library", "mlp, kernels", "dcgan28, library", "dcgan28, kernels"})
+  @CsvSource({"mlp, library", "mlp, kernels", "dcgan28, library", "dcgan28, kernels", "keras-dcgan, library", "keras-dcgan, kernels"})
   void threeStepsMatchTheCpu(String model, String path) {
     Backend emu = emu(path);
     Trained cpu = train(model, Devices.cpu());
@@ -70,7 +73,11 @@ class CudaEmuTrainingParityTest {
       }
       double rel = worst / Math.max(scale, 1e-6);
       report.add(String.format(Locale.ROOT, "%s %.1e", name, rel));
-      if (!(rel <= 1e-4)) {
+      // A parameter that started at 0 (keras-dcgan's Glorot init zeroes biases) is nothing but three Adam
+      // steps (|Δ| ≤ ~lr each): Adam's m̂/√v̂ carries a gradient's relative rounding error (large where a
+      // batch sum cancels) straight into the step, so such values agree to 1e-3 of their size, not 1e-4.
+      double tolerance = scale < 10 * LR ? 1e-3 : 1e-4;
+      if (!(rel <= tolerance)) {
         failures.add(name + " differs from cpu by " + worst + " (relative " + rel + " of its largest value " + scale + ")");
       }
     }
@@ -110,6 +117,14 @@ class CudaEmuTrainingParityTest {
       g = new Mlp.G(be, init, 100, 32);
       d = new Mlp.D(be, init, 32);
       batch = 16;
+    } else if (model.equals("keras-dcgan")) {
+      // Sigmoid G, nearest upsampling, 3×3 convs, D with batch norm (momentum 0.2, ε 1e-3) and dropout
+      // (the masks from one Philox stream, so both devices drop the same units)
+      g = new KerasDcgan.G(be, init, 100, 8);
+      d = new KerasDcgan.D(be, init, 8, false, "batch", new Generator(SEED + 3));
+      Init.glorotUniform(g, init);
+      Init.glorotUniform(d, init);
+      batch = 8;
     } else {
       g = new Dcgan28.G(be, init, 100, 8);
       d = new Dcgan28.D(be, init, 8, false);

@@ -58,6 +58,18 @@ class ResumeTest {
     checkResume(c, 2);
   }
 
+  /** keras-dcgan: dropout masks come from the saved train stream, reals are on [0, 1], BN momentum 0.2. */
+  @Test
+  void kerasDcganWithDropoutResumesBitIdentically() throws IOException {
+    TrainConfig c = TinyData.smallMlp();
+    c.model = "keras-dcgan";
+    c.width = 4;
+    c.batch = 4;
+    c.limit = 3;
+    c.checkpointEvery = 2;
+    checkResume(c, 2);
+  }
+
   @Test
   void conditionalModelResumesBitIdentically() throws IOException {
     TrainConfig c = TinyData.smallMlp();
