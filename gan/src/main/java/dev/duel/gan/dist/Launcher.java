@@ -105,7 +105,12 @@ public final class Launcher {
     long killAt = Long.MAX_VALUE;
     int running = procs.size();
     while (running > 0) {
-      for (int i = 0; i < procs.size(); i++) {
+      // A rank killed by a signal is the cause; its peers then fail in NCCL. When both are found dead in one
+      // pass, name the killed one first.
+      List<Integer> order = new java.util.ArrayList<>();
+      for (int i = 0; i < procs.size(); i++) if (!procs.get(i).isAlive() && procs.get(i).exitValue() > 128) order.add(i);
+      for (int i = 0; i < procs.size(); i++) if (!order.contains(i)) order.add(i);
+      for (int i : order) {
         Process p = procs.get(i);
         if (seen[i] || p.isAlive()) continue;
         seen[i] = true;
