@@ -222,7 +222,7 @@ public final class Pix2PixTrainer implements RunTrainer {
         Tensor lossD = ds.loss();
         lossD.backward();
         dLoss = finite("d_loss", lossD.item(), epoch);
-        gradD = gradNorm(optD.params());
+        gradD = GradientNorm.of(optD.params());
         optD.step();
         if (clip > 0f) new WeightClipping(clip).apply(d);
       }
@@ -234,7 +234,7 @@ public final class Pix2PixTrainer implements RunTrainer {
       Autograd.backward(lossG, optG.params());                            // G's gradients only
       float gLoss = finite("g_loss", lossG.item(), epoch);
       float l1Value = l1.item(), gGan = gan == null ? Float.NaN : gan.item();
-      float gradG = gradNorm(optG.params());
+      float gradG = GradientNorm.of(optG.params());
       optG.step();
       if (ema != null) ema.update();
 
@@ -281,23 +281,10 @@ public final class Pix2PixTrainer implements RunTrainer {
     return instanceNoise == null ? pair : instanceNoise.apply(pair, step, trainRng);
   }
 
-  private static float gradNorm(List<Tensor> params) {
-    try (GradMode off = GradMode.disabled()) {
-      Tensor sum = null;
-      for (Tensor p : params) {
-        if (p.grad() == null) continue;
-        Tensor s = p.grad().square().sum();
-        sum = sum == null ? s : sum.add(s);
-      }
-      return sum == null ? 0f : (float) Math.sqrt(sum.item());
-    }
-  }
 
   private float finite(String name, float value, int epoch) {
     if (Float.isFinite(value)) return value;
-    String where = lastCheckpoint != null ? "The last good checkpoint is " + lastCheckpoint
-        + "; resume from it with --resume and a lower --lr-d / --lr-g, or a lower --l1-weight."
-        : "No checkpoint had been written yet; try a lower --lr-d / --lr-g.";
+    String where = DivergenceAdvice.of(cfg, lastCheckpoint, "a lower --l1-weight or a stabiliser (--spectral-norm)");
     progress.interrupt();
     throw new TrainingDiverged("training stopped at step " + (step + 1) + " (epoch " + epoch + "): " + name + " is " + value + ". " + where);
   }

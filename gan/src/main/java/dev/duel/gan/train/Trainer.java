@@ -271,7 +271,7 @@ public final class Trainer implements RunTrainer {
         lossD.backward();
         // data parallel: ∇L_D averaged over the ranks (and L_D with it) before anything reads it
         dLoss = finite("d_loss", par.averageGradients(optD.params(), lossD.item())[0], epoch); // checked before D moves
-        gradD = gradNorm(optD.params());
+        gradD = GradientNorm.of(optD.params());
         optD.step();
         if (clip > 0f) new WeightClipping(clip).apply(d);
       }
@@ -291,7 +291,7 @@ public final class Trainer implements RunTrainer {
           : loss.generatorLoss(d.score(noisy(fake), yG));
       Autograd.backward(lossG, optG.params());                            // G's gradients only
       float gLoss = finite("g_loss", par.averageGradients(optG.params(), lossG.item())[0], epoch);
-      float gradG = gradNorm(optG.params());
+      float gradG = GradientNorm.of(optG.params());
       optG.step();
       if (ema != null) ema.update();
 
@@ -324,27 +324,10 @@ public final class Trainer implements RunTrainer {
 
   // ---- logging and checks ---------------------------------------------------------------------
 
-  /** √(Σ_p Σ g²) over the parameters' gradients. */
-  private static float gradNorm(List<Tensor> params) {
-    try (GradMode off = GradMode.disabled()) {
-      Tensor sum = null;
-      for (Tensor p : params) {
-        if (p.grad() == null) continue;
-        Tensor s = p.grad().square().sum();
-        sum = sum == null ? s : sum.add(s);
-      }
-      return sum == null ? 0f : (float) Math.sqrt(sum.item());
-    }
-  }
 
   private float finite(String name, float value, int epoch) {
     if (Float.isFinite(value)) return value;
-    // A resume may change the learning rates (TrainConfig.CHANGEABLE_ON_RESUME), not the model: a stabiliser
-    // that changes D or the objective needs a new run.
-    String where = lastCheckpoint != null ? "The last good checkpoint is " + lastCheckpoint
-        + "; continue from it with lower learning rates, e.g. half: " + ResumeCommand.of(cfg, "--lr-d", Float.toString(cfg.lrD / 2),
-            "--lr-g", Float.toString(cfg.lrG / 2)) + "; or start a new run (another --name) with a stabiliser (--spectral-norm, --label-smoothing 0.1)."
-        : "No checkpoint had been written (--checkpoint-every 0); start again with a lower --lr-d / --lr-g or a stabiliser (--spectral-norm, --label-smoothing 0.1).";
+    String where = DivergenceAdvice.of(cfg, lastCheckpoint, "a stabiliser (--spectral-norm, --label-smoothing 0.1)");
     progress.interrupt();
     throw new TrainingDiverged("training stopped at step " + (step + 1) + " (epoch " + epoch + "): " + name + " is " + value
         + ". " + where);
