@@ -18,6 +18,8 @@ Arguments, positional in that order or as key=value in any order (a key=value ma
   out=FILE        append the JSON lines to FILE too (the GPU report's --out file)
   json=0          do not print the JSON lines on stdout (bench/compare.sh keeps its Markdown clean)
   data=DIR        the Fashion-MNIST folder (default: data/fashion-mnist beside bench/)
+  worker=1        one config, no timing rounds: serve bench/paired.py's protocol on stdin/stdout instead
+                  (PairedWorker.java says it: "ready ...", then "warm S" / "run N" / "quit")
 e.g. python3 bench/pytorch_train_step.py mlp:64,dcgan28:64 3 8 cuda budget_s=60 out=gpu-report.json
 Real Fashion-MNIST batches from data/fashion-mnist, in order; Adam 2e-4 (0.5, 0.999); DCGAN init for
 dcgan28. Prints, per config, the best-round median ms/step and all round medians as a Markdown row
@@ -35,7 +37,8 @@ from torch import nn
 
 POSITIONAL = ["configs", "rounds", "threads", "device"]
 opts = {"configs": "mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64", "rounds": "5", "threads": "2", "device": "cpu",
-        "budget_s": "", "out": "", "json": "1", "data": ""}
+        "budget_s": "", "out": "", "json": "1", "data": "",
+        "worker": "0"}
 for i, arg in enumerate(sys.argv[1:]):
     key, eq, value = arg.partition("=")
     if eq and key in opts:
@@ -197,6 +200,42 @@ def params(f):
     return list(f.parameters()) if isinstance(f, nn.Module) else list(f.__closure__[0].cell_contents.parameters())
 
 
+def serve(unit, description):
+    """bench/paired.py's worker protocol (PairedWorker.java): "warm S" runs units for S seconds and answers
+    "ok UNITS TOTAL_NS"; "run N" times N units one by one and answers "ok N TOTAL_NS MEDIAN_NS MIN_NS"."""
+    print("ready " + description, flush=True)
+    for line in sys.stdin:
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "quit":
+            return
+        if w[0] == "warm":
+            t0 = time.perf_counter_ns()
+            until, units = t0 + int(float(w[1]) * 1e9), 0
+            while True:
+                unit()
+                units += 1
+                if time.perf_counter_ns() >= until:
+                    break
+            print("ok %d %d" % (units, time.perf_counter_ns() - t0), flush=True)
+        elif w[0] == "run":
+            n, ns = int(w[1]), []
+            start = time.perf_counter_ns()
+            for _ in range(n):
+                t0 = time.perf_counter_ns()
+                unit()
+                ns.append(time.perf_counter_ns() - t0)
+            total = time.perf_counter_ns() - start
+            ns.sort()
+            median = ns[n // 2] if n % 2 else (ns[n // 2 - 1] + ns[n // 2]) // 2
+            print("ok %d %d %d %d" % (n, total, median, ns[0]), flush=True)
+        else:
+            print("error unknown command %r" % line.strip(), flush=True)
+
+
+if opts["worker"] == "1" and len(configs) != 1:
+    sys.exit("pytorch_train_step.py: worker=1 serves one config, got %d" % len(configs))
 started = time.perf_counter()
 for ci, config in enumerate(configs):
     model, batch = config.split(":")[0], int(config.split(":")[1])
@@ -260,6 +299,9 @@ for ci, config in enumerate(configs):
         loss_g.backward()
         opt_g.step()
 
+    if opts["worker"] == "1":
+        serve(step, "torch %s step %s threads=%d" % (torch.__version__, config, threads))
+        sys.exit(0)
     reps = 20 if model == "dcgan28" else 10 if model == "pix2pix" else 200
     warm, step_s = 0, 0.0
     for _ in range(reps // 2):  # warm-up; with budget_s at least 2 steps, at most a quarter of the share

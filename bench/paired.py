@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""The paired benchmark: Duel against its peer, as two long-lived warmed-up workers driven in alternating
+short bursts, so that every slow spell of a shared machine lands on both sides (docs/benchmarks.md).
+
+  bench/paired.py step mlp:64,dcgan28:64      Duel's training step vs PyTorch's (bench/pytorch_train_step.py)
+  bench/paired.py gemm NT:64x512x784,...      Duel's Sgemm vs OpenBLAS (netlib's JNI binding) on one shape
+  bench/paired.py gemm reference              every GEMM shape of mlp, cgan-mlp and dcgan28 at batch 64 and 256
+  options: --seconds S (paired time per config, default 60 for steps, 10 for GEMMs)
+           --jvms J (Duel JVMs per config, alternated, default 2: a JVM whose speed differs is flagged)
+           --burst-ms B (default 300)   --gap-ms G (idle time before each burst, default 20: the side that
+           just ran parks its spinning threads before the other starts)   --warm S (each worker's warm-up, default 15 / 4)
+           --json FILE (append one JSON line per config)   --threads T (PyTorch's, default: all cores)
+
+How it works: the coordinator starts J Duel JVMs (bench/PairedWorker.java) and one peer, warms each up alone,
+sizes a burst to ~B ms per side, then repeats rounds: for each Duel JVM, one burst of the peer and one of that
+JVM, in alternating order. A pair's ratio is Duel's median unit time over the peer's in the adjacent burst. The
+ratio reported is the geometric mean over the pairs with a 95% confidence interval (Student's t on the log
+ratios), overall and per JVM; JVMs whose ratios differ by more than 10% are flagged BIMODAL.
+Needs: ./mvnw -q -B -ntp -DskipTests package (bench/target/duel-bench.jar); for steps, Debian's python3-torch
+and libopenblas0-openmp; for GEMMs, libopenblas0 (libblas.so.3). Nothing else should run meanwhile.
+"""
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TORCH_ENV = {"LD_LIBRARY_PATH": "/usr/lib/x86_64-linux-gnu/openblas-openmp"}
+
+
+def machine():
+    """CPU model, family/model, vector width, cores: every figure is named with these (the CPU varies)."""
+    info = {}
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            key, _, value = line.partition(":")
+            key = key.strip()
+            if key in ("model name", "cpu family", "model", "flags") and key not in info:
+                info[key] = value.strip()
+    flags = set(info.get("flags", "").split())
+    width = "AVX-512 (512-bit)" if "avx512f" in flags else "AVX2 (256-bit)" if "avx2" in flags else "SSE (128-bit)"
+    return {"cpu": info.get("model name", "?"), "family": info.get("cpu family", "?"), "model": info.get("model", "?"),
+            "vector": width, "cores": os.cpu_count(), "load": os.getloadavg()[0]}
+
+
+def find_java():
+    out = subprocess.run(["bash", "-c", '. "%s/bin/jdk25.sh" && duel_find_jdk25 && echo "$JAVA_HOME"' % ROOT],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        sys.exit("paired.py: " + out.stderr.strip())
+    return str(Path(out.stdout.strip()) / "bin" / "java")
+
+
+class Worker:
+    """A worker process speaking PairedWorker's protocol: "warm S", "run N", "quit"."""
+
+    def __init__(self, name, argv, env=None):
+        self.name = name
+        self.log = open(os.devnull, "w")
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
+                                     bufsize=1, env={**os.environ, **(env or {})}, cwd=ROOT)
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("ready "):
+            self.close()
+            sys.exit("paired.py: worker %s did not start (%r); run it by hand: %s" % (name, line, " ".join(argv)))
+        self.description = line[6:]
+
+    def ask(self, command):
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+        line = self.proc.stdout.readline().strip()
+        if not line.startswith("ok "):
+            self.close()
+            sys.exit("paired.py: worker %s answered %r to %r" % (self.name, line, command))
+        return [int(v) for v in line.split()[1:]]
+
+    def warm(self, seconds):
+        units, ns = self.ask("warm %g" % seconds)
+        return ns / units
+
+    def burst(self, n):
+        """N units: the median unit time in ns."""
+        return self.ask("run %d" % n)[2]
+
+    def close(self):
+        try:
+            self.proc.stdin.write("quit\n")
+            self.proc.stdin.flush()
+            self.proc.wait(10)
+        except Exception:
+            self.proc.kill()
+        self.log.close()
+
+
+def t_quantile(df):
+    """Student's t at 0.975 (Cornish-Fisher expansion; within 0.3% of the table from 4 degrees of freedom)."""
+    z = 1.959964
+    return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
+
+
+def interval(ratios):
+    """Geometric mean of the ratios and its 95% interval."""
+    logs = [math.log(r) for r in ratios]
+    mean = statistics.fmean(logs)
+    if len(logs) < 3:
+        return math.exp(mean), float("nan"), float("nan")
+    half = t_quantile(len(logs) - 1) * statistics.stdev(logs) / math.sqrt(len(logs))
+    return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
+
+
+def paired(kind, spec, args, java, jar):
+    duel_kind, peer_name = ("step", "PyTorch") if kind == "step" else ("gemm", "OpenBLAS")
+    jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g", "-cp", jar,
+           "dev.duel.bench.PairedWorker"]
+    duels = [Worker("duel-%d" % (j + 1), jvm + [duel_kind, spec]) for j in range(args["jvms"])]
+    if kind == "step":
+        peer = Worker("pytorch", ["/usr/bin/python3", str(ROOT / "bench" / "pytorch_train_step.py"), "configs=" + spec,
+                                  "threads=%d" % args["threads"], "worker=1"], TORCH_ENV)
+    else:
+        peer = Worker("openblas", jvm + ["openblas", spec])
+    try:
+        warm = args["warm"]
+        for w in duels + [peer]:
+            w.warm(warm)
+        unit = {w.name: statistics.median(w.burst(1) for _ in range(3)) for w in duels + [peer]}
+        size = {name: max(3, round(args["burst_ms"] * 1e6 / ns)) for name, ns in unit.items()}
+        pairs = {w.name: [] for w in duels}
+        times = {w.name: [] for w in duels + [peer]}
+        start, rnd = time.monotonic(), 0
+        while time.monotonic() - start < args["seconds"] or rnd < 2:
+            for j, d in enumerate(duels):
+                order = (peer, d) if (rnd + j) % 2 == 0 else (d, peer)
+                got = {}
+                for w in order:
+                    time.sleep(args["gap_ms"] / 1e3)
+                    got[w.name] = w.burst(size[w.name])
+                pairs[d.name].append(got[d.name] / got[peer.name])
+                for name, ns in got.items():
+                    times[name].append(ns)
+            rnd += 1
+        elapsed = time.monotonic() - start
+    finally:
+        for w in duels + [peer]:
+            w.close()
+    every = [r for d in duels for r in pairs[d.name]]
+    gm, lo, hi = interval(every)
+    per_jvm = []
+    for d in duels:
+        g, l, h = interval(pairs[d.name])
+        per_jvm.append({"jvm": d.name, "ratio": g, "ci": [l, h], "pairs": len(pairs[d.name]),
+                        "duel_ms": statistics.median(times[d.name]) / 1e6, "burst": size[d.name]})
+    spread = max(p["ratio"] for p in per_jvm) / min(p["ratio"] for p in per_jvm)
+    return {"kind": kind, "spec": spec, "peer": peer_name, "peer_description": peer.description,
+            "duel_description": duels[0].description, "ratio": gm, "ci": [lo, hi], "pairs": len(every),
+            "peer_ms": statistics.median(times[peer.name]) / 1e6, "peer_burst": size[peer.name],
+            "jvms": per_jvm, "jvm_spread": spread, "bimodal": spread > 1.10, "seconds": elapsed}
+
+
+def parse(argv):
+    if len(argv) < 2 or argv[0] not in ("step", "gemm"):
+        sys.exit(__doc__)
+    kind = argv[0]
+    args = {"seconds": 60.0 if kind == "step" else 10.0, "jvms": 2, "burst_ms": 300.0, "gap_ms": 20.0,
+            "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count()}
+    rest = argv[2:]
+    for i in range(0, len(rest), 2):
+        key = rest[i].lstrip("-").replace("-", "_")
+        if key not in args or i + 1 >= len(rest):
+            sys.exit("paired.py: unknown or incomplete option %r\n%s" % (rest[i], __doc__))
+        args[key] = type(args[key])(rest[i + 1])
+    if kind == "gemm" and argv[1] == "reference":
+        specs = reference_shapes()
+    else:
+        specs = argv[1].split(",")
+    return kind, specs, args
+
+
+def reference_shapes():
+    """GemmShape.REFERENCE, read from the Java source so the two lists cannot differ."""
+    src = (ROOT / "bench/src/main/java/dev/duel/bench/GemmShape.java").read_text()
+    body = src.split("REFERENCE =", 1)[1].split(";", 1)[0]
+    return "".join(part.split('"')[1] for part in body.split("+")).split(",")
+
+
+def main():
+    kind, specs, args = parse(sys.argv[1:])
+    java = find_java()
+    jar = "%s/bench/target/classes:%s/bench/target/duel-bench.jar" % (ROOT, ROOT)
+    if not (ROOT / "bench/target/duel-bench.jar").exists():
+        sys.exit("paired.py: build first: ./mvnw -q -B -ntp -DskipTests package")
+    m = machine()
+    print("# %s (family %s model %s), %s, %d cores; load %.2f at the start; %s" % (
+        m["cpu"], m["family"], m["model"], m["vector"], m["cores"], m["load"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+    print("| %s | Duel / %s | 95%% interval | pairs | Duel ms | %s ms | per JVM | flag |" % (
+        "config" if kind == "step" else "shape", "PyTorch" if kind == "step" else "OpenBLAS",
+        "PyTorch" if kind == "step" else "OpenBLAS"))
+    print("|---|---:|---|---:|---:|---:|---|---|")
+    for spec in specs:
+        r = paired(kind, spec, args, java, jar)
+        duel_ms = statistics.median(j["duel_ms"] for j in r["jvms"])
+        per = ", ".join("%.2f" % j["ratio"] for j in r["jvms"])
+        flag = "BIMODAL (%.0f%%)" % (100 * (r["jvm_spread"] - 1)) if r["bimodal"] else ""
+        print("| %s | %.2f | %.2f–%.2f | %d | %.3f | %.3f | %s | %s |" % (
+            spec, r["ratio"], r["ci"][0], r["ci"][1], r["pairs"], duel_ms, r["peer_ms"], per, flag), flush=True)
+        if args["json"]:
+            with open(args["json"], "a") as f:
+                f.write(json.dumps({**r, "machine": m, "load_end": os.getloadavg()[0],
+                                    "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
+    print("# load %.2f at the end" % os.getloadavg()[0])
+
+
+if __name__ == "__main__":
+    main()
