@@ -23,14 +23,30 @@ class LauncherQuietTest {
 
   record Result(int exit, String stdout, String stderr) {}
 
+  /**
+   * Runs COMMAND through duel_exec_quiet inside a pipeline whose last stage copies the filtered stderr.
+   * The pipeline is needed: the JVM keeps the launcher's PID and the filter outlives it by a moment, and
+   * Java's Process drains a child's pipes once the child exits, so a plain ProcessBuilder read can lose the
+   * filter's late lines (CI saw an empty stderr). A shell pipeline waits for its last stage, which reads to
+   * EOF, and EOF comes only after the filter has closed its end.
+   */
   static Result quiet(String... command) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"$0\"; duel_exec_quiet \"$@\"", JDK25_SH.toString()));
+    String script = ". \"$0\"; { (duel_exec_quiet \"$@\"); echo $? > \"$DUEL_TEST_RC\"; } 2>&1 1>&3 3>&- | cat >&2";
+    Path rcFile = Files.createTempFile("duel-quiet-rc", ".txt");
+    List<String> cmd = new ArrayList<>(List.of("bash", "-c", "exec 3>&1; " + script, JDK25_SH.toString()));
     cmd.addAll(List.of(command));
-    Process p = new ProcessBuilder(cmd).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("DUEL_TEST_RC", rcFile.toString());
+    Process p = pb.start();
     p.getOutputStream().close();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);   // EOF: the filter has finished too
-    return new Result(p.waitFor(), out, err);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), "the test's pipeline itself failed: " + err);
+    try {
+      return new Result(Integer.parseInt(Files.readString(rcFile).strip()), out, err);
+    } finally {
+      Files.deleteIfExists(rcFile);
+    }
   }
 
   @Test
