@@ -10,6 +10,8 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
            --burst-ms B (default 300)   --gap-ms G (idle time before each burst, default 20: the side that
            just ran parks its spinning threads before the other starts)   --warm S (each worker's warm-up, default 15 / 4)
            --json FILE (append one JSON line per config)   --threads T (PyTorch's, default: all cores)
+           --jvm-args "ARGS" (added to every Duel JVM's command line, split on spaces; a %p in them is the JVM's
+           PID, e.g. "-XX:StartFlightRecording:filename=/tmp/duel-%p.jfr")
 
 How it works: the coordinator starts J Duel JVMs (bench/PairedWorker.java) and one peer, warms each up alone,
 sizes a burst to ~B ms per side, then repeats rounds: for each Duel JVM, one burst of the peer and one of that
@@ -114,8 +116,8 @@ def interval(ratios):
 
 def paired(kind, spec, args, java, jar):
     duel_kind, peer_name = ("step", "PyTorch") if kind == "step" else ("gemm", "OpenBLAS")
-    jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g", "-cp", jar,
-           "dev.duel.bench.PairedWorker"]
+    jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g"] + args["jvm_args"].split() + [
+        "-cp", jar, "dev.duel.bench.PairedWorker"]
     duels = [Worker("duel-%d" % (j + 1), jvm + [duel_kind, spec]) for j in range(args["jvms"])]
     if kind == "step":
         peer = Worker("pytorch", ["/usr/bin/python3", str(ROOT / "bench" / "pytorch_train_step.py"), "configs=" + spec,
@@ -165,7 +167,7 @@ def parse(argv):
         sys.exit(__doc__)
     kind = argv[0]
     args = {"seconds": 60.0 if kind == "step" else 10.0, "jvms": 2, "burst_ms": 300.0, "gap_ms": 20.0,
-            "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count()}
+            "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count(), "jvm_args": ""}
     rest = argv[2:]
     for i in range(0, len(rest), 2):
         key = rest[i].lstrip("-").replace("-", "_")

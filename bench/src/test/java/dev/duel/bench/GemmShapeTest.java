@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
 
 /** The reference GEMM shapes are what the steps issue, and both paired GEMM workers compute the same C. */
 class GemmShapeTest {
@@ -20,6 +21,13 @@ class GemmShapeTest {
       issued.addAll(GemmShape.issuedBy(config));
     }
     assertEquals(issued, new TreeSet<>(GemmShape.parseList("reference")));
+  }
+
+  /** The JMH benchmark's shape list (an annotation must spell its values out) is REFERENCE, in order. */
+  @Test
+  void theJmhBenchmarkTimesExactlyTheReferenceShapes() throws Exception {
+    Param param = GemmShapeBenchmark.class.getField("shape").getAnnotation(Param.class);
+    assertEquals(List.of(GemmShape.REFERENCE.split(",")), List.of(param.value()));
   }
 
   @Test

@@ -11,8 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>How: packed and blocked (Goto/BLIS), see {@link GemmDriver}; A and B are packed into micro-panels
  * by {@link SgemmPack} and multiplied by the SIMD micro-kernel {@link SgemmKernel} on all cores of
- * {@link CpuPool}. Pack buffers are per thread and reused: a warm call allocates nothing. Small
- * products (m·n·k below {@value #SMALL_WORK}) take a plain serial loop instead. Thread-safe.
+ * {@link CpuPool}. Pack buffers are per thread and reused: a warm call allocates nothing. Products
+ * with a dimension of 1 (a GEMV or an outer product) take {@link SgemmSkinny}'s unpacked level-2
+ * loops; other small products (m·n·k below {@value #SMALL_WORK}) a plain serial loop. Thread-safe.
  * {@link CpuReference#gemm} is the naive reference.
  */
 public final class Sgemm {
@@ -30,6 +31,8 @@ public final class Sgemm {
     if (m == 0 || n == 0) return;
     if (k == 0 || alpha == 0f) {
       scaleC(m, n, beta, c, cOff, ldc);
+    } else if (SgemmSkinny.handles(m, n, k)) {
+      SgemmSkinny.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else if ((long) m * n * k < SMALL_WORK) {
       small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else {

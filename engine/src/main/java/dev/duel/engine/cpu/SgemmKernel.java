@@ -55,30 +55,32 @@ final class SgemmKernel {
       c30 = a.fma(b0, c30);
       c31 = a.fma(b1, c31);
     }
-    store(c00, c01, alpha, beta, c, cOff, ldc, 0);
-    store(c10, c11, alpha, beta, c, cOff, ldc, 1);
-    store(c20, c21, alpha, beta, c, cOff, ldc, 2);
-    store(c30, c31, alpha, beta, c, cOff, ldc, 3);
-  }
-
-  /** Row i of the tile: C = alpha·acc + beta·C, without reading C when beta = 0. */
-  private static void store(FloatVector v0, FloatVector v1, float alpha, float beta,
-                            float[] c, int cOff, int ldc, int i) {
-    int at = cOff + i * ldc;
-    if (alpha != 1f) {
-      v0 = v0.mul(alpha);
-      v1 = v1.mul(alpha);
-    }
-    if (beta == 0f) {
-      v0.intoArray(c, at);
-      v1.intoArray(c, at + L);
-    } else if (beta == 1f) {
-      v0.add(FloatVector.fromArray(F, c, at)).intoArray(c, at);
-      v1.add(FloatVector.fromArray(F, c, at + L)).intoArray(c, at + L);
-    } else {
+    // The epilogue is one branch on beta and straight-line vector code, no helper calls and no branch on
+    // alpha: with a three-way beta branch in a helper called per row, C2's compile of this method ran past
+    // its node budget in some JVMs and not others (NodeCountInliningCutoff, depending on which betas the
+    // profile had seen by then), left a row's store out of line with its vectors boxed, and ran the whole
+    // GEMM at half speed for that JVM's life: issue 17's JVM lottery (docs/benchmarks.md).
+    FloatVector va = FloatVector.broadcast(F, alpha);
+    int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc;
+    if (beta == 0f) {                      // C = alpha·acc, C never read
+      c00.mul(va).intoArray(c, r0);
+      c01.mul(va).intoArray(c, r0 + L);
+      c10.mul(va).intoArray(c, r1);
+      c11.mul(va).intoArray(c, r1 + L);
+      c20.mul(va).intoArray(c, r2);
+      c21.mul(va).intoArray(c, r2 + L);
+      c30.mul(va).intoArray(c, r3);
+      c31.mul(va).intoArray(c, r3 + L);
+    } else {                               // C = alpha·acc + beta·C
       FloatVector vb = FloatVector.broadcast(F, beta);
-      FloatVector.fromArray(F, c, at).fma(vb, v0).intoArray(c, at);
-      FloatVector.fromArray(F, c, at + L).fma(vb, v1).intoArray(c, at + L);
+      c00.fma(va, FloatVector.fromArray(F, c, r0).mul(vb)).intoArray(c, r0);
+      c01.fma(va, FloatVector.fromArray(F, c, r0 + L).mul(vb)).intoArray(c, r0 + L);
+      c10.fma(va, FloatVector.fromArray(F, c, r1).mul(vb)).intoArray(c, r1);
+      c11.fma(va, FloatVector.fromArray(F, c, r1 + L).mul(vb)).intoArray(c, r1 + L);
+      c20.fma(va, FloatVector.fromArray(F, c, r2).mul(vb)).intoArray(c, r2);
+      c21.fma(va, FloatVector.fromArray(F, c, r2 + L).mul(vb)).intoArray(c, r2 + L);
+      c30.fma(va, FloatVector.fromArray(F, c, r3).mul(vb)).intoArray(c, r3);
+      c31.fma(va, FloatVector.fromArray(F, c, r3 + L).mul(vb)).intoArray(c, r3 + L);
     }
   }
 }

@@ -144,6 +144,33 @@ class SgemmTest {
     deep.verify();
   }
 
+  /**
+   * Products with a dimension of 1 (SgemmSkinny's GEMV and GER forms), large enough that they split over
+   * the pool, every transpose pair, each beta form (0 with NaN in C, 1, other), padded strides; and the
+   * reference models' own such shapes (D's last layer and its gradients at batch 64 and 256).
+   */
+  @Test
+  void dimensionOfOneAtEverySizeAndBeta() {
+    int[][] dims = {
+        {300, 1, 301}, {1, 333, 257}, {300, 333, 1}, {1, 1, 700}, {1, 700, 1}, {700, 1, 1},
+        {4100, 1, 40}, {40, 1, 4100}, {1, 4100, 40}, {2100, 37, 1}, {37, 2100, 1},
+        {64, 1, 256}, {256, 1, 64}, {256, 1, 6272}, {6272, 1, 256}, {256, 256, 1}, {64, 6272, 1}};
+    float[] betas = {0f, 1f, -0.75f};
+    for (int[] d : dims) {
+      for (float beta : betas) {
+        for (int code = 0; code < 4; code++) {
+          Case cs = new Case((code & 1) != 0, (code & 2) != 0, d[0], d[1], d[2], 1.5f, beta, (d[0] + d[2]) % 3);
+          if (beta == 0f) {
+            Arrays.fill(cs.c, Float.NaN);
+            System.arraycopy(cs.c, 0, cs.c0, 0, cs.c.length);
+          }
+          cs.run();
+          cs.verify();
+        }
+      }
+    }
+  }
+
   @Test
   void alphaBetaVariants() {
     float[][] ab = {{1, 0}, {1, 1}, {-0.5f, 2}, {2, 0}, {0, 0.5f}, {0, 0}, {3, -1}};

@@ -1,0 +1,329 @@
+package dev.duel.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The products of {@link Sgemm} with a dimension of 1, which the packed path handles badly: a 1-wide
+ * B panel padded to NR columns does NR times the work, and a 1-deep product packs both operands to
+ * multiply them once. These are a GAN's commonest small shapes: D's last layer (n = 1: scores =
+ * h·w), its weight gradient (n = 1 with transA: dW = hᵀ·dscores) and its input gradient (k = 1:
+ * dh = dscores·wᵀ). Three BLAS level-2 forms, none packing anything:
+ *
+ * <pre>
+ *   n = 1:  y = alpha·op(A)·x + beta·y        (GEMV; x = op(B)[:, 0], y = C[:, 0])
+ *   m = 1:  the same, transposed: C[0, :]ᵀ = op(B)ᵀ·op(A)[0, :]ᵀ
+ *   k = 1:  C = alpha·u·vᵀ + beta·C           (GER;  u = op(A)[:, 0], v = op(B)[0, :])
+ * </pre>
+ *
+ * GEMV has two memory orders. With op(A) = A (rows contiguous) each y_i is a dot product of a row
+ * with x, four rows at a time so each load of x feeds four FMAs. With op(A) = Aᵀ (A stored k×m,
+ * the columns of op(A) contiguous) y accumulates x_p·A[p, :] over p, four p at a time so y is loaded
+ * and stored once per four rows of A. Both stream A once, which bounds them: these products are
+ * memory-bound (two flops per float of A), so large ones split along m over {@link CpuPool} for the
+ * bandwidth of both cores, and small ones stay on the calling thread. Scratch is per thread and
+ * reused; a warm call allocates nothing.
+ */
+final class SgemmSkinny {
+  private SgemmSkinny() {}
+
+  private static final VectorSpecies<Float> F = SgemmKernel.F;
+  private static final int L = F.length();
+
+  /**
+   * Elements of A (GEMV) or C (GER) below which one thread does it all: ~64K floats is ~256 KB,
+   * about 10 µs of streaming, where waking a second thread starts to pay.
+   */
+  static final long PARALLEL_ELEMENTS = 1 << 16;
+
+  /** Whether {@link #sgemm} takes this product: a dimension of 1. */
+  static boolean handles(int m, int n, int k) {
+    return n == 1 || m == 1 || k == 1;
+  }
+
+  /** Sgemm's contract (arguments already checked, m, n, k ≥ 1, alpha ≠ 0) for a product {@link #handles} takes. */
+  static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                    float beta, float[] c, int cOff, int ldc) {
+    if (n == 1) {
+      // x_p = op(B)[p, 0]: b[bOff + p] with transB, b[bOff + p·ldb] without; y_i = C[i, 0] = c[cOff + i·ldc].
+      gemv(transA, m, k, alpha, a, aOff, lda, b, bOff, transB ? 1 : ldb, beta, c, cOff, ldc);
+    } else if (m == 1) {
+      // op(B)ᵀ is n×k with element (j, p) = op(B)[p, j]: B read with the opposite transpose flag.
+      // x_p = op(A)[0, p]: a[aOff + p·lda] with transA, a[aOff + p] without; y_j = C[0, j] = c[cOff + j].
+      gemv(!transB, n, k, alpha, b, bOff, ldb, a, aOff, transA ? lda : 1, beta, c, cOff, 1);
+    } else {
+      ger(transA, transB, m, n, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+  }
+
+  // ---- GEMV ---------------------------------------------------------------------------------------
+
+  /** Per-thread scratch: x gathered to unit stride, and a block of y for the transposed form. */
+  private static final class Scratch {
+    float[] x = new float[0];
+    float[] y = new float[0];
+    Gemv body;   // reused by the thread that starts a parallel GEMV
+    Ger gerBody;
+
+    float[] x(int size) {
+      if (x.length < size) x = new float[size];
+      return x;
+    }
+
+    float[] y(int size) {
+      if (y.length < size) y = new float[size];
+      return y;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /**
+   * y = alpha·op(A)·x + beta·y for op(A) m×k: x_p = x[xOff + p·incx], y_i = y[yOff + i·incy].
+   * Without transA, op(A)[i, p] = a[aOff + i·lda + p]; with it, a[aOff + p·lda + i].
+   */
+  static void gemv(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda,
+                   float[] x, int xOff, int incx, float beta, float[] y, int yOff, int incy) {
+    Scratch s = SCRATCH.get();
+    float[] xs = x;
+    int xs0 = xOff;
+    if (incx != 1) {                       // gather x once: every row (or block of y) reads all of it
+      xs = s.x(k);
+      for (int p = 0; p < k; p++) xs[p] = x[xOff + p * incx];
+      xs0 = 0;
+    }
+    if ((long) m * k < PARALLEL_ELEMENTS || CpuPool.runsInline()) {
+      gemvRows(transA, 0, m, k, alpha, a, aOff, lda, xs, xs0, beta, y, yOff, incy);
+      return;
+    }
+    Gemv body = s.body != null && !s.body.busy ? s.body : new Gemv();
+    s.body = body;
+    body.set(transA, m, k, alpha, a, aOff, lda, xs, xs0, beta, y, yOff, incy);
+    try {
+      // Chunks of whole vectors of y (the transposed form works on blocks of y), ≥ ~16K elements of A.
+      int units = (m + L - 1) / L;
+      int grain = (int) Math.max(1, (1L << 14) / ((long) L * k));
+      CpuPool.parallelFor(units, grain, body);
+    } finally {
+      body.clear();
+    }
+  }
+
+  /** The parallel GEMV's body over units of L rows of op(A); a field per argument, so a warm call allocates nothing. */
+  private static final class Gemv implements CpuPool.RangeBody {
+    boolean busy, transA;
+    int m, k, aOff, lda, xOff, yOff, incy;
+    float alpha, beta;
+    float[] a, x, y;
+
+    void set(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] x, int xOff,
+             float beta, float[] y, int yOff, int incy) {
+      this.busy = true;
+      this.transA = transA;
+      this.m = m;
+      this.k = k;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.lda = lda;
+      this.x = x;
+      this.xOff = xOff;
+      this.beta = beta;
+      this.y = y;
+      this.yOff = yOff;
+      this.incy = incy;
+    }
+
+    void clear() {
+      a = x = y = null;
+      busy = false;
+    }
+
+    @Override
+    public void run(int from, int to) {
+      gemvRows(transA, from * L, (int) Math.min((long) to * L, m), k, alpha, a, aOff, lda, x, xOff, beta, y, yOff, incy);
+    }
+  }
+
+  /** Rows [i0, i1) of y = alpha·op(A)·x + beta·y, x at unit stride. */
+  private static void gemvRows(boolean transA, int i0, int i1, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] x, int xOff, float beta, float[] y, int yOff, int incy) {
+    if (transA) gemvColumns(i0, i1, k, alpha, a, aOff, lda, x, xOff, beta, y, yOff, incy);
+    else gemvDots(i0, i1, k, alpha, a, aOff, lda, x, xOff, beta, y, yOff, incy);
+  }
+
+  /** y_i = alpha·⟨A[i, :], x⟩ + beta·y_i for i in [i0, i1): four rows per pass share each load of x. */
+  private static void gemvDots(int i0, int i1, int k, float alpha, float[] a, int aOff, int lda,
+                               float[] x, int xOff, float beta, float[] y, int yOff, int incy) {
+    int upper = F.loopBound(k);
+    int i = i0;
+    for (; i + 4 <= i1; i += 4) {
+      int r0 = aOff + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+      FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
+      int p = 0;
+      for (; p < upper; p += L) {
+        FloatVector xv = FloatVector.fromArray(F, x, xOff + p);
+        s0 = FloatVector.fromArray(F, a, r0 + p).fma(xv, s0);
+        s1 = FloatVector.fromArray(F, a, r1 + p).fma(xv, s1);
+        s2 = FloatVector.fromArray(F, a, r2 + p).fma(xv, s2);
+        s3 = FloatVector.fromArray(F, a, r3 + p).fma(xv, s3);
+      }
+      float d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
+      float d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+      for (; p < k; p++) {
+        float xp = x[xOff + p];
+        d0 += a[r0 + p] * xp;
+        d1 += a[r1 + p] * xp;
+        d2 += a[r2 + p] * xp;
+        d3 += a[r3 + p] * xp;
+      }
+      store(y, yOff + i * incy, alpha * d0, beta);
+      store(y, yOff + (i + 1) * incy, alpha * d1, beta);
+      store(y, yOff + (i + 2) * incy, alpha * d2, beta);
+      store(y, yOff + (i + 3) * incy, alpha * d3, beta);
+    }
+    for (; i < i1; i++) {
+      int r = aOff + i * lda;
+      FloatVector s0 = FloatVector.zero(F);
+      int p = 0;
+      for (; p < upper; p += L) s0 = FloatVector.fromArray(F, a, r + p).fma(FloatVector.fromArray(F, x, xOff + p), s0);
+      float d = s0.reduceLanes(VectorOperators.ADD);
+      for (; p < k; p++) d += a[r + p] * x[xOff + p];
+      store(y, yOff + i * incy, alpha * d, beta);
+    }
+  }
+
+  /**
+   * y_i = alpha·Σ_p A[p, i]·x_p + beta·y_i for i in [i0, i1), A stored k×m: t = Σ_p x_p·A[p, i0:i1]
+   * in a unit-stride block, four rows of A per pass over it, then y = alpha·t + beta·y.
+   */
+  private static void gemvColumns(int i0, int i1, int k, float alpha, float[] a, int aOff, int lda,
+                                  float[] x, int xOff, float beta, float[] y, int yOff, int incy) {
+    int w = i1 - i0;
+    float[] t = SCRATCH.get().y(w);
+    java.util.Arrays.fill(t, 0, w, 0f);
+    int upper = F.loopBound(w);
+    int p = 0;
+    for (; p + 4 <= k; p += 4) {
+      int r0 = aOff + p * lda + i0, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+      float x0 = x[xOff + p], x1 = x[xOff + p + 1], x2 = x[xOff + p + 2], x3 = x[xOff + p + 3];
+      FloatVector v0 = FloatVector.broadcast(F, x0), v1 = FloatVector.broadcast(F, x1);
+      FloatVector v2 = FloatVector.broadcast(F, x2), v3 = FloatVector.broadcast(F, x3);
+      int j = 0;
+      for (; j < upper; j += L) {
+        FloatVector acc = FloatVector.fromArray(F, t, j);
+        acc = FloatVector.fromArray(F, a, r0 + j).fma(v0, acc);
+        acc = FloatVector.fromArray(F, a, r1 + j).fma(v1, acc);
+        acc = FloatVector.fromArray(F, a, r2 + j).fma(v2, acc);
+        acc = FloatVector.fromArray(F, a, r3 + j).fma(v3, acc);
+        acc.intoArray(t, j);
+      }
+      for (; j < w; j++) t[j] += a[r0 + j] * x0 + a[r1 + j] * x1 + a[r2 + j] * x2 + a[r3 + j] * x3;
+    }
+    for (; p < k; p++) {
+      int r = aOff + p * lda + i0;
+      float xp = x[xOff + p];
+      FloatVector v = FloatVector.broadcast(F, xp);
+      int j = 0;
+      for (; j < upper; j += L) FloatVector.fromArray(F, a, r + j).fma(v, FloatVector.fromArray(F, t, j)).intoArray(t, j);
+      for (; j < w; j++) t[j] += a[r + j] * xp;
+    }
+    for (int j = 0; j < w; j++) store(y, yOff + (i0 + j) * incy, alpha * t[j], beta);
+  }
+
+  /** y[at] = v + beta·y[at]; beta = 0 never reads y (NaN there does not propagate). */
+  private static void store(float[] y, int at, float v, float beta) {
+    y[at] = beta == 0f ? v : v + beta * y[at];
+  }
+
+  // ---- GER ----------------------------------------------------------------------------------------
+
+  /** C = alpha·u·vᵀ + beta·C: u_i = op(A)[i, 0], v_j = op(B)[0, j]; rows split over the pool when large. */
+  static void ger(boolean transA, boolean transB, int m, int n, float alpha, float[] a, int aOff, int lda,
+                  float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    Scratch s = SCRATCH.get();
+    float[] v = b;
+    int v0 = bOff;
+    if (transB) {                          // op(B)[0, j] = b[bOff + j·ldb]: gather the row once
+      v = s.x(n);
+      for (int j = 0; j < n; j++) v[j] = b[bOff + j * ldb];
+      v0 = 0;
+    }
+    int incu = transA ? 1 : lda;
+    if ((long) m * n < PARALLEL_ELEMENTS || CpuPool.runsInline()) {
+      gerRows(0, m, n, alpha, a, aOff, incu, v, v0, beta, c, cOff, ldc);
+      return;
+    }
+    Ger body = s.gerBody != null && !s.gerBody.busy ? s.gerBody : new Ger();
+    s.gerBody = body;
+    body.set(n, alpha, a, aOff, incu, v, v0, beta, c, cOff, ldc);
+    try {
+      CpuPool.parallelFor(m, (int) Math.max(1, (1L << 14) / n), body);
+    } finally {
+      body.clear();
+    }
+  }
+
+  /** The parallel GER's body over rows of C. */
+  private static final class Ger implements CpuPool.RangeBody {
+    boolean busy;
+    int n, aOff, incu, vOff, cOff, ldc;
+    float alpha, beta;
+    float[] a, v, c;
+
+    void set(int n, float alpha, float[] a, int aOff, int incu, float[] v, int vOff, float beta,
+             float[] c, int cOff, int ldc) {
+      this.busy = true;
+      this.n = n;
+      this.alpha = alpha;
+      this.a = a;
+      this.aOff = aOff;
+      this.incu = incu;
+      this.v = v;
+      this.vOff = vOff;
+      this.beta = beta;
+      this.c = c;
+      this.cOff = cOff;
+      this.ldc = ldc;
+    }
+
+    void clear() {
+      a = v = c = null;
+      busy = false;
+    }
+
+    @Override
+    public void run(int from, int to) {
+      gerRows(from, to, n, alpha, a, aOff, incu, v, vOff, beta, c, cOff, ldc);
+    }
+  }
+
+  /** Rows [i0, i1) of C = (alpha·u_i)·v + beta·C[i, :], u_i = a[aOff + i·incu]. */
+  private static void gerRows(int i0, int i1, int n, float alpha, float[] a, int aOff, int incu,
+                              float[] v, int vOff, float beta, float[] c, int cOff, int ldc) {
+    int upper = F.loopBound(n);
+    for (int i = i0; i < i1; i++) {
+      float s = alpha * a[aOff + i * incu];
+      FloatVector sv = FloatVector.broadcast(F, s);
+      int row = cOff + i * ldc;
+      int j = 0;
+      if (beta == 0f) {
+        for (; j < upper; j += L) FloatVector.fromArray(F, v, vOff + j).mul(sv).intoArray(c, row + j);
+        for (; j < n; j++) c[row + j] = s * v[vOff + j];
+      } else if (beta == 1f) {
+        for (; j < upper; j += L) {
+          FloatVector.fromArray(F, v, vOff + j).fma(sv, FloatVector.fromArray(F, c, row + j)).intoArray(c, row + j);
+        }
+        for (; j < n; j++) c[row + j] += s * v[vOff + j];
+      } else {
+        FloatVector bv = FloatVector.broadcast(F, beta);
+        for (; j < upper; j += L) {
+          FloatVector.fromArray(F, v, vOff + j).fma(sv, FloatVector.fromArray(F, c, row + j).mul(bv)).intoArray(c, row + j);
+        }
+        for (; j < n; j++) c[row + j] = s * v[vOff + j] + beta * c[row + j];
+      }
+    }
+  }
+}
