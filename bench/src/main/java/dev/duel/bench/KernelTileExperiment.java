@@ -19,12 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
 public final class KernelTileExperiment {
   private KernelTileExperiment() {}
 
-  static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-  static final int L = 8;
+  /** -Dtile.bits=256 or 512 (default: the JVM's preferred species); a tile's columns are vectors of it. */
+  static final VectorSpecies<Float> F = VectorSpecies.of(float.class,
+      jdk.incubator.vector.VectorShape.forBitSize(Integer.getInteger("tile.bits", FloatVector.SPECIES_PREFERRED.vectorBitSize())));
+  static final int L = F.length();
   static void k4x16(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * 4, bi = bOff + p * 16;
+      int ai = aOff + p * 4, bi = bOff + p * 2 * L;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
       a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
@@ -36,7 +38,7 @@ public final class KernelTileExperiment {
   static void k6x16(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * 6, bi = bOff + p * 16;
+      int ai = aOff + p * 6, bi = bOff + p * 2 * L;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
       a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
@@ -50,7 +52,7 @@ public final class KernelTileExperiment {
   static void k5x16(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00, c40 = c00, c41 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * 5, bi = bOff + p * 16;
+      int ai = aOff + p * 5, bi = bOff + p * 2 * L;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
       a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
@@ -63,7 +65,7 @@ public final class KernelTileExperiment {
   static void k3x24(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * 3, bi = bOff + p * 24;
+      int ai = aOff + p * 3, bi = bOff + p * 3 * L;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L), b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
       a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
@@ -74,7 +76,7 @@ public final class KernelTileExperiment {
   static void k4x24(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * 4, bi = bOff + p * 24;
+      int ai = aOff + p * 4, bi = bOff + p * 3 * L;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L), b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
       a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
@@ -83,15 +85,36 @@ public final class KernelTileExperiment {
     }
     c00.add(c01).add(c02).add(c10).add(c11).add(c12).add(c20).add(c21).add(c22).add(c30).add(c31).add(c32).intoArray(c, cOff);
   }
+  static void k8x16(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 8, bi = bOff + p * 2 * L;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(F, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(F, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(F, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(F, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51);
+      a = FloatVector.broadcast(F, ap[ai + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61);
+      a = FloatVector.broadcast(F, ap[ai + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71);
+    }
+    c00.add(c01).add(c10).add(c11).add(c20).add(c21).add(c30).add(c31).add(c40).add(c41).add(c50).add(c51)
+        .add(c60).add(c61).add(c70).add(c71).intoArray(c, cOff);
+  }
   private interface K { void run(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc); }
   public static void main(String[] args) {
     int kc = 256;
-    float[] ap = new float[kc * 8], bp = new float[kc * 24], c = new float[64];
+    float[] ap = new float[kc * 8], bp = new float[kc * 3 * L], c = new float[4 * L];
     for (int i = 0; i < ap.length; i++) ap[i] = (i % 7) * 0.01f;
     for (int i = 0; i < bp.length; i++) bp[i] = (i % 5) * 0.01f;
-    String[] names = {"4x16", "6x16", "5x16", "3x24", "4x24"};
-    K[] ks = {KernelTileExperiment::k4x16, KernelTileExperiment::k6x16, KernelTileExperiment::k5x16, KernelTileExperiment::k3x24, KernelTileExperiment::k4x24};
-    int[] flops = {4*16, 6*16, 5*16, 3*24, 4*24};
+    // Tiles as rows × columns, columns a multiple of the vector: "4x2v" is 4 rows × 2 vectors (4×16 at 256 bits).
+    String[] names = {"4x2v", "6x2v", "5x2v", "3x3v", "4x3v", "8x2v"};
+    K[] ks = {KernelTileExperiment::k4x16, KernelTileExperiment::k6x16, KernelTileExperiment::k5x16, KernelTileExperiment::k3x24,
+        KernelTileExperiment::k4x24, KernelTileExperiment::k8x16};
+    int[] flops = {4 * 2 * L, 6 * 2 * L, 5 * 2 * L, 3 * 3 * L, 4 * 3 * L, 8 * 2 * L};
+    System.out.printf("%d-bit vectors (%d floats); accumulators: 4x2v 8, 6x2v 12, 5x2v 10, 3x3v 9, 4x3v 12, 8x2v 16%n", F.vectorBitSize(), L);
     for (int round = 0; round < 4; round++) {   // rounds 0-1 warm C2 up
       for (int v = 0; v < ks.length; v++) {
         K k = ks[v];
@@ -99,7 +122,8 @@ public final class KernelTileExperiment {
         long t0 = System.nanoTime();
         for (int r = 0; r < reps; r++) k.run(kc, ap, 0, bp, 0, c, 0, 16);
         double s = (System.nanoTime() - t0) / 1e9;
-        if (round >= 2) System.out.printf("%-7s %6.1f GFLOP/s%n", names[v], 2.0 * flops[v] * kc * reps / s / 1e9);
+        int rows = names[v].charAt(0) - '0';
+        if (round >= 2) System.out.printf("%-5s (%d×%d) %6.1f GFLOP/s%n", names[v], rows, flops[v] / rows, 2.0 * flops[v] * kc * reps / s / 1e9);
       }
     }
   }

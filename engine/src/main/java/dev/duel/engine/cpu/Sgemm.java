@@ -24,6 +24,18 @@ public final class Sgemm {
 
   private static final VectorSpecies<Float> F = SgemmKernel.F;
 
+  /**
+   * How this JVM multiplies, for {@code duel info}: the micro-kernel's tile (MR rows × NR columns, NR two
+   * vectors of the preferred species, so it follows the vector width the JVM detected: 4×16 with AVX2,
+   * 4×32 with AVX-512) and the threads of {@link CpuPool}.
+   */
+  public static String describe() {
+    return String.format(java.util.Locale.ROOT,
+        "micro-kernel %d×%d (%d accumulators of %d-bit vectors), blocks MC %d KC %d NC %d; n = 1, m = 1, k = 1 unpacked; %d threads",
+        SgemmKernel.MR, SgemmKernel.NR, 2 * SgemmKernel.MR, F.vectorBitSize(), GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
+        CpuPool.threads());
+  }
+
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                            float beta, float[] c, int cOff, int ldc) {

@@ -1,7 +1,6 @@
 package dev.duel.engine.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -64,6 +63,7 @@ final class SgemmSkinny {
   private static final class Scratch {
     float[] x = new float[0];
     float[] y = new float[0];
+    final float[] lanes = new float[L];
     Gemv body;   // reused by the thread that starts a parallel GEMV
     Ger gerBody;
 
@@ -158,6 +158,7 @@ final class SgemmSkinny {
   private static void gemvDots(int i0, int i1, int k, float alpha, float[] a, int aOff, int lda,
                                float[] x, int xOff, float beta, float[] y, int yOff, int incy) {
     int upper = F.loopBound(k);
+    float[] lanes = SCRATCH.get().lanes;
     int i = i0;
     for (; i + 4 <= i1; i += 4) {
       int r0 = aOff + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
@@ -170,8 +171,7 @@ final class SgemmSkinny {
         s2 = FloatVector.fromArray(F, a, r2 + p).fma(xv, s2);
         s3 = FloatVector.fromArray(F, a, r3 + p).fma(xv, s3);
       }
-      float d0 = s0.reduceLanes(VectorOperators.ADD), d1 = s1.reduceLanes(VectorOperators.ADD);
-      float d2 = s2.reduceLanes(VectorOperators.ADD), d3 = s3.reduceLanes(VectorOperators.ADD);
+      float d0 = sumLanes(s0, lanes), d1 = sumLanes(s1, lanes), d2 = sumLanes(s2, lanes), d3 = sumLanes(s3, lanes);
       for (; p < k; p++) {
         float xp = x[xOff + p];
         d0 += a[r0 + p] * xp;
@@ -189,7 +189,7 @@ final class SgemmSkinny {
       FloatVector s0 = FloatVector.zero(F);
       int p = 0;
       for (; p < upper; p += L) s0 = FloatVector.fromArray(F, a, r + p).fma(FloatVector.fromArray(F, x, xOff + p), s0);
-      float d = s0.reduceLanes(VectorOperators.ADD);
+      float d = sumLanes(s0, lanes);
       for (; p < k; p++) d += a[r + p] * x[xOff + p];
       store(y, yOff + i * incy, alpha * d, beta);
     }
@@ -231,6 +231,18 @@ final class SgemmSkinny {
       for (; j < w; j++) t[j] += a[r + j] * xp;
     }
     for (int j = 0; j < w; j++) store(y, yOff + (i0 + j) * incy, alpha * t[j], beta);
+  }
+
+  /**
+   * The lanes of v summed in lane order. Not reduceLanes(ADD): its order is unspecified and differs
+   * between the interpreter and C2, and a GEMM's result must not depend on which ran it (bit-identical
+   * resume in a fresh JVM; docs/architecture.md, CPU backend).
+   */
+  private static float sumLanes(FloatVector v, float[] lanes) {
+    v.intoArray(lanes, 0);
+    float s = 0f;
+    for (int j = 0; j < L; j++) s += lanes[j];
+    return s;
   }
 
   /** y[at] = v + beta·y[at]; beta = 0 never reads y (NaN there does not propagate). */

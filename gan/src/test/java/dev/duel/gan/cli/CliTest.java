@@ -279,6 +279,8 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("cpu         ok"), r.out());
     assertTrue(r.out().contains("cuda") && r.out().contains("java"), r.out());
+    int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+    assertTrue(r.out().contains("sgemm       micro-kernel 4×" + (2 * bits / 32) + " "), r.out());
   }
 
   @Test
