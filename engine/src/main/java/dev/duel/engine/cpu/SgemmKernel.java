@@ -12,10 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   C[i, j] = alpha·Σ_p ap[p, i]·bp[p, j] + beta·C[i, j]   for i < MR, j < NR; beta = 0 never reads C
  * </pre>
  *
- * NR = 2 vectors of the preferred species (16 floats with AVX2, 32 with AVX-512), MR = 4: eight
- * vector accumulators; each k step is 2 vector loads of B, 4 broadcasts of A and 8 FMAs.
+ * NR = 2 vectors of the preferred species (16 floats with AVX2, 32 with AVX-512). MR = 4 with AVX2:
+ * eight vector accumulators; each k step is 2 vector loads of B, 4 broadcasts of A and 8 FMAs. MR = 8
+ * with AVX-512 ({@link #MR}): sixteen accumulators, 2 loads and 8 broadcasts for 16 FMAs.
  *
- * <p>Why this tile (measured on the 2-core Zen 3 here, AVX2, 16 ymm registers): an FMA-only loop
+ * <p>Why 4 rows with AVX2 (measured on the 2-core Zen 3 here, AVX2, 16 ymm registers): an FMA-only loop
  * runs at the 116 GFLOP/s per-core peak, but every load costs, so the ratio of loads to FMAs sets the
  * speed. Tiles with a better ratio (6×16, 4×24: 12 accumulators) leave C2 a register short; it spills
  * an accumulator to the stack, a store and a load on the FMA chain every step, and they ran at a
@@ -29,16 +30,37 @@ final class SgemmKernel {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   /** Floats per vector. */
   static final int L = F.length();
-  static final int MR = 4;
+  /**
+   * Rows of the tile: 8 where the vectors are 512 bits (AVX-512 has 32 vector registers: 16 accumulators,
+   * 2 B vectors and a broadcast fit), 4 otherwise (AVX2's 16 registers). -Dduel.sgemm.rows=4|8 overrides
+   * it (to compare the two on one machine). Measured by KernelTileExperiment: on the Zen 5 (AVX-512)
+   * 8×32 ran at 197–204 GFLOP/s on one core, 4×32 at 166–168; on the Zen 3 (AVX2) tiles of more
+   * than ~9 accumulators spilled and ran at a third of the speed, so 4×16 stays there.
+   */
+  static final int MR = rows();
   static final int NR = 2 * L;
 
-  /** The full MR×NR tile at c[cOff], rows ldc apart. */
+  private static int rows() {
+    String given = System.getProperty("duel.sgemm.rows");
+    if (given == null) return F.vectorBitSize() >= 512 ? 8 : 4;
+    if (given.equals("4") || given.equals("8")) return Integer.parseInt(given);
+    throw new IllegalArgumentException("-Dduel.sgemm.rows=" + given + ": the SGEMM micro-kernel has 4 or 8 rows");
+  }
+
+  /** The full MR×NR tile at c[cOff], rows ldc apart. (MR is a constant: C2 keeps one branch.) */
   static void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
                    float alpha, float beta, float[] c, int cOff, int ldc) {
+    if (MR == 8) tile8(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+    else tile4(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+  }
+
+  /** The 4×NR tile: A panels packed 4 rows wide (ap[aOff + p·4 + i]). */
+  static void tile4(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                    float alpha, float beta, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * MR;
+      int ai = aOff + p * 4;
       int bi = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi);
       FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
@@ -81,6 +103,84 @@ final class SgemmKernel {
       c21.fma(va, FloatVector.fromArray(F, c, r2 + L).mul(vb)).intoArray(c, r2 + L);
       c30.fma(va, FloatVector.fromArray(F, c, r3).mul(vb)).intoArray(c, r3);
       c31.fma(va, FloatVector.fromArray(F, c, r3 + L).mul(vb)).intoArray(c, r3 + L);
+    }
+  }
+
+  /** The 8×NR tile: A panels packed 8 rows wide (ap[aOff + p·8 + i]); 16 accumulators. */
+  static void tile8(int kc, float[] ap, int aOff, float[] bp, int bOff,
+                    float alpha, float beta, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
+    FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+    FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+    FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 8;
+      int bi = bOff + p * NR;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]);
+      c00 = a.fma(b0, c00);
+      c01 = a.fma(b1, c01);
+      a = FloatVector.broadcast(F, ap[ai + 1]);
+      c10 = a.fma(b0, c10);
+      c11 = a.fma(b1, c11);
+      a = FloatVector.broadcast(F, ap[ai + 2]);
+      c20 = a.fma(b0, c20);
+      c21 = a.fma(b1, c21);
+      a = FloatVector.broadcast(F, ap[ai + 3]);
+      c30 = a.fma(b0, c30);
+      c31 = a.fma(b1, c31);
+      a = FloatVector.broadcast(F, ap[ai + 4]);
+      c40 = a.fma(b0, c40);
+      c41 = a.fma(b1, c41);
+      a = FloatVector.broadcast(F, ap[ai + 5]);
+      c50 = a.fma(b0, c50);
+      c51 = a.fma(b1, c51);
+      a = FloatVector.broadcast(F, ap[ai + 6]);
+      c60 = a.fma(b0, c60);
+      c61 = a.fma(b1, c61);
+      a = FloatVector.broadcast(F, ap[ai + 7]);
+      c70 = a.fma(b0, c70);
+      c71 = a.fma(b1, c71);
+    }
+    // tile4's epilogue, for eight rows.
+    FloatVector va = FloatVector.broadcast(F, alpha);
+    int r0 = cOff, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc, r6 = r5 + ldc, r7 = r6 + ldc;
+    if (beta == 0f) {
+      c00.mul(va).intoArray(c, r0);
+      c01.mul(va).intoArray(c, r0 + L);
+      c10.mul(va).intoArray(c, r1);
+      c11.mul(va).intoArray(c, r1 + L);
+      c20.mul(va).intoArray(c, r2);
+      c21.mul(va).intoArray(c, r2 + L);
+      c30.mul(va).intoArray(c, r3);
+      c31.mul(va).intoArray(c, r3 + L);
+      c40.mul(va).intoArray(c, r4);
+      c41.mul(va).intoArray(c, r4 + L);
+      c50.mul(va).intoArray(c, r5);
+      c51.mul(va).intoArray(c, r5 + L);
+      c60.mul(va).intoArray(c, r6);
+      c61.mul(va).intoArray(c, r6 + L);
+      c70.mul(va).intoArray(c, r7);
+      c71.mul(va).intoArray(c, r7 + L);
+    } else {
+      FloatVector vb = FloatVector.broadcast(F, beta);
+      c00.fma(va, FloatVector.fromArray(F, c, r0).mul(vb)).intoArray(c, r0);
+      c01.fma(va, FloatVector.fromArray(F, c, r0 + L).mul(vb)).intoArray(c, r0 + L);
+      c10.fma(va, FloatVector.fromArray(F, c, r1).mul(vb)).intoArray(c, r1);
+      c11.fma(va, FloatVector.fromArray(F, c, r1 + L).mul(vb)).intoArray(c, r1 + L);
+      c20.fma(va, FloatVector.fromArray(F, c, r2).mul(vb)).intoArray(c, r2);
+      c21.fma(va, FloatVector.fromArray(F, c, r2 + L).mul(vb)).intoArray(c, r2 + L);
+      c30.fma(va, FloatVector.fromArray(F, c, r3).mul(vb)).intoArray(c, r3);
+      c31.fma(va, FloatVector.fromArray(F, c, r3 + L).mul(vb)).intoArray(c, r3 + L);
+      c40.fma(va, FloatVector.fromArray(F, c, r4).mul(vb)).intoArray(c, r4);
+      c41.fma(va, FloatVector.fromArray(F, c, r4 + L).mul(vb)).intoArray(c, r4 + L);
+      c50.fma(va, FloatVector.fromArray(F, c, r5).mul(vb)).intoArray(c, r5);
+      c51.fma(va, FloatVector.fromArray(F, c, r5 + L).mul(vb)).intoArray(c, r5 + L);
+      c60.fma(va, FloatVector.fromArray(F, c, r6).mul(vb)).intoArray(c, r6);
+      c61.fma(va, FloatVector.fromArray(F, c, r6 + L).mul(vb)).intoArray(c, r6 + L);
+      c70.fma(va, FloatVector.fromArray(F, c, r7).mul(vb)).intoArray(c, r7);
+      c71.fma(va, FloatVector.fromArray(F, c, r7 + L).mul(vb)).intoArray(c, r7 + L);
     }
   }
 }
