@@ -4,8 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Why Duel's SGEMM micro-kernel is 4×16 (8 accumulators) and not the 6×16 or 4×24 (12 accumulators)
- * that would need fewer loads per FMA: C2 keeps at most about nine loop-carried vectors in registers;
+ * Why Duel's SGEMM micro-kernel is 4×16 (8 accumulators) with AVX2 and not the 6×16 or 4×24 (12 accumulators)
+ * that would need fewer loads per FMA: with 16 vector registers C2 keeps at most about nine loop-carried vectors in registers;
  * beyond that it boxes them (the compiled loop keeps vector objects alive across iterations) and the
  * tile runs far slower. This times each tile shape on L1-resident packed panels (kc = 256), one thread,
  * and prints GFLOP/s. Measured 2026-11-23 on the 2-core Zen 3 here, JDK 25, 16:5x UTC: 4×16 73–88, 3×24
@@ -13,7 +13,12 @@ import jdk.incubator.vector.VectorSpecies;
  * speculation, loop unrolling, reboxing options); at 18:57, in a slow spell of the machine: 4×16
  * 27–43, 3×24 35–37, 5×16 20–23, 6×16 25–26, 4×24 23–25.
  *
- * <p>How to run: {@code java --add-modules jdk.incubator.vector -cp bench/target/duel-bench.jar
+ * <p>On the Zen 5 (AVX-512: 32 vector registers), JDK 25.0.3, 2026-12-05 13:07 UTC, two rounds each,
+ * nothing boxes: at 512 bits 4×2v (4×32) 166–168, 6×2v 184–189, 5×2v 181–186, 3×3v 135–144, 4×3v
+ * 163–166, 8×2v (8×32, 16 accumulators) 197–204 GFLOP/s; at 256 bits 4×2v 87–91, 8×2v 104. Sgemm
+ * therefore uses 8 rows with 512-bit vectors and 4 with AVX2 ({@code SgemmKernel.MR}).
+ *
+ * <p>How to run: {@code java --add-modules jdk.incubator.vector [-Dtile.bits=256|512] -cp bench/target/duel-bench.jar
  * dev.duel.bench.KernelTileExperiment}
  */
 public final class KernelTileExperiment {
