@@ -11,7 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>How: packed and blocked (Goto/BLIS), see {@link GemmDriver}; A and B are packed into micro-panels
  * by {@link SgemmPack} and multiplied by the SIMD micro-kernel {@link SgemmKernel} on all cores of
- * {@link CpuPool}. Pack buffers are per thread and reused: a warm call allocates nothing. Products
+ * {@link CpuPool}. Pack buffers are per thread and reused: a warm packed call allocates nothing. Products
  * with a dimension of 1 (a GEMV or an outer product) take {@link SgemmSkinny}'s unpacked level-2
  * loops; other small products (m·n·k below {@value #SMALL_WORK}) a plain serial loop. Thread-safe.
  * {@link CpuReference#gemm} is the naive reference.

@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * and stored once per four rows of A. Both stream A once, which bounds them: these products are
  * memory-bound (two flops per float of A), so large ones split along m over {@link CpuPool} for the
  * bandwidth of both cores, and small ones stay on the calling thread. Scratch is per thread and
- * reused; a warm call allocates nothing.
+ * reused: a warm serial call allocates nothing, a parallel one only its loop body.
  */
 final class SgemmSkinny {
   private SgemmSkinny() {}
@@ -64,8 +64,6 @@ final class SgemmSkinny {
     float[] x = new float[0];
     float[] y = new float[0];
     final float[] lanes = new float[L];
-    Gemv body;   // reused by the thread that starts a parallel GEMV
-    Ger gerBody;
 
     float[] x(int size) {
       if (x.length < size) x = new float[size];
@@ -98,53 +96,12 @@ final class SgemmSkinny {
       gemvRows(transA, 0, m, k, alpha, a, aOff, lda, xs, xs0, beta, y, yOff, incy);
       return;
     }
-    Gemv body = s.body != null && !s.body.busy ? s.body : new Gemv();
-    s.body = body;
-    body.set(transA, m, k, alpha, a, aOff, lda, xs, xs0, beta, y, yOff, incy);
-    try {
-      // Chunks of whole vectors of y (the transposed form works on blocks of y), ≥ ~16K elements of A.
-      int units = (m + L - 1) / L;
-      int grain = (int) Math.max(1, (1L << 14) / ((long) L * k));
-      CpuPool.parallelFor(units, grain, body);
-    } finally {
-      body.clear();
-    }
-  }
-
-  /** The parallel GEMV's body over units of L rows of op(A); a field per argument, so a warm call allocates nothing. */
-  private static final class Gemv implements CpuPool.RangeBody {
-    boolean busy, transA;
-    int m, k, aOff, lda, xOff, yOff, incy;
-    float alpha, beta;
-    float[] a, x, y;
-
-    void set(boolean transA, int m, int k, float alpha, float[] a, int aOff, int lda, float[] x, int xOff,
-             float beta, float[] y, int yOff, int incy) {
-      this.busy = true;
-      this.transA = transA;
-      this.m = m;
-      this.k = k;
-      this.alpha = alpha;
-      this.a = a;
-      this.aOff = aOff;
-      this.lda = lda;
-      this.x = x;
-      this.xOff = xOff;
-      this.beta = beta;
-      this.y = y;
-      this.yOff = yOff;
-      this.incy = incy;
-    }
-
-    void clear() {
-      a = x = y = null;
-      busy = false;
-    }
-
-    @Override
-    public void run(int from, int to) {
-      gemvRows(transA, from * L, (int) Math.min((long) to * L, m), k, alpha, a, aOff, lda, x, xOff, beta, y, yOff, incy);
-    }
+    // Chunks of whole vectors of y (the transposed form works on blocks of y), ≥ ~16K elements of A each.
+    // The lambda is the one allocation of a parallel call, which streams ≥ 64K floats of A (≥ 10 µs).
+    float[] xv = xs;
+    int x0 = xs0;
+    CpuPool.parallelFor((m + L - 1) / L, (int) Math.max(1, (1L << 14) / ((long) L * k)), (from, to) ->
+        gemvRows(transA, from * L, (int) Math.min((long) to * L, m), k, alpha, a, aOff, lda, xv, x0, beta, y, yOff, incy));
   }
 
   /** Rows [i0, i1) of y = alpha·op(A)·x + beta·y, x at unit stride. */
@@ -268,48 +225,10 @@ final class SgemmSkinny {
       gerRows(0, m, n, alpha, a, aOff, incu, v, v0, beta, c, cOff, ldc);
       return;
     }
-    Ger body = s.gerBody != null && !s.gerBody.busy ? s.gerBody : new Ger();
-    s.gerBody = body;
-    body.set(n, alpha, a, aOff, incu, v, v0, beta, c, cOff, ldc);
-    try {
-      CpuPool.parallelFor(m, (int) Math.max(1, (1L << 14) / n), body);
-    } finally {
-      body.clear();
-    }
-  }
-
-  /** The parallel GER's body over rows of C. */
-  private static final class Ger implements CpuPool.RangeBody {
-    boolean busy;
-    int n, aOff, incu, vOff, cOff, ldc;
-    float alpha, beta;
-    float[] a, v, c;
-
-    void set(int n, float alpha, float[] a, int aOff, int incu, float[] v, int vOff, float beta,
-             float[] c, int cOff, int ldc) {
-      this.busy = true;
-      this.n = n;
-      this.alpha = alpha;
-      this.a = a;
-      this.aOff = aOff;
-      this.incu = incu;
-      this.v = v;
-      this.vOff = vOff;
-      this.beta = beta;
-      this.c = c;
-      this.cOff = cOff;
-      this.ldc = ldc;
-    }
-
-    void clear() {
-      a = v = c = null;
-      busy = false;
-    }
-
-    @Override
-    public void run(int from, int to) {
-      gerRows(from, to, n, alpha, a, aOff, incu, v, vOff, beta, c, cOff, ldc);
-    }
+    float[] vv = v;
+    int vOff = v0;
+    CpuPool.parallelFor(m, (int) Math.max(1, (1L << 14) / n), (from, to) ->
+        gerRows(from, to, n, alpha, a, aOff, incu, vv, vOff, beta, c, cOff, ldc));
   }
 
   /** Rows [i0, i1) of C = (alpha·u_i)·v + beta·C[i, :], u_i = a[aOff + i·incu]. */
