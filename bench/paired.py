@@ -12,12 +12,18 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
            --json FILE (append one JSON line per config)   --threads T (PyTorch's, default: all cores)
            --jvm-args "ARGS" (added to every Duel JVM's command line, split on spaces; a %p in them is the JVM's
            PID, e.g. "-XX:StartFlightRecording:filename=/tmp/duel-%p.jfr")
+           --ab "ARGS" (every second JVM also gets ARGS: an A/B of a JVM option under the same spells, reported
+           as the time ratio of the two groups with its interval; use --jvms 4 or more)
 
 How it works: the coordinator starts J Duel JVMs (bench/PairedWorker.java) and one peer, warms each up alone,
 sizes a burst to ~B ms per side, then repeats rounds: for each Duel JVM, one burst of the peer and one of that
 JVM, in alternating order. A pair's ratio is Duel's median unit time over the peer's in the adjacent burst. The
 ratio reported is the geometric mean over the pairs with a 95% confidence interval (Student's t on the log
-ratios), overall and per JVM; JVMs whose ratios differ by more than 10% are flagged BIMODAL.
+ratios), overall and per JVM. The per-JVM column gives each JVM's ratio, its median unit time and its speed
+relative to the other Duel JVMs (its time over the median JVM's in the same round, geometric mean over rounds:
+a slow spell lasts many seconds and reaches a whole round alike). The flag gives the spread of the relative
+times (slowest over fastest) and says BIMODAL when it is over 10% and the two JVMs' 95% intervals do not
+overlap (a real difference, not noise). The JSON has every burst's unit time per JVM.
 Needs: ./mvnw -q -B -ntp -DskipTests package (bench/target/duel-bench.jar); for steps, Debian's python3-torch
 and libopenblas0-openmp; for GEMMs, libopenblas0 (libblas.so.3). Nothing else should run meanwhile.
 """
@@ -66,6 +72,8 @@ class Worker:
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.log, text=True,
                                      bufsize=1, env={**os.environ, **(env or {})}, cwd=ROOT)
         line = self.proc.stdout.readline().strip()
+        while line.startswith("[") and self.proc.poll() is None:
+            line = self.proc.stdout.readline().strip()  # the JVM's own log lines (-Xlog, JFR's start message)
         if not line.startswith("ready "):
             self.close()
             sys.exit("paired.py: worker %s did not start (%r); run it by hand: %s" % (name, line, " ".join(argv)))
@@ -118,7 +126,10 @@ def paired(kind, spec, args, java, jar):
     duel_kind, peer_name = ("step", "PyTorch") if kind == "step" else ("gemm", "OpenBLAS")
     jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g"] + args["jvm_args"].split() + [
         "-cp", jar, "dev.duel.bench.PairedWorker"]
-    duels = [Worker("duel-%d" % (j + 1), jvm + [duel_kind, spec]) for j in range(args["jvms"])]
+    # --ab: every second JVM (duel-2, duel-4, ...) also gets these options, named with a "+".
+    ab = args["ab"].split()
+    duels = [Worker("duel-%d%s" % (j + 1, "+" if ab and j % 2 else ""),
+                    jvm[:-3] + (ab if j % 2 else []) + jvm[-3:] + [duel_kind, spec]) for j in range(args["jvms"])]
     if kind == "step":
         peer = Worker("pytorch", ["/usr/bin/python3", str(ROOT / "bench" / "pytorch_train_step.py"), "configs=" + spec,
                                   "threads=%d" % args["threads"], "worker=1"], TORCH_ENV)
@@ -154,12 +165,39 @@ def paired(kind, spec, args, java, jar):
     for d in duels:
         g, l, h = interval(pairs[d.name])
         per_jvm.append({"jvm": d.name, "ratio": g, "ci": [l, h], "pairs": len(pairs[d.name]),
-                        "duel_ms": statistics.median(times[d.name]) / 1e6, "burst": size[d.name]})
-    spread = max(p["ratio"] for p in per_jvm) / min(p["ratio"] for p in per_jvm)
+                        "duel_ms": statistics.median(times[d.name]) / 1e6, "burst": size[d.name], "pid": d.proc.pid})
+    # Each JVM's speed relative to the others in the same round (its burst time over the round's median of
+    # all Duel JVMs), as a geometric mean over the rounds: a slow spell of the machine lasts many seconds
+    # and reaches a whole round alike, so it cancels, and the peer's own noise does not enter.
+    rounds = min(len(times[d.name]) for d in duels)
+    for p, d in zip(per_jvm, duels):
+        rel, rel_lo, rel_hi = interval(
+            [times[d.name][r] / statistics.median(times[e.name][r] for e in duels) for r in range(rounds)])
+        p["relative"], p["relative_ci"] = rel, [rel_lo, rel_hi]
+        p["unit_ms"] = [ns / 1e6 for ns in times[d.name]]
+    slowest = max(per_jvm, key=lambda p: p["relative"])
+    fastest = min(per_jvm, key=lambda p: p["relative"])
+    spread = slowest["relative"] / fastest["relative"]
+    # Bimodal: the slowest JVM more than 10% slower than the fastest, and their intervals apart (not noise).
+    bimodal = spread > 1.10 and slowest["relative_ci"][0] > fastest["relative_ci"][1]
     return {"kind": kind, "spec": spec, "peer": peer_name, "peer_description": peer.description,
             "duel_description": duels[0].description, "ratio": gm, "ci": [lo, hi], "pairs": len(every),
             "peer_ms": statistics.median(times[peer.name]) / 1e6, "peer_burst": size[peer.name],
-            "jvms": per_jvm, "jvm_spread": spread, "bimodal": spread > 1.10, "seconds": elapsed}
+            "jvms": per_jvm, "jvm_spread": spread, "bimodal": bimodal, "seconds": elapsed,
+            "ab": ab_effect(args["ab"], duels, pairs) if args["ab"] else None}
+
+
+def ab_effect(options, duels, pairs):
+    """B/A: the geometric mean of the ratios of the JVMs given the options over that of the others, with a
+    95% interval (Welch, on the log ratios); both groups met the same spells and the same peer."""
+    logs = {group: [math.log(r) for d in duels if d.name.endswith("+") == group for r in pairs[d.name]]
+            for group in (False, True)}
+    a, b = logs[False], logs[True]
+    diff = statistics.fmean(b) - statistics.fmean(a)
+    se = math.sqrt(statistics.variance(a) / len(a) + statistics.variance(b) / len(b))
+    df = max(2, min(len(a), len(b)) - 1)
+    half = t_quantile(df) * se
+    return {"options": options, "b_over_a": math.exp(diff), "ci": [math.exp(diff - half), math.exp(diff + half)]}
 
 
 def parse(argv):
@@ -167,7 +205,8 @@ def parse(argv):
         sys.exit(__doc__)
     kind = argv[0]
     args = {"seconds": 60.0 if kind == "step" else 10.0, "jvms": 2, "burst_ms": 300.0, "gap_ms": 20.0,
-            "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count(), "jvm_args": ""}
+            "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count(), "jvm_args": "",
+            "ab": ""}
     rest = argv[2:]
     for i in range(0, len(rest), 2):
         key = rest[i].lstrip("-").replace("-", "_")
@@ -204,10 +243,13 @@ def main():
     for spec in specs:
         r = paired(kind, spec, args, java, jar)
         duel_ms = statistics.median(j["duel_ms"] for j in r["jvms"])
-        per = ", ".join("%.2f" % j["ratio"] for j in r["jvms"])
-        flag = "BIMODAL (%.0f%%)" % (100 * (r["jvm_spread"] - 1)) if r["bimodal"] else ""
+        per = ", ".join("%.2f (%.3g ms, %.2f)" % (j["ratio"], j["duel_ms"], j["relative"]) for j in r["jvms"])
+        flag = ("BIMODAL (%.0f%%)" if r["bimodal"] else "spread %.0f%%") % (100 * (r["jvm_spread"] - 1))
         print("| %s | %.2f | %.2f–%.2f | %d | %.3f | %.3f | %s | %s |" % (
             spec, r["ratio"], r["ci"][0], r["ci"][1], r["pairs"], duel_ms, r["peer_ms"], per, flag), flush=True)
+        if r["ab"]:
+            print("#   A/B %s: the JVMs with \"%s\" (+) take %.3f× the time of those without (95%% interval %.3f–%.3f)" % (
+                spec, r["ab"]["options"], r["ab"]["b_over_a"], r["ab"]["ci"][0], r["ab"]["ci"][1]), flush=True)
         if args["json"]:
             with open(args["json"], "a") as f:
                 f.write(json.dumps({**r, "machine": m, "load_end": os.getloadavg()[0],
