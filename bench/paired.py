@@ -213,6 +213,8 @@ def parse(argv):
         if key not in args or i + 1 >= len(rest):
             sys.exit("paired.py: unknown or incomplete option %r\n%s" % (rest[i], __doc__))
         args[key] = type(args[key])(rest[i + 1])
+    if args["ab"] and args["jvms"] < 2:
+        sys.exit("paired.py: --ab needs --jvms 2 or more (every second JVM gets the options)")
     if kind == "gemm" and argv[1] == "reference":
         specs = reference_shapes()
     else:
