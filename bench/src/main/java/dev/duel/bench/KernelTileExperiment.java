@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>On the Zen 5 (AVX-512: 32 vector registers), JDK 25.0.3, 2026-12-05 13:07 UTC, two rounds each,
  * nothing boxes: at 512 bits 4×2v (4×32) 166–168, 6×2v 184–189, 5×2v 181–186, 3×3v 135–144, 4×3v
  * 163–166, 8×2v (8×32, 16 accumulators) 197–204 GFLOP/s; at 256 bits 4×2v 87–91, 8×2v 104. Sgemm
- * therefore uses 8 rows with 512-bit vectors and 4 with AVX2 ({@code SgemmKernel.MR}).
+ * therefore uses 8 rows with 512-bit vectors and 4 with AVX2 ({@code SgemmKernel.ROWS}).
  *
  * <p>How to run: {@code java --add-modules jdk.incubator.vector [-Dtile.bits=256|512] -cp bench/target/duel-bench.jar
  * dev.duel.bench.KernelTileExperiment}

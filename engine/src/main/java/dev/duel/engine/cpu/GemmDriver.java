@@ -1,6 +1,6 @@
 package dev.duel.engine.cpu;
 
-import static dev.duel.engine.cpu.SgemmKernel.MR;
+import static dev.duel.engine.cpu.SgemmKernel.MR_MAX;
 import static dev.duel.engine.cpu.SgemmKernel.NR;
 
 /**
@@ -14,11 +14,13 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *       and, when m×k is small, all of A too (so column groups of one row block share it)
  *     for each task (MC-row block of A, group of B panels), in parallel:
  *       for pc in steps of KC over k:
- *         pack A[ic:+MC, pc:+KC] into MR-row panels, unless packed above  (stays in L2)
+ *         pack A[ic:+MC, pc:+KC] into mr-row panels, unless packed above  (stays in L2)
  *         for each B panel q of the group:                  (a B micro-panel KC×NR stays in L1)
  *           for each A panel r:
- *             C[r, q] (MR×NR) = alpha·A_r·B_q + (pc == 0 ? beta : 1)·C[r, q]     (SgemmKernel)
+ *             C[r, q] (mr×NR) = alpha·A_r·B_q + (pc == 0 ? beta : 1)·C[r, q]     (SgemmKernel)
  * </pre>
+ *
+ * The tile's row count mr (4 or 8) is {@link SgemmKernel#ROWS} unless a caller gives it.
  *
  * Two parallel loops per column block, so only two waits for the slowest thread per call for
  * nb = n: on a machine shared with other work a waiting barrier costs a scheduler time slice, and an
@@ -31,7 +33,7 @@ final class GemmDriver {
 
   /** KC: depth of a packed slice; a B micro-panel (KC·NR floats, 16 KiB with AVX2) stays in L1. */
   static final int KC = 256;
-  /** MC: rows of a packed A block (MC·KC floats, 128 KiB) that stays in L2. A multiple of MR. */
+  /** MC: rows of a packed A block (MC·KC floats, 128 KiB) that stays in L2. A multiple of every mr. */
   static final int MC = 128;
   /** NC: the most columns of B packed at once. A multiple of NR. */
   static final int NC = 4096;
@@ -40,9 +42,9 @@ final class GemmDriver {
   /** A is packed whole, once, when its packed size is at most this (16 MiB); else per task. */
   static final int A_WHOLE_FLOATS = 1 << 22;
 
-  /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A: panel r (rows i0+r·MR…) at ap[apOff + r·kc·MR], kc×MR, zero-padded. */
+  /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A: panel r (rows i0+r·mr…) at ap[apOff + r·kc·mr], kc×mr, zero-padded. */
   interface APacker {
-    void packA(int i0, int mc, int p0, int kc, float[] ap, int apOff);
+    void packA(int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff);
   }
 
   /**
@@ -58,18 +60,24 @@ final class GemmDriver {
   /** C = alpha·A·B + beta·C for m, n, k ≥ 1, C row-major at c[cOff], rows ldc apart. */
   static void gemm(int m, int n, int k, float alpha, APacker packA, BPacker packB,
                    float beta, float[] c, int cOff, int ldc) {
+    gemm(SgemmKernel.ROWS, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+  }
+
+  /** {@link #gemm} with the tile's row count given (4 or 8): for tests and the tile experiments. */
+  static void gemm(int mr, int m, int n, int k, float alpha, APacker packA, BPacker packB,
+                   float beta, float[] c, int cOff, int ldc) {
     Workspace ws = WORKSPACE.get();
     int nb = columnBlock(n, k);
     int bNeed = wholeBSize(nb, k), aNeed = wholeASize(m, k);
     boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
     if (ws.job.running) {
       // Re-entered on this thread (a packer that multiplies): a fresh job, the buffers are in use.
-      new Job().run(m, n, k, alpha, packA, packB, beta, c, cOff, ldc, new float[bNeed], nb, aShared ? new float[aNeed] : null);
+      new Job().run(m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, new float[bNeed], nb, aShared ? new float[aNeed] : null);
       return;
     }
     if (ws.bPack.length < bNeed) ws.bPack = new float[bNeed];
     if (aShared && ws.aWhole.length < aNeed) ws.aWhole = new float[aNeed];
-    ws.job.run(m, n, k, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack, nb, aShared ? ws.aWhole : null);
+    ws.job.run(m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack, nb, aShared ? ws.aWhole : null);
   }
 
   /** Columns of B packed at once: all of n when k×n fits in B_BLOCK_FLOATS (and n ≤ NC). */
@@ -106,14 +114,14 @@ final class GemmDriver {
     if (n > NC) throw new IllegalArgumentException("GemmDriver.gemmPackedB: n=" + n + " > NC=" + NC);
     Workspace ws = WORKSPACE.get();
     Job job = ws.job.running ? new Job() : ws.job;
-    job.run(m, n, k, alpha, packA, null, beta, c, cOff, ldc, bPacked, n, null);
+    job.run(m, n, k, SgemmKernel.ROWS, alpha, packA, null, beta, c, cOff, ldc, bPacked, n, null);
   }
 
   /** Per-thread scratch: an A block, the edge tile, and (as caller) the packed B block and whole A. */
   private static final class Workspace {
     final float[] aPack = new float[MC * KC];
     float[] bPack = new float[0], aWhole = new float[0];
-    final float[] edge = new float[MR * NR];
+    final float[] edge = new float[MR_MAX * NR];
     final Job job = new Job();
   }
 
@@ -123,7 +131,7 @@ final class GemmDriver {
    */
   private static final class Job {
     boolean running;
-    int m, n, k, ldc, cOff;
+    int m, n, k, mr, ldc, cOff;
     float alpha, beta;
     APacker packA;
     BPacker packB;
@@ -144,7 +152,7 @@ final class GemmDriver {
           u += qTo - q;
         } else {
           int a = u - bUnits, block = a / slices, pc = (a % slices) * KC;
-          packA.packA(block * MC, Math.min(MC, m - block * MC), pc, Math.min(KC, k - pc), aWhole, a * MC * KC);
+          packA.packA(block * MC, Math.min(MC, m - block * MC), pc, Math.min(KC, k - pc), mr, aWhole, a * MC * KC);
           u++;
         }
       }
@@ -153,11 +161,12 @@ final class GemmDriver {
       for (int t = from; t < to; t++) computeTask(t);
     };
 
-    void run(int m, int n, int k, float alpha, APacker packA, BPacker packB,
+    void run(int m, int n, int k, int mr, float alpha, APacker packA, BPacker packB,
              float beta, float[] c, int cOff, int ldc, float[] bPack, int nb, float[] aWhole) {
       this.m = m;
       this.n = n;
       this.k = k;
+      this.mr = mr;
       this.alpha = alpha;
       this.beta = beta;
       this.packA = packA;
@@ -201,23 +210,24 @@ final class GemmDriver {
       int qFrom = (int) ((long) group * panels / groups), qTo = (int) ((long) (group + 1) * panels / groups);
       Workspace ws = WORKSPACE.get();
       float[] ap = aWhole != null ? aWhole : ws.aPack, bp = bPack, cc = c, edge = ws.edge;
+      int mr = this.mr;
       for (int pc = 0, slice = 0; pc < k; pc += KC, slice++) {
         int kc = Math.min(KC, k - pc);
         float stepBeta = pc == 0 ? beta : 1f;
         int aBase = 0;
         if (aWhole != null) aBase = (block * slices + slice) * MC * KC;
-        else packA.packA(i0, mc, pc, kc, ap, 0);
+        else packA.packA(i0, mc, pc, kc, mr, ap, 0);
         int bBase = slice * sliceStride;
         for (int q = qFrom; q < qTo; q++) {
           int j = q * NR, nr = Math.min(NR, nc - j), bAt = bBase + q * kc * NR;
-          for (int r = 0; r < mc; r += MR) {
-            int mr = Math.min(MR, mc - r), aAt = aBase + r * kc;
+          for (int r = 0; r < mc; r += mr) {
+            int rows = Math.min(mr, mc - r), aAt = aBase + r * kc;
             int cAt = cOff + (i0 + r) * ldc + jc + j;
-            if (mr == MR && nr == NR) {
-              SgemmKernel.tile(kc, ap, aAt, bp, bAt, alpha, stepBeta, cc, cAt, ldc);
+            if (rows == mr && nr == NR) {
+              SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, alpha, stepBeta, cc, cAt, ldc);
             } else {
-              SgemmKernel.tile(kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
-              mergeEdge(edge, mr, nr, alpha, stepBeta, cc, cAt, ldc);
+              SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
+              mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
             }
           }
         }

@@ -2,7 +2,6 @@ package dev.duel.engine.cpu;
 
 import static dev.duel.engine.cpu.SgemmKernel.F;
 import static dev.duel.engine.cpu.SgemmKernel.L;
-import static dev.duel.engine.cpu.SgemmKernel.MR;
 import static dev.duel.engine.cpu.SgemmKernel.NR;
 
 import java.util.Arrays;
@@ -39,30 +38,30 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
 
   /** As A: rows [i0, i0+mc), depth (columns) [p0, p0+kc). */
   @Override
-  public void packA(int i0, int mc, int p0, int kc, float[] ap, int apOff) {
+  public void packA(int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff) {
     int c0 = colStart + p0;
     boolean colsContiguous = colIdx[c0 + kc - 1] - colIdx[c0] == kc - 1;
-    for (int r = 0, panel = apOff; r < mc; r += MR, panel += kc * MR) {
-      int rows = Math.min(MR, mc - r);
+    for (int r = 0, panel = apOff; r < mc; r += mr, panel += kc * mr) {
+      int rows = Math.min(mr, mc - r);
       int first = rowStart + i0 + r;
-      if (rows == MR && rowIdx[first + MR - 1] - rowIdx[first] == MR - 1) {
-        // The MR rows are adjacent in src (e.g. MR consecutive pixels of gy, or s = 0…3 of one kernel
-        // row): each depth step is MR consecutive floats.
+      if (rows == mr && rowIdx[first + mr - 1] - rowIdx[first] == mr - 1) {
+        // The mr rows are adjacent in src (e.g. mr consecutive pixels of gy, or s = 0…3 of one kernel
+        // row): each depth step is mr consecutive floats.
         int ro = rowIdx[first];
-        for (int p = 0, d = panel; p < kc; p++, d += MR) {
+        for (int p = 0, d = panel; p < kc; p++, d += mr) {
           int at = ro + colIdx[c0 + p];
-          for (int i = 0; i < MR; i++) ap[d + i] = src[at + i];
+          for (int i = 0; i < mr; i++) ap[d + i] = src[at + i];
         }
         continue;
       }
-      if (rows < MR) Arrays.fill(ap, panel, panel + kc * MR, 0f);
+      if (rows < mr) Arrays.fill(ap, panel, panel + kc * mr, 0f);
       for (int i = 0; i < rows; i++) {
         int ro = rowIdx[first + i];
         if (colsContiguous) {
           int at = ro + colIdx[c0];
-          for (int p = 0, d = panel + i; p < kc; p++, d += MR) ap[d] = src[at + p];
+          for (int p = 0, d = panel + i; p < kc; p++, d += mr) ap[d] = src[at + p];
         } else {
-          for (int p = 0, d = panel + i; p < kc; p++, d += MR) ap[d] = src[ro + colIdx[c0 + p]];
+          for (int p = 0, d = panel + i; p < kc; p++, d += mr) ap[d] = src[ro + colIdx[c0 + p]];
         }
       }
     }

@@ -27,12 +27,12 @@ public final class Sgemm {
   /**
    * How this JVM multiplies, for {@code duel info}: the micro-kernel's tile (MR rows × NR columns, NR two
    * vectors of the preferred species, so it follows the vector width the JVM detected: 4×16 with AVX2,
-   * 4×32 with AVX-512) and the threads of {@link CpuPool}.
+   * 8×32 with AVX-512) and the threads of {@link CpuPool}.
    */
   public static String describe() {
     return String.format(java.util.Locale.ROOT,
         "micro-kernel %d×%d (%d accumulators of %d-bit vectors), blocks MC %d KC %d NC %d; n = 1, m = 1, k = 1 unpacked; %d threads",
-        SgemmKernel.MR, SgemmKernel.NR, 2 * SgemmKernel.MR, F.vectorBitSize(), GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
+        SgemmKernel.ROWS, SgemmKernel.NR, 2 * SgemmKernel.ROWS, F.vectorBitSize(), GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
         CpuPool.threads());
   }
 
@@ -98,8 +98,8 @@ public final class Sgemm {
     }
 
     @Override
-    public void packA(int i0, int mc, int p0, int kc, float[] ap, int apOff) {
-      SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, ap, apOff);
+    public void packA(int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff) {
+      SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, mr, ap, apOff);
     }
   }
 

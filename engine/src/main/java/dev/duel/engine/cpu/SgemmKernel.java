@@ -4,7 +4,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The SGEMM micro-kernel: one MR×NR tile of C from an A micro-panel and a B micro-panel.
+ * The SGEMM micro-kernel: one MR×NR tile of C from an A micro-panel and a B micro-panel, MR = 4 or 8
+ * rows ({@link #ROWS}; the driver passes it, so both tiles can be compared in one JVM).
  *
  * <pre>
  *   ap: kc×MR, ap[aOff + p·MR + i] = op(A)[i, p]      (MR rows of A, packed column by column)
@@ -13,8 +14,9 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  *
  * NR = 2 vectors of the preferred species (16 floats with AVX2, 32 with AVX-512). MR = 4 with AVX2:
- * eight vector accumulators; each k step is 2 vector loads of B, 4 broadcasts of A and 8 FMAs. MR = 8
- * with AVX-512 ({@link #MR}): sixteen accumulators, 2 loads and 8 broadcasts for 16 FMAs.
+ * eight vector accumulators; each k step is 2 vector loads of B, 4 broadcasts of A and 8 FMAs. MR = 8,
+ * only with AVX-512: sixteen accumulators, 2 loads and 8 broadcasts for 16 FMAs. Measured by
+ * KernelTileExperiment on the Zen 5 (AVX-512): 8×32 at 197–204 GFLOP/s on one core, 4×32 at 166–168.
  *
  * <p>Why 4 rows with AVX2 (measured on the 2-core Zen 3 here, AVX2, 16 ymm registers): an FMA-only loop
  * runs at the 116 GFLOP/s per-core peak, but every load costs, so the ratio of loads to FMAs sets the
@@ -30,15 +32,20 @@ final class SgemmKernel {
   static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   /** Floats per vector. */
   static final int L = F.length();
-  /**
-   * Rows of the tile: 8 where the vectors are 512 bits (AVX-512 has 32 vector registers: 16 accumulators,
-   * 2 B vectors and a broadcast fit), 4 otherwise (AVX2's 16 registers). -Dduel.sgemm.rows=4|8 overrides
-   * it (to compare the two on one machine). Measured by KernelTileExperiment: on the Zen 5 (AVX-512)
-   * 8×32 ran at 197–204 GFLOP/s on one core, 4×32 at 166–168; on the Zen 3 (AVX2) tiles of more
-   * than ~9 accumulators spilled and ran at a third of the speed, so 4×16 stays there.
-   */
-  static final int MR = rows();
+  /** Columns of the tile: two vectors. */
   static final int NR = 2 * L;
+  /** The most rows a tile has: A panels and edge tiles are sized for it. */
+  static final int MR_MAX = 8;
+  /**
+   * The tile's rows for every product of this JVM: 8 where the vectors are 512 bits (AVX-512's 32
+   * registers hold 16 accumulators, 2 B vectors and a broadcast), 4 otherwise (AVX2's 16 registers
+   * spill with more than ~9 accumulators). -Dduel.sgemm.rows=4|8 overrides it. One count for every
+   * shape: on the Zen 5 (AVX-512) the 4-row tile took 1.04–1.40× the 8-row tile's time at 35 of the
+   * 40 packed GEMM shapes of the reference models (TileRowsExperiment, one JVM), and 0.95–1.00× at five
+   * small ones (at most 5%, a few microseconds per step); in whole steps the 4-row JVMs took 1.13×
+   * (mlp b256) and 1.07× (dcgan28 b64) the 8-row JVMs' time (docs/benchmarks.md).
+   */
+  static final int ROWS = rows();
 
   private static int rows() {
     String given = System.getProperty("duel.sgemm.rows");
@@ -47,10 +54,10 @@ final class SgemmKernel {
     throw new IllegalArgumentException("-Dduel.sgemm.rows=" + given + ": the SGEMM micro-kernel has 4 or 8 rows");
   }
 
-  /** The full MR×NR tile at c[cOff], rows ldc apart. (MR is a constant: C2 keeps one branch.) */
-  static void tile(int kc, float[] ap, int aOff, float[] bp, int bOff,
+  /** The full mr×NR tile (mr = 4 or 8) at c[cOff], rows ldc apart. */
+  static void tile(int mr, int kc, float[] ap, int aOff, float[] bp, int bOff,
                    float alpha, float beta, float[] c, int cOff, int ldc) {
-    if (MR == 8) tile8(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+    if (mr == 8) tile8(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
     else tile4(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
   }
 

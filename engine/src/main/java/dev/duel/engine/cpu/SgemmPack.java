@@ -2,7 +2,6 @@ package dev.duel.engine.cpu;
 
 import static dev.duel.engine.cpu.SgemmKernel.F;
 import static dev.duel.engine.cpu.SgemmKernel.L;
-import static dev.duel.engine.cpu.SgemmKernel.MR;
 import static dev.duel.engine.cpu.SgemmKernel.NR;
 
 import java.util.Arrays;
@@ -13,7 +12,7 @@ import jdk.incubator.vector.FloatVector;
  * {@link SgemmKernel} streams, padding the last panel with zeros so the kernel always runs full tiles.
  *
  * <pre>
- *   A block op(A)[i0 : i0+mc, p0 : p0+kc] → ceil(mc/MR) panels, panel r at ap[r·kc·MR], each kc×MR
+ *   A block op(A)[i0 : i0+mc, p0 : p0+kc] → ceil(mc/mr) panels, panel r at ap[r·kc·mr], each kc×mr
  *   B block op(B)[p0 : p0+kc, j0 : j0+nc] → ceil(nc/NR) panels, panel q at bp[q·kc·NR], each kc×NR
  * </pre>
  *
@@ -22,21 +21,21 @@ import jdk.incubator.vector.FloatVector;
 final class SgemmPack {
   private SgemmPack() {}
 
-  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] ap, int apOff) {
-    for (int r = 0, panel = apOff; r < mc; r += MR, panel += kc * MR) {
-      int rows = Math.min(MR, mc - r);
-      if (rows < MR) Arrays.fill(ap, panel, panel + kc * MR, 0f);
+  static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff) {
+    for (int r = 0, panel = apOff; r < mc; r += mr, panel += kc * mr) {
+      int rows = Math.min(mr, mc - r);
+      if (rows < mr) Arrays.fill(ap, panel, panel + kc * mr, 0f);
       if (transA) {
-        // op(A)[i, p] = a[p·lda + i]: each k step is MR consecutive floats.
+        // op(A)[i, p] = a[p·lda + i]: each k step is mr consecutive floats.
         int src = aOff + p0 * lda + i0 + r;
-        for (int p = 0, d = panel; p < kc; p++, src += lda, d += MR) {
+        for (int p = 0, d = panel; p < kc; p++, src += lda, d += mr) {
           for (int i = 0; i < rows; i++) ap[d + i] = a[src + i];
         }
       } else {
-        // op(A)[i, p] = a[i·lda + p]: read each of the rows contiguously, write MR apart.
+        // op(A)[i, p] = a[i·lda + p]: read each of the rows contiguously, write mr apart.
         for (int i = 0; i < rows; i++) {
           int src = aOff + (i0 + r + i) * lda + p0;
-          for (int p = 0; p < kc; p++) ap[panel + p * MR + i] = a[src + p];
+          for (int p = 0; p < kc; p++) ap[panel + p * mr + i] = a[src + p];
         }
       }
     }

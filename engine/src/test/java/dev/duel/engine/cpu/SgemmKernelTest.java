@@ -69,6 +69,6 @@ class SgemmKernelTest {
   void theRowsFollowTheVectorWidth() {
     String forced = System.getProperty("duel.sgemm.rows");
     int expected = forced != null ? Integer.parseInt(forced) : SgemmKernel.F.vectorBitSize() >= 512 ? 8 : 4;
-    assertEquals(expected, SgemmKernel.MR);
+    assertEquals(expected, SgemmKernel.ROWS);
   }
 }

@@ -64,6 +64,15 @@ class SgemmTest {
       Sgemm.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    /** The blocked path with the tile's row count given (4 or 8), whatever this machine's default is. */
+    void runBlocked(int rows) {
+      Sgemm.MatrixA pa = new Sgemm.MatrixA();
+      Sgemm.MatrixB pb = new Sgemm.MatrixB();
+      pa.set(ta, a, aOff, lda);
+      pb.set(tb, b, bOff, ldb);
+      GemmDriver.gemm(rows, m, n, k, alpha, pa, pb, beta, c, cOff, ldc);
+    }
+
     /**
      * Every element of C within alpha·Σ + beta·C0 (float64) ± 2·eps·sqrt(k+1)·(|alpha|·Σ|a·b| + |beta·C0|);
      * everything outside the m×n window unchanged.
@@ -117,6 +126,25 @@ class SgemmTest {
             cs.run();
             cs.verify();
           }
+    }
+  }
+
+  @Test
+  void bothTileRowCountsThroughTheDriver() {
+    // The driver with 4- and 8-row tiles on any machine (an AVX2 machine runs the 8-row tile on 256-bit
+    // vectors): row tails of every length below 8, both A paths (packed whole, and per task for 2100 rows).
+    int[][] shapes = {{1, 33, 7}, {7, 17, 3}, {9, 130, 33}, {15, 33, 300}, {130, 65, 17}, {257, 130, 300}};
+    for (int rows : new int[] {4, 8}) {
+      for (int code = 0; code < 4; code++) {
+        for (int[] s : shapes) {
+          Case cs = new Case((code & 1) != 0, (code & 2) != 0, s[0], s[1], s[2], 1.25f, code % 2 == 0 ? 0f : 0.5f, code);
+          cs.runBlocked(rows);
+          cs.verify();
+        }
+      }
+      Case tall = new Case(true, false, 2100, 5, 2100, 1f, 0f, 1);
+      tall.runBlocked(rows);
+      tall.verify();
     }
   }
 

@@ -280,7 +280,7 @@ class CliTest {
     assertTrue(r.out().contains("cpu         ok"), r.out());
     assertTrue(r.out().contains("cuda") && r.out().contains("java"), r.out());
     int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
-    int rows = bits >= 512 ? 8 : 4;   // SgemmKernel.MR: 8 rows with 512-bit vectors (the CI JVM sets no override)
+    int rows = bits >= 512 ? 8 : 4;   // SgemmKernel.ROWS: 8 rows with 512-bit vectors (the CI JVM sets no override)
     assertTrue(r.out().contains("sgemm       micro-kernel " + rows + "×" + (2 * bits / 32) + " "), r.out());
   }
 
