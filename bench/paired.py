@@ -12,6 +12,8 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
            --json FILE (append one JSON line per config)   --threads T (PyTorch's, default: all cores)
            --jvm-args "ARGS" (added to every Duel JVM's command line, split on spaces; a %p in them is the JVM's
            PID, e.g. "-XX:StartFlightRecording:filename=/tmp/duel-%p.jfr")
+           --thp on|off (default on: the Duel JVMs get -XX:+UseTransparentHugePages where the kernel's THP mode
+           is madvise, as ./duel does; off measures without)
            --ab "ARGS" (every second JVM also gets ARGS: an A/B of a JVM option under the same spells, reported
            as the time ratio of the two groups with its interval; use --jvms 4 or more)
 
@@ -122,9 +124,19 @@ def interval(ratios):
     return math.exp(mean), math.exp(mean - half), math.exp(mean + half)
 
 
+def huge_pages():
+    """The launcher's option (./duel): huge pages for the heap where the kernel gives them on request."""
+    try:
+        with open("/sys/kernel/mm/transparent_hugepage/enabled") as f:
+            return ["-XX:+UseTransparentHugePages"] if "[madvise]" in f.read() else []
+    except OSError:
+        return []
+
+
 def paired(kind, spec, args, java, jar):
     duel_kind, peer_name = ("step", "PyTorch") if kind == "step" else ("gemm", "OpenBLAS")
-    jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g"] + args["jvm_args"].split() + [
+    base = huge_pages() if args["thp"] == "on" else []
+    jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g"] + base + args["jvm_args"].split() + [
         "-cp", jar, "dev.duel.bench.PairedWorker"]
     # --ab: every second JVM (duel-2, duel-4, ...) also gets these options, named with a "+".
     ab = args["ab"].split()
@@ -206,13 +218,15 @@ def parse(argv):
     kind = argv[0]
     args = {"seconds": 60.0 if kind == "step" else 10.0, "jvms": 2, "burst_ms": 300.0, "gap_ms": 20.0,
             "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count(), "jvm_args": "",
-            "ab": ""}
+            "ab": "", "thp": "on"}
     rest = argv[2:]
     for i in range(0, len(rest), 2):
         key = rest[i].lstrip("-").replace("-", "_")
         if key not in args or i + 1 >= len(rest):
             sys.exit("paired.py: unknown or incomplete option %r\n%s" % (rest[i], __doc__))
         args[key] = type(args[key])(rest[i + 1])
+    if args["thp"] not in ("on", "off"):
+        sys.exit("paired.py: --thp is on or off, not %r" % args["thp"])
     if args["ab"] and args["jvms"] < 2:
         sys.exit("paired.py: --ab needs --jvms 2 or more (every second JVM gets the options)")
     if kind == "gemm" and argv[1] == "reference":
@@ -236,8 +250,9 @@ def main():
     if not (ROOT / "bench/target/duel-bench.jar").exists():
         sys.exit("paired.py: build first: ./mvnw -q -B -ntp -DskipTests package")
     m = machine()
-    print("# %s (family %s model %s), %s, %d cores; load %.2f at the start; %s" % (
-        m["cpu"], m["family"], m["model"], m["vector"], m["cores"], m["load"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+    print("# %s (family %s model %s), %s, %d cores; load %.2f at the start; %s; Duel JVMs %s" % (
+        m["cpu"], m["family"], m["model"], m["vector"], m["cores"], m["load"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "with huge pages (-XX:+UseTransparentHugePages)" if args["thp"] == "on" and huge_pages() else "without huge pages"))
     print("| %s | Duel / %s | 95%% interval | pairs | Duel ms | %s ms | per JVM | flag |" % (
         "config" if kind == "step" else "shape", "PyTorch" if kind == "step" else "OpenBLAS",
         "PyTorch" if kind == "step" else "OpenBLAS"))

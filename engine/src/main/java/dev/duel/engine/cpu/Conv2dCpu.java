@@ -34,7 +34,7 @@ public final class Conv2dCpu {
 
   /**
    * Output channels up to which AUTO computes directly ({@link #forwardDirect}): with K this small a GEMM
-   * wastes most of its micro-tile (one useful column of NR = 32, or one row of MR = 4) and packs an
+   * wastes most of its micro-tile (one useful column of NR = 32, or one row of 4 or 8) and packs an
    * im2col as large as the work itself; a PatchGAN's logit layer has K = 1.
    */
   static final int DIRECT_MAX_K = 4;

@@ -31,7 +31,8 @@ final class InfoCommand implements Callable<Integer> {
         System.getProperty("os.arch")));
     p.println(String.format(Locale.ROOT, "  cpu         %d cores available; common pool parallelism %d", Runtime.getRuntime().availableProcessors(),
         ForkJoinPool.getCommonPoolParallelism()));
-    p.println(String.format(Locale.ROOT, "  heap        %.1f GiB max", Runtime.getRuntime().maxMemory() / (double) (1L << 30)));
+    p.println(String.format(Locale.ROOT, "  heap        %.1f GiB max, %s", Runtime.getRuntime().maxMemory() / (double) (1L << 30),
+        hugePages()));
     p.println("  vector api  " + vectorSpecies());
     p.println("  default     " + DeviceOptions.describeDefault());
     p.println("devices");
@@ -73,6 +74,17 @@ final class InfoCommand implements Callable<Integer> {
       var s = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
       return String.format(Locale.ROOT, "FloatVector preferred species %d bits (%d floats)%n  sgemm       %s", s.vectorBitSize(),
           s.length(), dev.duel.engine.cpu.Sgemm.describe());
+    }
+  }
+
+  /** Whether the heap asks for transparent huge pages (./duel passes -XX:+UseTransparentHugePages where THP is madvise). */
+  private static String hugePages() {
+    try {
+      var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      return vm != null && "true".equals(vm.getVMOption("UseTransparentHugePages").getValue())
+          ? "transparent huge pages on" : "transparent huge pages off";
+    } catch (IllegalArgumentException | UnsupportedOperationException e) {
+      return "huge pages unknown (not HotSpot)";
     }
   }
 }
