@@ -77,14 +77,18 @@ final class InfoCommand implements Callable<Integer> {
     }
   }
 
-  /** Whether the heap asks for transparent huge pages (./duel passes -XX:+UseTransparentHugePages where THP is madvise). */
+  /**
+   * Whether the heap asks for transparent huge pages (./duel passes -XX:+UseTransparentHugePages where THP
+   * is madvise). Read through jdk.management, which a trimmed runtime (the GPU kit's jlink image) lacks.
+   */
   private static String hugePages() {
+    if (ModuleLayer.boot().findModule("jdk.management").isEmpty()) return "huge pages unknown (no jdk.management in this runtime)";
     try {
       var vm = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
       return vm != null && "true".equals(vm.getVMOption("UseTransparentHugePages").getValue())
           ? "transparent huge pages on" : "transparent huge pages off";
-    } catch (IllegalArgumentException | UnsupportedOperationException e) {
-      return "huge pages unknown (not HotSpot)";
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      return "huge pages unknown (" + e + ")";
     }
   }
 }

@@ -278,6 +278,7 @@ class CliTest {
     Result r = duel("info");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("cpu         ok"), r.out());
+    assertTrue(r.out().matches("(?s).*heap .* GiB max, transparent huge pages (on|off).*"), r.out());
     assertTrue(r.out().contains("cuda") && r.out().contains("java"), r.out());
     int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
     int rows = bits >= 512 ? 8 : 4;   // SgemmKernel.ROWS: 8 rows with 512-bit vectors (the CI JVM sets no override)
