@@ -66,6 +66,7 @@ final class GemmDriver {
   /** {@link #gemm} with the tile's row count given (4 or 8): for tests and the tile experiments. */
   static void gemm(int mr, int m, int n, int k, float alpha, APacker packA, BPacker packB,
                    float beta, float[] c, int cOff, int ldc) {
+    if (mr != 4 && mr != 8) throw new IllegalArgumentException("GemmDriver.gemm: the tile has 4 or 8 rows, not " + mr);
     Workspace ws = WORKSPACE.get();
     int nb = columnBlock(n, k);
     int bNeed = wholeBSize(nb, k), aNeed = wholeASize(m, k);

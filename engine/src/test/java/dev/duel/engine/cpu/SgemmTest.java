@@ -146,6 +146,8 @@ class SgemmTest {
       tall.runBlocked(rows);
       tall.verify();
     }
+    Case odd = new Case(false, false, 9, 33, 7, 1f, 0f, 0);
+    assertThrows(IllegalArgumentException.class, () -> odd.runBlocked(6));
   }
 
   @Test
