@@ -22,7 +22,13 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *
  * The tile's row count mr (4 or 8) is {@link SgemmKernel#ROWS} unless a caller gives it.
  *
- * Two parallel loops per column block, so only two waits for the slowest thread per call for
+ * <p>On more than one thread a product first goes through {@link #privateParts}: if C can be cut into one
+ * block per thread (along the larger of m and n) without copying more than {@link #SPLIT_COPY_FLOATS}
+ * packed floats, each thread runs the loop nest above on its own block, inline, with its own pack
+ * buffers ({@link Split}), so no packed panel crosses between cores. Otherwise the loop nest runs once
+ * with B packed into one buffer shared by every thread.
+ *
+ * <p>The shared path has two parallel loops per column block, so only two waits for the slowest thread per call for
  * nb = n: on a machine shared with other work a waiting barrier costs a scheduler time slice, and an
  * earlier version with two barriers per KC slice lost most of its speed there. Tiles that stick out of
  * C (the m and n tails) are computed into a scratch tile and merged. Pack buffers are per thread and
@@ -41,6 +47,15 @@ final class GemmDriver {
   static final int B_BLOCK_FLOATS = 1 << 21;
   /** A is packed whole, once, when its packed size is at most this (16 MiB); else per task. */
   static final int A_WHOLE_FLOATS = 1 << 22;
+
+  /**
+   * The most floats of packed copies that the private split ({@link #privateParts}) may add: each thread
+   * but one packs the shorter operand again, (parts − 1)·k·min(m, n) floats. Within it, C is cut into one
+   * block per thread; beyond it (many threads and a large product) the threads share one packed B.
+   * {@code -Dduel.gemm.splitCopy} overrides it (0: never cut) for A/B measurements; {@code duel info}
+   * prints it.
+   */
+  static final long SPLIT_COPY_FLOATS = splitCopy();
 
   /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A: panel r (rows i0+r·mr…) at ap[apOff + r·kc·mr], kc×mr, zero-padded. */
   interface APacker {
@@ -66,19 +81,60 @@ final class GemmDriver {
   /** {@link #gemm} with the tile's row count given (4 or 8): for tests and the tile experiments. */
   static void gemm(int mr, int m, int n, int k, float alpha, APacker packA, BPacker packB,
                    float beta, float[] c, int cOff, int ldc) {
+    gemm(mr, SPLIT_COPY_FLOATS, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+  }
+
+  /**
+   * {@link #gemm} with the tile's row count and the private split's copy budget given ({@link
+   * #SPLIT_COPY_FLOATS}; 0 never cuts, Long.MAX_VALUE always does): for tests and GemmSplitExperiment.
+   */
+  static void gemm(int mr, long splitCopy, int m, int n, int k, float alpha, APacker packA, BPacker packB,
+                   float beta, float[] c, int cOff, int ldc) {
     if (mr != 4 && mr != 8) throw new IllegalArgumentException("GemmDriver.gemm: the tile has 4 or 8 rows, not " + mr);
     Workspace ws = WORKSPACE.get();
+    if (ws.job.running) {
+      // Re-entered on this thread (a packer that multiplies): a fresh job, the buffers are in use.
+      int nb = columnBlock(n, k), aNeed = wholeASize(m, k);
+      boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
+      new Job().run(0, 0, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, new float[wholeBSize(nb, k)], nb,
+          aShared ? new float[aNeed] : null);
+      return;
+    }
+    int parts = privateParts(m, n, k, mr, splitCopy);
+    if (parts > 1) {
+      Split split = ws.split.running ? new Split() : ws.split;
+      split.run(parts, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc);
+    } else {
+      runShared(ws, ws.job, mr, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+    }
+  }
+
+  /**
+   * How many blocks of C a product is cut into, each multiplied by one thread that packs its own A and B
+   * ({@link Split}); 1 means the shared path ({@link Job}: B packed once, read by every thread). The cut
+   * is along the larger of m and n, in whole tiles, one block per thread. Cut along m, every thread packs
+   * all of B and its own rows of A, so the copies add (parts − 1)·k·n packed floats (likewise along n);
+   * the cut is made while that stays within {@code splitCopy}. What it buys: no packed panel written by
+   * one core is read by another. On the 2-core Zen 5 VM of docs/benchmarks.md (session 9) that
+   * cache-to-cache traffic made the shared path 1.2–2.6× slower than the cut at every reference shape,
+   * and even at n = 4096 it was not faster.
+   */
+  static int privateParts(int m, int n, int k, int mr, long splitCopy) {
+    int threads = CpuPool.threads();
+    if (threads == 1 || CpuPool.runsInline()) return 1;
+    int parts = Math.min(threads, m >= n ? (m + mr - 1) / mr : (n + NR - 1) / NR);
+    double copies = (double) (parts - 1) * k * Math.min(m, n);
+    return copies <= splitCopy ? parts : 1;
+  }
+
+  private static void runShared(Workspace ws, Job job, int mr, int m, int n, int k, float alpha, APacker packA,
+                                BPacker packB, float beta, float[] c, int cOff, int ldc) {
     int nb = columnBlock(n, k);
     int bNeed = wholeBSize(nb, k), aNeed = wholeASize(m, k);
     boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
-    if (ws.job.running) {
-      // Re-entered on this thread (a packer that multiplies): a fresh job, the buffers are in use.
-      new Job().run(m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, new float[bNeed], nb, aShared ? new float[aNeed] : null);
-      return;
-    }
     if (ws.bPack.length < bNeed) ws.bPack = new float[bNeed];
     if (aShared && ws.aWhole.length < aNeed) ws.aWhole = new float[aNeed];
-    ws.job.run(m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack, nb, aShared ? ws.aWhole : null);
+    job.run(0, 0, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack, nb, aShared ? ws.aWhole : null);
   }
 
   /** Columns of B packed at once: all of n when k×n fits in B_BLOCK_FLOATS (and n ≤ NC). */
@@ -115,7 +171,7 @@ final class GemmDriver {
     if (n > NC) throw new IllegalArgumentException("GemmDriver.gemmPackedB: n=" + n + " > NC=" + NC);
     Workspace ws = WORKSPACE.get();
     Job job = ws.job.running ? new Job() : ws.job;
-    job.run(m, n, k, SgemmKernel.ROWS, alpha, packA, null, beta, c, cOff, ldc, bPacked, n, null);
+    job.run(0, 0, m, n, k, SgemmKernel.ROWS, alpha, packA, null, beta, c, cOff, ldc, bPacked, n, null);
   }
 
   /** Per-thread scratch: an A block, the edge tile, and (as caller) the packed B block and whole A. */
@@ -124,6 +180,72 @@ final class GemmDriver {
     float[] bPack = new float[0], aWhole = new float[0];
     final float[] edge = new float[MR_MAX * NR];
     final Job job = new Job();
+    final Split split = new Split();
+  }
+
+  /**
+   * A product cut into {@code parts} blocks of C along m (rows) or n (columns), one per thread; each block
+   * is a whole GEMM run inline by the thread that claims it, with that thread's own pack buffers
+   * ({@link #privateParts} says when). Reused per calling thread so a call allocates nothing.
+   */
+  private static final class Split {
+    boolean running, alongRows;
+    int parts, m, n, k, mr, ldc, cOff;
+    float alpha, beta;
+    APacker packA;
+    BPacker packB;
+    float[] c;
+    private final CpuPool.RangeBody partBody = (from, to) -> {
+      for (int t = from; t < to; t++) runPart(t);
+    };
+
+    void run(int parts, int m, int n, int k, int mr, float alpha, APacker packA, BPacker packB,
+             float beta, float[] c, int cOff, int ldc) {
+      this.parts = parts;
+      this.alongRows = m >= n;
+      this.m = m;
+      this.n = n;
+      this.k = k;
+      this.mr = mr;
+      this.alpha = alpha;
+      this.beta = beta;
+      this.packA = packA;
+      this.packB = packB;
+      this.c = c;
+      this.cOff = cOff;
+      this.ldc = ldc;
+      running = true;
+      try {
+        CpuPool.parallelTasks(parts, partBody);
+      } finally {
+        running = false;
+        this.c = null;
+        this.packA = null;
+        this.packB = null;
+      }
+    }
+
+    /** Block t: rows (or columns) [unit·⌊t·units/parts⌋, unit·⌊(t+1)·units/parts⌋), cut at whole tiles. */
+    private void runPart(int t) {
+      int size = alongRows ? m : n, unit = alongRows ? mr : NR, units = (size + unit - 1) / unit;
+      int from = (int) ((long) t * units / parts) * unit;
+      int to = Math.min(size, (int) ((long) (t + 1) * units / parts) * unit);
+      if (to <= from) return;
+      Workspace ws = WORKSPACE.get();
+      Job job = ws.job.running ? new Job() : ws.job;
+      if (alongRows) {
+        runSharedAt(ws, job, from, 0, to - from, n);
+      } else {
+        runSharedAt(ws, job, 0, from, m, to - from);
+      }
+    }
+
+    /** The rows × cols block of C at (row0, col0), on this thread (the pool is busy, so it runs inline). */
+    private void runSharedAt(Workspace ws, Job job, int row0, int col0, int rows, int cols) {
+      int nb = columnBlock(cols, k), bNeed = wholeBSize(nb, k);
+      if (ws.bPack.length < bNeed) ws.bPack = new float[bNeed];
+      job.run(row0, col0, rows, cols, k, mr, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack, nb, null);
+    }
   }
 
   /**
@@ -132,7 +254,7 @@ final class GemmDriver {
    */
   private static final class Job {
     boolean running;
-    int m, n, k, mr, ldc, cOff;
+    int rowBase, colBase, m, n, k, mr, ldc, cOff;
     float alpha, beta;
     APacker packA;
     BPacker packB;
@@ -149,11 +271,11 @@ final class GemmDriver {
         if (u < bUnits) {
           int slice = u / panels, q = u % panels, qTo = Math.min(panels, q + (Math.min(to, bUnits) - u));
           int pc = slice * KC;
-          if (packB != null) packB.packB(pc, Math.min(KC, k - pc), jc, nc, q, qTo, bPack, slice * sliceStride);
+          if (packB != null) packB.packB(pc, Math.min(KC, k - pc), colBase + jc, nc, q, qTo, bPack, slice * sliceStride);
           u += qTo - q;
         } else {
           int a = u - bUnits, block = a / slices, pc = (a % slices) * KC;
-          packA.packA(block * MC, Math.min(MC, m - block * MC), pc, Math.min(KC, k - pc), mr, aWhole, a * MC * KC);
+          packA.packA(rowBase + block * MC, Math.min(MC, m - block * MC), pc, Math.min(KC, k - pc), mr, aWhole, a * MC * KC);
           u++;
         }
       }
@@ -162,8 +284,11 @@ final class GemmDriver {
       for (int t = from; t < to; t++) computeTask(t);
     };
 
-    void run(int m, int n, int k, int mr, float alpha, APacker packA, BPacker packB,
+    /** The m×n block of C whose top-left element is (rowBase, colBase): op(A)'s rows and op(B)'s columns from there. */
+    void run(int rowBase, int colBase, int m, int n, int k, int mr, float alpha, APacker packA, BPacker packB,
              float beta, float[] c, int cOff, int ldc, float[] bPack, int nb, float[] aWhole) {
+      this.rowBase = rowBase;
+      this.colBase = colBase;
       this.m = m;
       this.n = n;
       this.k = k;
@@ -217,13 +342,13 @@ final class GemmDriver {
         float stepBeta = pc == 0 ? beta : 1f;
         int aBase = 0;
         if (aWhole != null) aBase = (block * slices + slice) * MC * KC;
-        else packA.packA(i0, mc, pc, kc, mr, ap, 0);
+        else packA.packA(rowBase + i0, mc, pc, kc, mr, ap, 0);
         int bBase = slice * sliceStride;
         for (int q = qFrom; q < qTo; q++) {
           int j = q * NR, nr = Math.min(NR, nc - j), bAt = bBase + q * kc * NR;
           for (int r = 0; r < mc; r += mr) {
             int rows = Math.min(mr, mc - r), aAt = aBase + r * kc;
-            int cAt = cOff + (i0 + r) * ldc + jc + j;
+            int cAt = cOff + (rowBase + i0 + r) * ldc + colBase + jc + j;
             if (rows == mr && nr == NR) {
               SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, alpha, stepBeta, cc, cAt, ldc);
             } else {
@@ -245,6 +370,19 @@ final class GemmDriver {
         c[row + j] = beta == 0f ? v : v + beta * c[row + j];
       }
     }
+  }
+
+  private static long splitCopy() {
+    String given = System.getProperty("duel.gemm.splitCopy");
+    if (given == null || given.isBlank()) return 1L << 24;
+    try {
+      long w = Long.parseLong(given.trim());
+      if (w >= 0) return w;
+    } catch (NumberFormatException ignored) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("-Dduel.gemm.splitCopy=" + given
+        + " is not a number of floats >= 0 (the most packed copies the private split may add; 0 turns it off)");
   }
 
   static int roundUp(int x, int multiple) {

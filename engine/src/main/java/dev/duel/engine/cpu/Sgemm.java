@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>How: packed and blocked (Goto/BLIS), see {@link GemmDriver}; A and B are packed into micro-panels
  * by {@link SgemmPack} and multiplied by the SIMD micro-kernel {@link SgemmKernel} on all cores of
- * {@link CpuPool}. Pack buffers are per thread and reused: a warm packed call allocates nothing. Products
+ * {@link CpuPool}, C cut into one block per thread, each packing its own operands, unless that would copy
+ * too much ({@link GemmDriver#privateParts}). Pack buffers are per thread and reused: a warm packed call allocates nothing. Products
  * with a dimension of 1 (a GEMV or an outer product) take {@link SgemmSkinny}'s unpacked level-2
  * loops; other small products (m·n·k below {@value #SMALL_WORK}) a plain serial loop. Thread-safe.
  * {@link CpuReference#gemm} is the naive reference.
@@ -27,13 +28,15 @@ public final class Sgemm {
   /**
    * How this JVM multiplies, for {@code duel info}: the micro-kernel's tile (MR rows × NR columns, NR two
    * vectors of the preferred species, so it follows the vector width the JVM detected: 4×16 with AVX2,
-   * 8×32 with AVX-512) and the threads of {@link CpuPool}.
+   * 8×32 with AVX-512), the threads of {@link CpuPool}, and how a product is spread over them (the
+   * private split's copy budget, {@link GemmDriver#SPLIT_COPY_FLOATS}).
    */
   public static String describe() {
     return String.format(java.util.Locale.ROOT,
-        "micro-kernel %d×%d (%d accumulators of %d-bit vectors), blocks MC %d KC %d NC %d; n = 1, m = 1, k = 1 unpacked; %d threads",
+        "micro-kernel %d×%d (%d accumulators of %d-bit vectors), blocks MC %d KC %d NC %d; n = 1, m = 1, k = 1 unpacked; %d threads, %s",
         SgemmKernel.ROWS, SgemmKernel.NR, 2 * SgemmKernel.ROWS, F.vectorBitSize(), GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
-        CpuPool.threads());
+        CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"
+            : "C cut per thread while the packed copies stay within " + GemmDriver.SPLIT_COPY_FLOATS + " floats");
   }
 
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,

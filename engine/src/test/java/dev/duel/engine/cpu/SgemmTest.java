@@ -66,11 +66,16 @@ class SgemmTest {
 
     /** The blocked path with the tile's row count given (4 or 8), whatever this machine's default is. */
     void runBlocked(int rows) {
+      runBlocked(rows, GemmDriver.SPLIT_COPY_FLOATS);
+    }
+
+    /** The blocked path with the row count and the private split's copy budget given (0: shared packing). */
+    void runBlocked(int rows, long splitCopy) {
       Sgemm.MatrixA pa = new Sgemm.MatrixA();
       Sgemm.MatrixB pb = new Sgemm.MatrixB();
       pa.set(ta, a, aOff, lda);
       pb.set(tb, b, bOff, ldb);
-      GemmDriver.gemm(rows, m, n, k, alpha, pa, pb, beta, c, cOff, ldc);
+      GemmDriver.gemm(rows, splitCopy, m, n, k, alpha, pa, pb, beta, c, cOff, ldc);
     }
 
     /**
@@ -148,6 +153,47 @@ class SgemmTest {
     }
     Case odd = new Case(false, false, 9, 33, 7, 1f, 0f, 0);
     assertThrows(IllegalArgumentException.class, () -> odd.runBlocked(6));
+  }
+
+  @Test
+  void sharedPackingAndThePrivateSplitAgree() {
+    // Both ways of spreading a product over the threads, whatever the default budget: cut along m
+    // (m ≥ n) and along n, with tails in the cut dimension (rows not a multiple of the tile, columns not
+    // a multiple of NR), more than one row block per part, deep k (several KC slices), every transpose pair.
+    int[][] shapes = {{9, 5, 7}, {37, 20, 300}, {5, 65, 33}, {300, 130, 17}, {64, 200, 513}, {257, 61, 9}};
+    for (long splitCopy : new long[] {0, Long.MAX_VALUE}) {
+      for (int code = 0; code < 4; code++) {
+        for (int[] s : shapes) {
+          Case cs = new Case((code & 1) != 0, (code & 2) != 0, s[0], s[1], s[2], 0.75f, code < 2 ? 0f : -0.5f, code);
+          cs.runBlocked(SgemmKernel.ROWS, splitCopy);
+          cs.verify();
+        }
+      }
+    }
+  }
+
+  @Test
+  void thePrivateSplitCutsTheLargerDimensionWithinItsCopyBudget() {
+    int t = CpuPool.threads();
+    if (t == 1) {
+      assertEquals(1, GemmDriver.privateParts(64, 512, 784, 8, Long.MAX_VALUE), "one thread: nothing to cut");
+      return;
+    }
+    // m = 64 < n = 512: cut along n into whole 32-column panels (16 of them), each thread packs all of A again.
+    int along = Math.min(t, 512 / SgemmKernel.NR);
+    assertEquals(along, GemmDriver.privateParts(64, 512, 784, 8, Long.MAX_VALUE));
+    long copies = (long) (along - 1) * 784 * 64;
+    assertEquals(along, GemmDriver.privateParts(64, 512, 784, 8, copies), "exactly the budget");
+    assertEquals(1, GemmDriver.privateParts(64, 512, 784, 8, copies - 1), "one float over the budget: shared");
+    assertEquals(1, GemmDriver.privateParts(64, 512, 784, 8, 0), "budget 0: shared");
+    // m = 12 > n = 5 with 8-row tiles: two row tiles, so at most two parts.
+    assertEquals(Math.min(t, 2), GemmDriver.privateParts(12, 5, 3, 8, Long.MAX_VALUE));
+    // Inside a parallel body the pool is taken: the product runs inline, uncut.
+    int[] inside = new int[1];
+    CpuPool.parallelTasks(2, (from, to) -> {
+      if (from == 0) inside[0] = GemmDriver.privateParts(64, 512, 784, 8, Long.MAX_VALUE);
+    });
+    assertEquals(1, inside[0]);
   }
 
   @Test
