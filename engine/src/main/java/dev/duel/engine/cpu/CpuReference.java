@@ -47,15 +47,49 @@ public final class CpuReference {
   }
 
   /**
-   * tanh x = sign(x)·(1 − 2/(e^{2|x|} + 1)), in float64 (the intrinsic Math.exp is ~3x cheaper than
-   * Math.tanh, and float64 leaves the cancellation for small |x| far below float32's rounding). For
-   * |x| < 2⁻¹² tanh x = x·(1 − x²/3) rounds to x; beyond 9.1 float32 tanh is ±1. NaN stays NaN.
+   * tanh x = sign(x)·(1 − 2/(e^{2|x|} + 1)), in float64 with e^{2|x|} from {@link #expTanh} (float64
+   * leaves the cancellation for small |x| far below float32's rounding). For |x| < 2⁻¹² tanh x =
+   * x·(1 − x²/3) rounds to x; beyond 9.1 float32 tanh is ±1. NaN stays NaN. VectorLoops runs the same
+   * operations on SIMD lanes, so both give the same bits.
    */
   public static float tanh(float x) {
     float ax = Math.abs(x);
     if (!(ax >= 0x1p-12f)) return x;
     if (ax > 9.1f) return Math.copySign(1f, x);
-    return (float) Math.copySign(1.0 - 2.0 / (Math.exp(2.0 * ax) + 1.0), x);
+    return Math.copySign((float) (1.0 - 2.0 / (expTanh(2.0 * ax) + 1.0)), x);
+  }
+
+  /** Adding this rounds a double of magnitude below 2⁵¹ to an integer, which then sits in its low bits. */
+  static final double EXP_SHIFTER = 0x1.8p52;
+  static final double LOG2E = 1.4426950408889634;
+  /** ln 2 = LN2_HI + LN2_LO, LN2_HI with 32 significant bits, so k·LN2_HI is exact for |k| < 2²¹ (fdlibm's split). */
+  static final double LN2_HI = 6.93147180369123816490e-01, LN2_LO = 1.90821492927058770002e-10;
+  /** 1/j! for j = 10 … 2: e^r's Taylor coefficients, highest first (then 1, 1). */
+  static final double E10 = 1.0 / 3628800, E9 = 1.0 / 362880, E8 = 1.0 / 40320, E7 = 1.0 / 5040, E6 = 1.0 / 720,
+      E5 = 1.0 / 120, E4 = 1.0 / 24, E3 = 1.0 / 6, E2 = 0.5;
+
+  /**
+   * e^y for 0 ≤ y ≤ 18.2 (tanh's range here) with only IEEE double operations (+, −, ×, fma, bit
+   * moves), so that a SIMD lane computes the same bits as this scalar form, which Math.exp does not
+   * promise. y = k·ln 2 + r with k = round(y·log₂e) and |r| ≤ ~0.35; e^r by its Taylor series to r¹⁰
+   * (remainder below 3·10⁻¹³ relative, far under float32's 6·10⁻⁸); 2^k built in the exponent bits.
+   */
+  static double expTanh(double y) {
+    double t = y * LOG2E + EXP_SHIFTER;
+    double k = t - EXP_SHIFTER;
+    double r = (y - k * LN2_HI) - k * LN2_LO;
+    double p = Math.fma(E10, r, E9);
+    p = Math.fma(p, r, E8);
+    p = Math.fma(p, r, E7);
+    p = Math.fma(p, r, E6);
+    p = Math.fma(p, r, E5);
+    p = Math.fma(p, r, E4);
+    p = Math.fma(p, r, E3);
+    p = Math.fma(p, r, E2);
+    p = Math.fma(p, r, 1.0);
+    p = Math.fma(p, r, 1.0);
+    long kInt = Double.doubleToRawLongBits(t) - Double.doubleToRawLongBits(EXP_SHIFTER);
+    return p * Double.longBitsToDouble((kInt + 1023) << 52);
   }
 
   /** σ(x) = 1/(1 + e^−x), computed without overflow for large |x|. */

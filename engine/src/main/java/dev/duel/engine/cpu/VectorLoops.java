@@ -2,9 +2,13 @@ package dev.duel.engine.cpu;
 
 import dev.duel.engine.BinaryOp;
 import dev.duel.engine.UnaryOp;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -28,10 +32,11 @@ final class VectorLoops {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
   private static final int L = F.length();
 
-  /** out[o + i] = op(x[xOff + i]) for i < n; RELU, LEAKY_RELU, SCALE, ADD_SCALAR, SQUARE, NEG. */
+  /** out[o + i] = op(x[xOff + i]) for i < n; RELU, LEAKY_RELU, SCALE, ADD_SCALAR, SQUARE, NEG, TANH. */
   static boolean unary(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int o, int n) {
     int i = 0, upper = F.loopBound(n);
     switch (op) {
+      case TANH -> tanh(x, xOff, out, o, n);
       case RELU -> {
         // Math.max(x, 0): NaN stays NaN (the vector max follows Math.max).
         FloatVector zero = FloatVector.zero(F);
@@ -68,6 +73,51 @@ final class VectorLoops {
       default -> { return false; }
     }
     return true;
+  }
+
+  /** float64 lanes, and float lanes as many as those (half a preferred float vector): tanh works in float64. */
+  private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Float> FD = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+
+  /**
+   * out[o + i] = tanh(x[xOff + i]), {@link CpuReference#tanh}'s operations on float64 lanes: each lane
+   * computes 1 − 2/(e^{2|x|} + 1) with {@link CpuReference#expTanh}'s steps, and the lanes where |x| is
+   * below 2⁻¹², NaN, or above 9.1 take x or ±1 by blend, as the scalar form's branches do.
+   */
+  private static void tanh(float[] x, int xOff, float[] out, int o, int n) {
+    int i = 0, upper = FD.loopBound(n);
+    for (; i < upper; i += FD.length()) {
+      FloatVector xv = FloatVector.fromArray(FD, x, xOff + i), ax = xv.abs();
+      DoubleVector y = (DoubleVector) ax.convertShape(VectorOperators.F2D, D, 0);
+      DoubleVector e = expTanh(y.add(y));
+      DoubleVector v = DoubleVector.broadcast(D, 1.0).sub(DoubleVector.broadcast(D, 2.0).div(e.add(1.0)));
+      FloatVector t = (FloatVector) v.convertShape(VectorOperators.D2F, FD, 0);
+      t = t.blend(1f, ax.compare(VectorOperators.GT, 9.1f));
+      // Math.copySign(t, x) for t ≥ 0: x's sign bit into t's.
+      IntVector sign = xv.viewAsIntegralLanes().and(0x80000000);
+      t = t.viewAsIntegralLanes().or(sign).viewAsFloatingLanes();
+      t.blend(xv, ax.compare(VectorOperators.GE, 0x1p-12f).not()).intoArray(out, o + i);
+    }
+    for (; i < n; i++) out[o + i] = CpuReference.tanh(x[xOff + i]);
+  }
+
+  /** {@link CpuReference#expTanh} on each lane, operation for operation. */
+  private static DoubleVector expTanh(DoubleVector y) {
+    DoubleVector t = y.mul(CpuReference.LOG2E).add(CpuReference.EXP_SHIFTER);
+    DoubleVector k = t.sub(CpuReference.EXP_SHIFTER);
+    DoubleVector r = y.sub(k.mul(CpuReference.LN2_HI)).sub(k.mul(CpuReference.LN2_LO));
+    DoubleVector p = DoubleVector.broadcast(D, CpuReference.E10).fma(r, DoubleVector.broadcast(D, CpuReference.E9));
+    p = p.fma(r, DoubleVector.broadcast(D, CpuReference.E8));
+    p = p.fma(r, DoubleVector.broadcast(D, CpuReference.E7));
+    p = p.fma(r, DoubleVector.broadcast(D, CpuReference.E6));
+    p = p.fma(r, DoubleVector.broadcast(D, CpuReference.E5));
+    p = p.fma(r, DoubleVector.broadcast(D, CpuReference.E4));
+    p = p.fma(r, DoubleVector.broadcast(D, CpuReference.E3));
+    p = p.fma(r, DoubleVector.broadcast(D, CpuReference.E2));
+    p = p.fma(r, DoubleVector.broadcast(D, 1.0));
+    p = p.fma(r, DoubleVector.broadcast(D, 1.0));
+    LongVector kInt = ((LongVector) t.viewAsIntegralLanes()).sub(Double.doubleToRawLongBits(CpuReference.EXP_SHIFTER));
+    return p.mul(kInt.add(1023).lanewise(VectorOperators.LSHL, 52).viewAsFloatingLanes());
   }
 
   /** gx[i] = gy[i]·op'(x[i]) for from ≤ i < to; RELU, LEAKY_RELU, TANH (through y), SIGMOID (through y). */

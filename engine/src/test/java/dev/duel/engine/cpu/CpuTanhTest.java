@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link CpuReference#tanh} against Math.tanh: within 1 ulp of the correctly rounded float everywhere. */
+/**
+ * {@link CpuReference#tanh} against Math.tanh: within 1 ulp of the correctly rounded float everywhere, and
+ * its own e^y ({@link CpuReference#expTanh}) against Math.exp over tanh's whole range.
+ */
 class CpuTanhTest {
   @Test
   void withinOneUlpOfMathTanh() {
@@ -24,6 +27,11 @@ class CpuTanhTest {
     assertTrue(Float.isNaN(CpuReference.tanh(Float.NaN)), "NaN stays NaN");
     assertEquals(1f, CpuReference.tanh(Float.POSITIVE_INFINITY));
     assertEquals(-1f, CpuReference.tanh(Float.NEGATIVE_INFINITY));
+    for (int i = 0; i <= 1_000_000; i++) {
+      double y = 18.2 * i / 1_000_000;
+      double want = Math.exp(y), got = CpuReference.expTanh(y);
+      assertTrue(Math.abs(got - want) <= 1e-12 * want, "expTanh(" + y + ") = " + got + ", Math.exp " + want);
+    }
     System.out.println("CpuTanhTest: " + differ + " of 2,000,001 points differ from Math.tanh by 1 ulp");
   }
 }

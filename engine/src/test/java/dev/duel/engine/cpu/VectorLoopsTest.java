@@ -44,7 +44,27 @@ class VectorLoopsTest {
         }
       }
     }
-    assertFalse(VectorLoops.unary(UnaryOp.TANH, 0f, new float[1], 0, new float[1], 0, 1), "TANH stays scalar");
+    assertFalse(VectorLoops.unary(UnaryOp.SIGMOID, 0f, new float[1], 0, new float[1], 0, 1), "SIGMOID stays scalar");
+  }
+
+  @Test
+  void tanhOnFloat64LanesEqualsTheScalarFormEverywhere() {
+    // 4M points over [−12, 12] (both branches' edges: 2⁻¹² and 9.1), then the special values, each
+    // at every lane position of a SIMD block and in the scalar tail.
+    int n = 4_000_001;
+    float[] x = new float[n], out = new float[n];
+    for (int i = 0; i < n; i++) x[i] = -12f + 24f * i / (n - 1);
+    assertTrue(VectorLoops.unary(UnaryOp.TANH, 0f, x, 0, out, 0, n));
+    for (int i = 0; i < n; i++) assertBits(CpuReference.tanh(x[i]), out[i], "tanh(" + x[i] + ")");
+    float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+        -Float.MIN_NORMAL, 0x1p-12f, -0x1p-12f, Math.nextDown(0x1p-12f), 9.1f, Math.nextUp(9.1f), -9.1f, 1e-30f,
+        Float.MAX_VALUE, -Float.MAX_VALUE, 0.5f, -18.2f, 3e-4f};
+    for (int shift = 0; shift < 17; shift++) {
+      float[] xs = new float[shift + special.length], os = new float[xs.length];
+      System.arraycopy(special, 0, xs, shift, special.length);
+      VectorLoops.unary(UnaryOp.TANH, 0f, xs, 0, os, 0, xs.length);
+      for (int i = 0; i < xs.length; i++) assertBits(CpuReference.tanh(xs[i]), os[i], "tanh(" + xs[i] + ") shift " + shift);
+    }
   }
 
   @Test
