@@ -70,6 +70,9 @@ jflags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -X
 if [ "$device" = cuda-emu ]; then
   jflags+=(-Dduel.emu.dir="$kit/emu" -Dduel.emu.cudnn="$kit/emu/libcudnn.so.9")
 fi
+# Huge pages where the kernel's THP mode is madvise, as ./duel gives them, so the report's CPU reference
+# runs are measured as the launcher runs (docs/benchmarks.md, "Huge pages").
+grep -qF '[madvise]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null && jflags+=(-XX:+UseTransparentHugePages)
 # The JVM's "WARNING: Using incubator modules: jdk.incubator.vector" line (printed on every start, no flag
 # turns it off) is dropped from the runs' stderr; every other line passes (as ./duel does, bin/jdk25.sh).
 quiet_java() { "$java" "$@" 2> >(trap '' INT TERM; exec grep -v -x -F --line-buffered -e 'WARNING: Using incubator modules: jdk.incubator.vector' >&2); }
