@@ -14,6 +14,8 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
            PID, e.g. "-XX:StartFlightRecording:filename=/tmp/duel-%p.jfr")
            --thp on|off (default on: the Duel JVMs get -XX:+UseTransparentHugePages where the kernel's THP mode
            is madvise, as ./duel does; off measures without)
+           --openblas-core NAME (the peers' OPENBLAS_CORETYPE, e.g. SkylakeX for OpenBLAS's AVX-512 kernels: Debian's
+           0.3.21 does not know Zen 5 and picks its Haswell (AVX2) kernels there; the header names the kernels used)
            --ab "ARGS" (every second JVM also gets ARGS: an A/B of a JVM option under the same spells, reported
            as the time ratio of the two groups with its interval; use --jvms 4 or more)
 
@@ -27,7 +29,8 @@ a slow spell lasts many seconds and reaches a whole round alike). The flag gives
 times (slowest over fastest) and says BIMODAL when it is over 10% and the two JVMs' 95% intervals do not
 overlap (a real difference, not noise). The JSON has every burst's unit time per JVM.
 Needs: ./mvnw -q -B -ntp -DskipTests package (bench/target/duel-bench.jar); for steps, Debian's python3-torch
-and libopenblas0-openmp; for GEMMs, libopenblas0 (libblas.so.3). Nothing else should run meanwhile.
+and libopenblas0-openmp; for GEMMs, libopenblas0-openmp too (both peers load its libblas.so.3). Nothing else should
+run meanwhile.
 """
 import json
 import math
@@ -39,7 +42,28 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TORCH_ENV = {"LD_LIBRARY_PATH": "/usr/lib/x86_64-linux-gnu/openblas-openmp"}
+# Both peers load Debian's OpenMP OpenBLAS, whichever libblas.so.3 the system's alternatives point to.
+BLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
+
+
+def peer_env(args):
+    """The peers' environment: the OpenMP OpenBLAS, and --openblas-core as OPENBLAS_CORETYPE when given."""
+    env = {"LD_LIBRARY_PATH": BLAS_DIR}
+    if args["openblas_core"]:
+        env["OPENBLAS_CORETYPE"] = args["openblas_core"]
+    return env
+
+
+def openblas_core(env):
+    """The kernel set OpenBLAS picks under env (openblas_get_corename) and its build: 0.3.21 predates Zen 5
+    and takes it for Haswell (AVX2) unless OPENBLAS_CORETYPE says otherwise."""
+    code = ("import ctypes; b = ctypes.CDLL('libblas.so.3'); b.openblas_get_corename.restype = ctypes.c_char_p; "
+            "b.openblas_get_config.restype = ctypes.c_char_p; "
+            "print(b.openblas_get_corename().decode() + ' kernels (' + b.openblas_get_config().decode() + ')')")
+    out = subprocess.run(["/usr/bin/python3", "-c", code], env={**os.environ, **env}, capture_output=True, text=True)
+    if out.returncode != 0:
+        return "unknown (%s)" % (out.stderr.strip().splitlines() or ["no output"])[-1]
+    return out.stdout.strip()
 
 
 def machine():
@@ -144,9 +168,9 @@ def paired(kind, spec, args, java, jar):
                     jvm[:-3] + (ab if j % 2 else []) + jvm[-3:] + [duel_kind, spec]) for j in range(args["jvms"])]
     if kind == "step":
         peer = Worker("pytorch", ["/usr/bin/python3", str(ROOT / "bench" / "pytorch_train_step.py"), "configs=" + spec,
-                                  "threads=%d" % args["threads"], "worker=1"], TORCH_ENV)
+                                  "threads=%d" % args["threads"], "worker=1"], peer_env(args))
     else:
-        peer = Worker("openblas", jvm + ["openblas", spec])
+        peer = Worker("openblas", jvm + ["openblas", spec], peer_env(args))
     try:
         warm = args["warm"]
         for w in duels + [peer]:
@@ -218,7 +242,7 @@ def parse(argv):
     kind = argv[0]
     args = {"seconds": 60.0 if kind == "step" else 10.0, "jvms": 2, "burst_ms": 300.0, "gap_ms": 20.0,
             "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count(), "jvm_args": "",
-            "ab": "", "thp": "on"}
+            "ab": "", "thp": "on", "openblas_core": ""}
     rest = argv[2:]
     for i in range(0, len(rest), 2):
         key = rest[i].lstrip("-").replace("-", "_")
@@ -253,6 +277,8 @@ def main():
     print("# %s (family %s model %s), %s, %d cores; load %.2f at the start; %s; Duel JVMs %s" % (
         m["cpu"], m["family"], m["model"], m["vector"], m["cores"], m["load"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "with huge pages (-XX:+UseTransparentHugePages)" if args["thp"] == "on" and huge_pages() else "without huge pages"))
+    blas = openblas_core(peer_env(args))
+    print("# the peer's OpenBLAS: %s%s" % (blas, "; OPENBLAS_CORETYPE=" + args["openblas_core"] if args["openblas_core"] else ""))
     print("| %s | Duel / %s | 95%% interval | pairs | Duel ms | %s ms | per JVM | flag |" % (
         "config" if kind == "step" else "shape", "PyTorch" if kind == "step" else "OpenBLAS",
         "PyTorch" if kind == "step" else "OpenBLAS"))
@@ -269,7 +295,7 @@ def main():
                 spec, r["ab"]["options"], r["ab"]["b_over_a"], r["ab"]["ci"][0], r["ab"]["ci"][1]), flush=True)
         if args["json"]:
             with open(args["json"], "a") as f:
-                f.write(json.dumps({**r, "machine": m, "load_end": os.getloadavg()[0],
+                f.write(json.dumps({**r, "machine": m, "peer_blas": blas, "load_end": os.getloadavg()[0],
                                     "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}) + "\n")
     print("# load %.2f at the end" % os.getloadavg()[0])
 
