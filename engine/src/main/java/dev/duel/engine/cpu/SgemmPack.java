@@ -49,7 +49,9 @@ final class SgemmPack {
       int cols = Math.min(NR, nc - col);
       int panel = bpOff + q * kc * NR;
       if (cols < NR) Arrays.fill(bp, panel, panel + kc * NR, 0f);
-      if (transB) {
+      if (transB && cols == NR && SgemmTranspose.packs()) {
+        SgemmTranspose.packPanel(b, bOff, ldb, p0, kc, j0 + col, bp, panel);
+      } else if (transB) {
         // op(B)[p, j] = b[j·ldb + p]: read each of the NR rows of b contiguously.
         for (int j = 0; j < cols; j++) {
           int src = bOff + (j0 + col + j) * ldb + p0;
