@@ -25,7 +25,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * is the paired view (separate processes, alternating bursts) that docs/benchmarks.md reports, because
  * the shared machine's slow spells can land on one method's iterations and not the other's here.
  *
+ * <p>OpenBLAS is whatever {@code libblas.so.3} the loader finds, with the kernels it picks for the CPU:
+ * Debian's 0.3.21 takes a Zen 5 for Haswell (AVX2). Name both, as bench/paired.py does for its peers
+ * (docs/benchmarks.md, "Against OpenBLAS's AVX-512 kernels"):
+ *
  * <pre>
+ * OPENBLAS_CORETYPE=SkylakeX LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp \\
  * java --add-modules jdk.incubator.vector -jar bench/target/duel-bench.jar GemmShapeBenchmark \\
  *     -p shape=NN:64x1x256,TN:6272x1x256 -f 1 -wi 3 -i 5
  * </pre>
