@@ -25,7 +25,11 @@ final class SgemmPack {
     for (int r = 0, panel = apOff; r < mc; r += mr, panel += kc * mr) {
       int rows = Math.min(mr, mc - r);
       if (rows < mr) Arrays.fill(ap, panel, panel + kc * mr, 0f);
-      if (transA) {
+      if (rows == mr && SgemmPanelA.packs(mr)) {
+        // A full panel by vectors of mr lanes: a copy per k step (transA), or mr×mr register transposes.
+        if (transA) SgemmPanelA.packColumns(mr, a, aOff + p0 * lda + i0 + r, lda, kc, ap, panel);
+        else SgemmPanelA.packRows(mr, a, aOff + (i0 + r) * lda + p0, lda, kc, ap, panel);
+      } else if (transA) {
         // op(A)[i, p] = a[p·lda + i]: each k step is mr consecutive floats.
         int src = aOff + p0 * lda + i0 + r;
         for (int p = 0, d = panel; p < kc; p++, src += lda, d += mr) {
