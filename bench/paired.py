@@ -5,6 +5,7 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
   bench/paired.py step mlp:64,dcgan28:64      Duel's training step vs PyTorch's (bench/pytorch_train_step.py)
   bench/paired.py gemm NT:64x512x784,...      Duel's Sgemm vs OpenBLAS (netlib's JNI binding) on one shape
   bench/paired.py gemm reference              every GEMM shape of mlp, cgan-mlp and dcgan28 at batch 64 and 256
+                                              (also inside a list: reference,NN:1024x1024x1024)
   options: --seconds S (paired time per config, default 60 for steps, 10 for GEMMs)
            --jvms J (Duel JVMs per config, alternated, default 2: a JVM whose speed differs is flagged)
            --burst-ms B (default 300)   --gap-ms G (idle time before each burst, default 20: the side that
@@ -253,10 +254,9 @@ def parse(argv):
         sys.exit("paired.py: --thp is on or off, not %r" % args["thp"])
     if args["ab"] and args["jvms"] < 2:
         sys.exit("paired.py: --ab needs --jvms 2 or more (every second JVM gets the options)")
-    if kind == "gemm" and argv[1] == "reference":
-        specs = reference_shapes()
-    else:
-        specs = argv[1].split(",")
+    specs = []
+    for item in argv[1].split(","):     # "reference" stands for every reference shape, also inside a list
+        specs += reference_shapes() if kind == "gemm" and item == "reference" else [item]
     return kind, specs, args
 
 

@@ -42,10 +42,13 @@ public record GemmShape(boolean transA, boolean transB, int m, int n, int k) imp
         Integer.parseInt(mt.group(4)), Integer.parseInt(mt.group(5)));
   }
 
-  /** Shapes from a comma-separated list; "reference" is {@link #REFERENCE}. */
+  /** Shapes from a comma-separated list; an item "reference" stands for every shape of {@link #REFERENCE}. */
   public static List<GemmShape> parseList(String list) {
     List<GemmShape> out = new ArrayList<>();
-    for (String s : (list.equals("reference") ? REFERENCE : list).split(",")) out.add(parse(s));
+    for (String s : list.split(",")) {
+      if (s.trim().equals("reference")) out.addAll(parseList(REFERENCE));
+      else out.add(parse(s));
+    }
     return out;
   }
 

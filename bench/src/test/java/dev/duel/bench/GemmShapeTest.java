@@ -23,6 +23,16 @@ class GemmShapeTest {
     assertEquals(issued, new TreeSet<>(GemmShape.parseList("reference")));
   }
 
+  @Test
+  void referenceStandsForItsShapesInsideAList() {
+    List<GemmShape> list = GemmShape.parseList("NN:8x8x8,reference,TN:16x4x2");
+    List<GemmShape> reference = GemmShape.parseList(GemmShape.REFERENCE);
+    assertEquals(reference.size() + 2, list.size());
+    assertEquals(GemmShape.parse("NN:8x8x8"), list.get(0));
+    assertEquals(reference, list.subList(1, list.size() - 1));
+    assertEquals(GemmShape.parse("TN:16x4x2"), list.get(list.size() - 1));
+  }
+
   /** The JMH benchmark's shape list (an annotation must spell its values out) is REFERENCE, in order. */
   @Test
   void theJmhBenchmarkTimesExactlyTheReferenceShapes() throws Exception {
