@@ -17,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * </pre>
  *
  * GEMV has two memory orders. With op(A) = A (rows contiguous) each y_i is a dot product of a row
- * with x, four rows at a time so each load of x feeds four FMAs. With op(A) = Aᵀ (A stored k×m,
+ * with x, eight rows at a time so each load of x feeds eight FMAs, and the eight rows' lanes are summed
+ * by folds in registers. With op(A) = Aᵀ (A stored k×m,
  * the columns of op(A) contiguous) y accumulates x_p·A[p, :] over p, four p at a time so y is loaded
  * and stored once per four rows of A. Both stream A once, which bounds them: these products are
  * memory-bound (two flops per float of A), so large ones split along m over {@link CpuPool} for the
@@ -31,10 +32,26 @@ final class SgemmSkinny {
   private static final int L = F.length();
 
   /**
-   * Elements of A (GEMV) or C (GER) below which one thread does it all: ~64K floats is ~256 KB,
-   * about 10 µs of streaming, where waking a second thread starts to pay.
+   * Elements of A (GEMV) or C (GER) below which one thread does it all: 128K floats (512 KB). At 64K
+   * (the 256×256 products of mlp b256) the split cost more than it gave on the 2-core Zen 5: serial JVMs
+   * took 0.86–0.98× the time of split ones (paired A/B, docs/benchmarks.md, session 10); the next
+   * reference size, 400K (64×6272), still splits. {@code -Dduel.skinny.parallel} overrides it (for A/B
+   * runs; 0 splits every product).
    */
-  static final long PARALLEL_ELEMENTS = 1 << 16;
+  static final long PARALLEL_ELEMENTS = parallelElements();
+
+  private static long parallelElements() {
+    String given = System.getProperty("duel.skinny.parallel");
+    if (given == null || given.isBlank()) return 1 << 17;
+    try {
+      long e = Long.parseLong(given.trim());
+      if (e >= 0) return e;
+    } catch (NumberFormatException ignored) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("-Dduel.skinny.parallel=" + given
+        + " is not a number of elements >= 0 (the GEMV/GER size from which a product splits over the threads)");
+  }
 
   /** Whether {@link #sgemm} takes this product: a dimension of 1. */
   static boolean handles(int m, int n, int k) {
@@ -111,12 +128,18 @@ final class SgemmSkinny {
     else gemvDots(i0, i1, k, alpha, a, aOff, lda, x, xOff, beta, y, yOff, incy);
   }
 
-  /** y_i = alpha·⟨A[i, :], x⟩ + beta·y_i for i in [i0, i1): four rows per pass share each load of x. */
+  /**
+   * y_i = alpha·⟨A[i, :], x⟩ + beta·y_i for i in [i0, i1): eight rows per pass share each load of x (four,
+   * then one, for the last rows, and wherever the vectors have fewer than 8 lanes).
+   */
   private static void gemvDots(int i0, int i1, int k, float alpha, float[] a, int aOff, int lda,
                                float[] x, int xOff, float beta, float[] y, int yOff, int incy) {
     int upper = F.loopBound(k);
     float[] lanes = SCRATCH.get().lanes;
     int i = i0;
+    if (L >= 8) {
+      for (; i + 8 <= i1; i += 8) gemvDots8(i, k, upper, alpha, a, aOff, lda, x, xOff, beta, y, yOff, incy, lanes);
+    }
     for (; i + 4 <= i1; i += 4) {
       int r0 = aOff + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
       FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0;
@@ -149,6 +172,65 @@ final class SgemmSkinny {
       float d = sumLanes(s0, lanes);
       for (; p < k; p++) d += a[r + p] * x[xOff + p];
       store(y, yOff + i * incy, alpha * d, beta);
+    }
+  }
+
+  // The folds of gemvDots8: fold s adds lanes c and c + s of one operand where c's bit s is clear and of
+  // the other where it is set (SgemmTranspose's block swap, with an add instead of a second output).
+  private static final FloatVector FOLD_LO_HALF = foldIndex(L / 2, false), FOLD_HI_HALF = foldIndex(L / 2, true);
+  private static final FloatVector FOLD_LO_QUARTER = foldIndex(L / 4, false), FOLD_HI_QUARTER = foldIndex(L / 4, true);
+  private static final FloatVector FOLD_LO_EIGHTH = foldIndex(L / 8, false), FOLD_HI_EIGHTH = foldIndex(L / 8, true);
+
+  /** lo: lane c is u[c] where c's bit s is clear, v[c − s] where set; hi: u[c + s] where clear, v[c] where set. */
+  private static FloatVector foldIndex(int s, boolean hi) {
+    if (s < 1) return null;                // fewer than 8 lanes: gemvDots8 is not used
+    float[] idx = new float[L];
+    for (int c = 0; c < L; c++) {
+      boolean set = (c & s) != 0;
+      idx[c] = hi ? (set ? L + c : c + s) : (set ? L + c - s : c);
+    }
+    return FloatVector.fromArray(F, idx, 0);
+  }
+
+  /** fold(u, v): where c's bit s is clear, u[c] + u[c + s]; where set, v[c − s] + v[c]. */
+  private static FloatVector fold(FloatVector lo, FloatVector hi, FloatVector u, FloatVector v) {
+    return lo.selectFrom(u, v).add(hi.selectFrom(u, v));
+  }
+
+  /**
+   * Rows [i, i + 8) of gemvDots (L ≥ 8): eight accumulators, then their lanes summed by three folds in
+   * registers instead of eight stores and 8·L scalar adds. Fold L/2 pairs rows r and r + 4 (one per half
+   * of a vector), L/4 pairs r and r + 2, L/8 pairs r and r + 1: afterwards lanes [r·L/8, (r+1)·L/8) hold
+   * the partial sums of row r, in row order. With 16 lanes each row has two, added in lane order.
+   * A fixed sequence of lane operations, so the sum is the same in the interpreter and in C2.
+   */
+  private static void gemvDots8(int i, int k, int upper, float alpha, float[] a, int aOff, int lda,
+                                float[] x, int xOff, float beta, float[] y, int yOff, int incy, float[] lanes) {
+    int r0 = aOff + i * lda, r1 = r0 + lda, r2 = r1 + lda, r3 = r2 + lda;
+    int r4 = r3 + lda, r5 = r4 + lda, r6 = r5 + lda, r7 = r6 + lda;
+    FloatVector s0 = FloatVector.zero(F), s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+    for (int p = 0; p < upper; p += L) {
+      FloatVector xv = FloatVector.fromArray(F, x, xOff + p);
+      s0 = FloatVector.fromArray(F, a, r0 + p).fma(xv, s0);
+      s1 = FloatVector.fromArray(F, a, r1 + p).fma(xv, s1);
+      s2 = FloatVector.fromArray(F, a, r2 + p).fma(xv, s2);
+      s3 = FloatVector.fromArray(F, a, r3 + p).fma(xv, s3);
+      s4 = FloatVector.fromArray(F, a, r4 + p).fma(xv, s4);
+      s5 = FloatVector.fromArray(F, a, r5 + p).fma(xv, s5);
+      s6 = FloatVector.fromArray(F, a, r6 + p).fma(xv, s6);
+      s7 = FloatVector.fromArray(F, a, r7 + p).fma(xv, s7);
+    }
+    FloatVector t0 = fold(FOLD_LO_HALF, FOLD_HI_HALF, s0, s4), t1 = fold(FOLD_LO_HALF, FOLD_HI_HALF, s1, s5);
+    FloatVector t2 = fold(FOLD_LO_HALF, FOLD_HI_HALF, s2, s6), t3 = fold(FOLD_LO_HALF, FOLD_HI_HALF, s3, s7);
+    FloatVector u0 = fold(FOLD_LO_QUARTER, FOLD_HI_QUARTER, t0, t2), u1 = fold(FOLD_LO_QUARTER, FOLD_HI_QUARTER, t1, t3);
+    fold(FOLD_LO_EIGHTH, FOLD_HI_EIGHTH, u0, u1).intoArray(lanes, 0);
+    int per = L / 8;
+    for (int r = 0; r < 8; r++) {
+      float d = lanes[r * per];
+      for (int j = 1; j < per; j++) d += lanes[r * per + j];
+      int row = aOff + (i + r) * lda;
+      for (int p = upper; p < k; p++) d += a[row + p] * x[xOff + p];
+      store(y, yOff + (i + r) * incy, alpha * d, beta);
     }
   }
 
