@@ -31,7 +31,8 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * <p>The shared path has two parallel loops per column block, so only two waits for the slowest thread per call for
  * nb = n: on a machine shared with other work a waiting barrier costs a scheduler time slice, and an
  * earlier version with two barriers per KC slice lost most of its speed there. Tiles that stick out of
- * C (the m and n tails) are computed into a scratch tile and merged. Pack buffers are per thread and
+ * C (the m and n tails) are computed into a scratch tile and merged; an n tail of at most L columns by a
+ * tile of one vector of columns ({@link SgemmKernel#narrowTile}), half the full tile's work. Pack buffers are per thread and
  * reused, so a warm call allocates nothing. beta = 0 never reads C.
  */
 final class GemmDriver {
@@ -56,6 +57,12 @@ final class GemmDriver {
    * prints it.
    */
   static final long SPLIT_COPY_FLOATS = splitCopy();
+
+  /**
+   * Whether an edge panel with at most L columns of C takes {@link SgemmKernel#narrowTile} (one vector of
+   * columns) instead of the full tile. Always on; EdgeTileExperiment (bench) turns it off for its A/B in one JVM.
+   */
+  static volatile boolean narrowEdges = true;
 
   /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A: panel r (rows i0+r·mr…) at ap[apOff + r·kc·mr], kc×mr, zero-padded. */
   interface APacker {
@@ -337,6 +344,7 @@ final class GemmDriver {
       Workspace ws = WORKSPACE.get();
       float[] ap = aWhole != null ? aWhole : ws.aPack, bp = bPack, cc = c, edge = ws.edge;
       int mr = this.mr;
+      boolean narrowEdges = GemmDriver.narrowEdges;
       for (int pc = 0, slice = 0; pc < k; pc += KC, slice++) {
         int kc = Math.min(KC, k - pc);
         float stepBeta = pc == 0 ? beta : 1f;
@@ -351,6 +359,9 @@ final class GemmDriver {
             int cAt = cOff + (rowBase + i0 + r) * ldc + colBase + jc + j;
             if (rows == mr && nr == NR) {
               SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, alpha, stepBeta, cc, cAt, ldc);
+            } else if (nr <= SgemmKernel.L && narrowEdges) {
+              SgemmKernel.narrowTile(mr, kc, ap, aAt, bp, bAt, edge);
+              mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
             } else {
               SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
               mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);

@@ -190,4 +190,56 @@ final class SgemmKernel {
       c71.fma(va, FloatVector.fromArray(F, c, r7 + L).mul(vb)).intoArray(c, r7 + L);
     }
   }
+
+  /**
+   * The left half of a tile, mr×L (one vector of columns), for an edge panel with at most L columns of C
+   * in it (n = 100 leaves 4 past three full panels): C[i, j] = Σ_p ap[p, i]·bp[p, j] for j < L into
+   * edge[i·NR + j], for {@link GemmDriver}'s edge merge. The B panel keeps its NR-column layout, of which
+   * this reads the first vector per k step: one load, mr broadcasts and mr FMAs per step instead of the full
+   * tile's two loads and 2·mr FMAs.
+   */
+  static void narrowTile(int mr, int kc, float[] ap, int aOff, float[] bp, int bOff, float[] edge) {
+    if (mr == 8) narrow8(kc, ap, aOff, bp, bOff, edge);
+    else narrow4(kc, ap, aOff, bp, bOff, edge);
+  }
+
+  private static void narrow4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] edge) {
+    FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 4;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * NR);
+      c0 = FloatVector.broadcast(F, ap[ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(F, ap[ai + 3]).fma(b0, c3);
+    }
+    c0.intoArray(edge, 0);
+    c1.intoArray(edge, NR);
+    c2.intoArray(edge, 2 * NR);
+    c3.intoArray(edge, 3 * NR);
+  }
+
+  private static void narrow8(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] edge) {
+    FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 8;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * NR);
+      c0 = FloatVector.broadcast(F, ap[ai]).fma(b0, c0);
+      c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b0, c1);
+      c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b0, c2);
+      c3 = FloatVector.broadcast(F, ap[ai + 3]).fma(b0, c3);
+      c4 = FloatVector.broadcast(F, ap[ai + 4]).fma(b0, c4);
+      c5 = FloatVector.broadcast(F, ap[ai + 5]).fma(b0, c5);
+      c6 = FloatVector.broadcast(F, ap[ai + 6]).fma(b0, c6);
+      c7 = FloatVector.broadcast(F, ap[ai + 7]).fma(b0, c7);
+    }
+    c0.intoArray(edge, 0);
+    c1.intoArray(edge, NR);
+    c2.intoArray(edge, 2 * NR);
+    c3.intoArray(edge, 3 * NR);
+    c4.intoArray(edge, 4 * NR);
+    c5.intoArray(edge, 5 * NR);
+    c6.intoArray(edge, 6 * NR);
+    c7.intoArray(edge, 7 * NR);
+  }
 }

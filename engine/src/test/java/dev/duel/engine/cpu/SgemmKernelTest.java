@@ -65,6 +65,37 @@ class SgemmKernelTest {
     }
   }
 
+  /** narrowTile: the first L columns of the full tile's product (alpha 1, beta 0), and nothing else of the edge buffer. */
+  @Test
+  void narrowTilesAreTheLeftVectorOfTheProduct() {
+    int nr = SgemmKernel.NR, l = SgemmKernel.L;
+    for (int rows : new int[] {4, 8}) {
+      for (int kc : new int[] {1, 7, 256}) {
+        int aOff = 3, bOff = 5;
+        float[] ap = random(aOff + kc * rows), bp = random(bOff + kc * nr), edge = new float[SgemmKernel.MR_MAX * nr];
+        Arrays.fill(edge, Float.NaN);
+        SgemmKernel.narrowTile(rows, kc, ap, aOff, bp, bOff, edge);
+        for (int i = 0; i < SgemmKernel.MR_MAX; i++) {
+          for (int j = 0; j < nr; j++) {
+            float got = edge[i * nr + j];
+            if (i >= rows || j >= l) {
+              assertEquals(Float.NaN, got, "narrow" + rows + " wrote outside its mr×L corner at [" + i + "," + j + "]");
+              continue;
+            }
+            double sum = 0, mag = 0;
+            for (int p = 0; p < kc; p++) {
+              double t = (double) ap[aOff + p * rows + i] * bp[bOff + p * nr + j];
+              sum += t;
+              mag += Math.abs(t);
+            }
+            double tol = 2 * Math.ulp(1f) * Math.sqrt(kc + 2) * mag + 1e-30;
+            if (!(Math.abs(got - sum) <= tol)) fail("narrow" + rows + " kc=" + kc + ": [" + i + "," + j + "] = " + got + ", float64 " + sum);
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void theRowsFollowTheVectorWidth() {
     String forced = System.getProperty("duel.sgemm.rows");

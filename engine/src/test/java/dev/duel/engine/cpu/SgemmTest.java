@@ -247,6 +247,30 @@ class SgemmTest {
     }
   }
 
+  /**
+   * Edge panels of at most L columns (n = 100: three full panels and 4 columns with AVX-512) through
+   * SgemmKernel.narrowTile and through the full tile (GemmDriver.narrowEdges off): both equal the reference,
+   * also past KC (beta = 1 on the later slices) and with wider edges that always take the full tile.
+   */
+  @Test
+  void narrowAndFullEdgeTilesBothMatchTheReference() {
+    int nr = SgemmKernel.NR, l = SgemmKernel.L;
+    try {
+      for (boolean narrow : new boolean[] {true, false}) {
+        GemmDriver.narrowEdges = narrow;
+        for (int n : new int[] {100, 3 * nr + 1, nr + l, nr + l + 1, l - 1}) {
+          for (int code = 0; code < 4; code++) {
+            Case cs = new Case((code & 1) != 0, (code & 2) != 0, 70, n, 300, 1.5f, code < 2 ? 0f : -0.5f, 1);
+            cs.run();
+            cs.verify();
+          }
+        }
+      }
+    } finally {
+      GemmDriver.narrowEdges = true;
+    }
+  }
+
   @Test
   void alphaBetaVariants() {
     float[][] ab = {{1, 0}, {1, 1}, {-0.5f, 2}, {2, 0}, {0, 0.5f}, {0, 0}, {3, -1}};
