@@ -64,6 +64,13 @@ final class GemmDriver {
    */
   static volatile boolean narrowEdges = true;
 
+  /**
+   * KC slices per group in a compute task (see Job.computeTask): as many as keep the group's packed A
+   * block within 128K floats (512 KiB, half of a Zen 4/5 core's L2), 4 with MC = 128 and KC = 256.
+   * SliceGroupExperiment (bench) sets 1, the order before groups, for its A/B in one JVM.
+   */
+  static volatile int sliceGroup = Math.max(1, (1 << 17) / (MC * KC));
+
   /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A: panel r (rows i0+r·mr…) at ap[apOff + r·kc·mr], kc×mr, zero-padded. */
   interface APacker {
     void packA(int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff);
@@ -183,7 +190,8 @@ final class GemmDriver {
 
   /** Per-thread scratch: an A block, the edge tile, and (as caller) the packed B block and whole A. */
   private static final class Workspace {
-    final float[] aPack = new float[MC * KC];
+    float[] aPack = new float[MC * KC];
+    boolean aPackBusy;
     float[] bPack = new float[0], aWhole = new float[0];
     final float[] edge = new float[MR_MAX * NR];
     final Job job = new Job();
@@ -336,35 +344,69 @@ final class GemmDriver {
       }
     }
 
-    /** Task t: row block t / groups, column group t % groups of the current column block, all of k. */
+    /**
+     * Task t: row block t / groups, column group t % groups of the current column block, all of k. The KC
+     * slices go in groups of {@link #sliceGroup}: the group's slices of the A block are packed together, and
+     * each B panel q of the task runs through all of them before the next, so the mc×NR strip of C that
+     * the slices accumulate into is read back from L1/L2 rather than from where a sweep over the whole
+     * row block left it (L3 or memory). The slices still reach each element of C in order, so the sums do
+     * not change.
+     */
     private void computeTask(int t) {
       int block = t / groups, group = t % groups;
       int i0 = block * MC, mc = Math.min(MC, m - i0);
       int qFrom = (int) ((long) group * panels / groups), qTo = (int) ((long) (group + 1) * panels / groups);
       Workspace ws = WORKSPACE.get();
-      float[] ap = aWhole != null ? aWhole : ws.aPack, bp = bPack, cc = c, edge = ws.edge;
+      float[] ap = aWhole, bp = bPack, cc = c, edge = ws.edge;
       int mr = this.mr;
       boolean narrowEdges = GemmDriver.narrowEdges;
-      for (int pc = 0, slice = 0; pc < k; pc += KC, slice++) {
-        int kc = Math.min(KC, k - pc);
-        float stepBeta = pc == 0 ? beta : 1f;
-        int aBase = 0;
-        if (aWhole != null) aBase = (block * slices + slice) * MC * KC;
-        else packA.packA(rowBase + i0, mc, pc, kc, mr, ap, 0);
-        int bBase = slice * sliceStride;
+      int sliceGroup = Math.max(1, GemmDriver.sliceGroup);
+      // This thread's A buffer, unless a packer that multiplies re-entered while it is in use: then a fresh one.
+      boolean ownBuffer = !ws.aPackBusy;
+      ws.aPackBusy = true;
+      try {
+        computeSlices(block, i0, mc, qFrom, qTo, sliceGroup, ownBuffer ? ws : null, ap, bp, cc, edge, mr, narrowEdges);
+      } finally {
+        if (ownBuffer) ws.aPackBusy = false;
+      }
+    }
+
+    /** computeTask's loops; ws is the thread's workspace whose A buffer may be used, or null for a fresh one. */
+    private void computeSlices(int block, int i0, int mc, int qFrom, int qTo, int sliceGroup, Workspace ws,
+                               float[] ap, float[] bp, float[] cc, float[] edge, int mr, boolean narrowEdges) {
+      for (int s0 = 0; s0 < slices; s0 += sliceGroup) {
+        int s1 = Math.min(slices, s0 + sliceGroup);
+        if (aWhole == null) {
+          int need = (s1 - s0) * MC * KC;
+          if (ws == null) {
+            if (ap == null || ap.length < need) ap = new float[need];
+          } else {
+            if (ws.aPack.length < need) ws.aPack = new float[need];
+            ap = ws.aPack;
+          }
+          for (int s = s0; s < s1; s++) {
+            packA.packA(rowBase + i0, mc, s * KC, Math.min(KC, k - s * KC), mr, ap, (s - s0) * MC * KC);
+          }
+        }
         for (int q = qFrom; q < qTo; q++) {
-          int j = q * NR, nr = Math.min(NR, nc - j), bAt = bBase + q * kc * NR;
-          for (int r = 0; r < mc; r += mr) {
-            int rows = Math.min(mr, mc - r), aAt = aBase + r * kc;
-            int cAt = cOff + (rowBase + i0 + r) * ldc + colBase + jc + j;
-            if (rows == mr && nr == NR) {
-              SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, alpha, stepBeta, cc, cAt, ldc);
-            } else if (nr <= SgemmKernel.L && narrowEdges) {
-              SgemmKernel.narrowTile(mr, kc, ap, aAt, bp, bAt, edge);
-              mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
-            } else {
-              SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
-              mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
+          int j = q * NR, nr = Math.min(NR, nc - j);
+          int cRow = cOff + (rowBase + i0) * ldc + colBase + jc + j;
+          for (int s = s0; s < s1; s++) {
+            int pc = s * KC, kc = Math.min(KC, k - pc);
+            float stepBeta = pc == 0 ? beta : 1f;
+            int aBase = aWhole != null ? (block * slices + s) * MC * KC : (s - s0) * MC * KC;
+            int bAt = s * sliceStride + q * kc * NR;
+            for (int r = 0; r < mc; r += mr) {
+              int rows = Math.min(mr, mc - r), aAt = aBase + r * kc, cAt = cRow + r * ldc;
+              if (rows == mr && nr == NR) {
+                SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, alpha, stepBeta, cc, cAt, ldc);
+              } else if (nr <= SgemmKernel.L && narrowEdges) {
+                SgemmKernel.narrowTile(mr, kc, ap, aAt, bp, bAt, edge);
+                mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
+              } else {
+                SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
+                mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
+              }
             }
           }
         }

@@ -271,6 +271,33 @@ class SgemmTest {
     }
   }
 
+  /**
+   * KC slices in groups (GemmDriver.sliceGroup): one at a time, two, and the default, over depths of one
+   * to six slices (a last group that is partial, a last slice shorter than KC), beta 0 and not, on the
+   * private split and the shared path: every result equals the reference.
+   */
+  @Test
+  void sliceGroupsOfEverySizeMatchTheReference() {
+    int defaultGroup = GemmDriver.sliceGroup;
+    try {
+      for (int group : new int[] {1, 2, defaultGroup}) {
+        GemmDriver.sliceGroup = group;
+        for (int k : new int[] {GemmDriver.KC, 2 * GemmDriver.KC + 3, 6 * GemmDriver.KC - 5}) {
+          for (int code = 0; code < 4; code++) {
+            Case cs = new Case((code & 1) != 0, (code & 2) != 0, 150, 70, k, 0.75f, code < 2 ? 0f : 1f, 2);
+            cs.run();
+            cs.verify();
+            Case shared = new Case((code & 2) != 0, (code & 1) != 0, 40, 200, k, 1f, -0.5f, 1);
+            shared.runBlocked(SgemmKernel.ROWS, 0);
+            shared.verify();
+          }
+        }
+      }
+    } finally {
+      GemmDriver.sliceGroup = defaultGroup;
+    }
+  }
+
   @Test
   void alphaBetaVariants() {
     float[][] ab = {{1, 0}, {1, 1}, {-0.5f, 2}, {2, 0}, {0, 0.5f}, {0, 0}, {3, -1}};
