@@ -19,6 +19,8 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
            0.3.21 does not know Zen 5 and picks its Haswell (AVX2) kernels there; the header names the kernels used)
            --ab "ARGS" (every second JVM also gets ARGS: an A/B of a JVM option under the same spells, reported
            as the time ratio of the two groups with its interval; use --jvms 4 or more)
+           --ab-jar JAR (every second JVM runs JAR's classes instead of this checkout's: an A/B of two builds,
+           e.g. an older commit built in a git worktree, under the same spells; reported like --ab)
 
 How it works: the coordinator starts J Duel JVMs (bench/PairedWorker.java) and one peer, warms each up alone,
 sizes a burst to ~B ms per side, then repeats rounds: for each Duel JVM, one burst of the peer and one of that
@@ -163,10 +165,17 @@ def paired(kind, spec, args, java, jar):
     base = huge_pages() if args["thp"] == "on" else []
     jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g"] + base + args["jvm_args"].split() + [
         "-cp", jar, "dev.duel.bench.PairedWorker"]
-    # --ab: every second JVM (duel-2, duel-4, ...) also gets these options, named with a "+".
-    ab = args["ab"].split()
-    duels = [Worker("duel-%d%s" % (j + 1, "+" if ab and j % 2 else ""),
-                    jvm[:-3] + (ab if j % 2 else []) + jvm[-3:] + [duel_kind, spec]) for j in range(args["jvms"])]
+    # --ab / --ab-jar: every second JVM (duel-2, duel-4, ...) also gets these options and/or runs the other
+    # build's classes, named with a "+".
+    ab, ab_jar = args["ab"].split(), args["ab_jar"]
+
+    def duel_command(j):
+        second = j % 2 == 1
+        classes = ab_jar if second and ab_jar else jar
+        return jvm[:-3] + (ab if second else []) + ["-cp", classes, jvm[-1], duel_kind, spec]
+
+    duels = [Worker("duel-%d%s" % (j + 1, "+" if (ab or ab_jar) and j % 2 else ""), duel_command(j))
+             for j in range(args["jvms"])]
     if kind == "step":
         peer = Worker("pytorch", ["/usr/bin/python3", str(ROOT / "bench" / "pytorch_train_step.py"), "configs=" + spec,
                                   "threads=%d" % args["threads"], "worker=1"], peer_env(args))
@@ -221,7 +230,12 @@ def paired(kind, spec, args, java, jar):
             "duel_description": duels[0].description, "ratio": gm, "ci": [lo, hi], "pairs": len(every),
             "peer_ms": statistics.median(times[peer.name]) / 1e6, "peer_burst": size[peer.name],
             "jvms": per_jvm, "jvm_spread": spread, "bimodal": bimodal, "seconds": elapsed,
-            "ab": ab_effect(args["ab"], duels, pairs) if args["ab"] else None}
+            "ab": ab_effect(ab_label(args), duels, pairs) if args["ab"] or args["ab_jar"] else None}
+
+
+def ab_label(args):
+    """What the second group of JVMs got: the --ab options and/or the --ab-jar build."""
+    return " ".join(part for part in (args["ab"], "classes " + args["ab_jar"] if args["ab_jar"] else "") if part)
 
 
 def ab_effect(options, duels, pairs):
@@ -243,7 +257,7 @@ def parse(argv):
     kind = argv[0]
     args = {"seconds": 60.0 if kind == "step" else 10.0, "jvms": 2, "burst_ms": 300.0, "gap_ms": 20.0,
             "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count(), "jvm_args": "",
-            "ab": "", "thp": "on", "openblas_core": ""}
+            "ab": "", "ab_jar": "", "thp": "on", "openblas_core": ""}
     rest = argv[2:]
     for i in range(0, len(rest), 2):
         key = rest[i].lstrip("-").replace("-", "_")
@@ -252,8 +266,10 @@ def parse(argv):
         args[key] = type(args[key])(rest[i + 1])
     if args["thp"] not in ("on", "off"):
         sys.exit("paired.py: --thp is on or off, not %r" % args["thp"])
-    if args["ab"] and args["jvms"] < 2:
-        sys.exit("paired.py: --ab needs --jvms 2 or more (every second JVM gets the options)")
+    if (args["ab"] or args["ab_jar"]) and args["jvms"] < 2:
+        sys.exit("paired.py: --ab and --ab-jar need --jvms 2 or more (every second JVM gets them)")
+    if args["ab_jar"] and not os.path.isfile(args["ab_jar"]):
+        sys.exit("paired.py: --ab-jar %s: no such file (give another build's bench/target/duel-bench.jar)" % args["ab_jar"])
     specs = []
     for item in argv[1].split(","):     # "reference" stands for every reference shape, also inside a list
         specs += reference_shapes() if kind == "gemm" and item == "reference" else [item]
