@@ -347,10 +347,10 @@ final class GemmDriver {
     /**
      * Task t: row block t / groups, column group t % groups of the current column block, all of k. The KC
      * slices go in groups of {@link #sliceGroup}: the group's slices of the A block are packed together, and
-     * each B panel q of the task runs through all of them before the next, so the mc×NR strip of C that
-     * the slices accumulate into is read back from L1/L2 rather than from where a sweep over the whole
-     * row block left it (L3 or memory). The slices still reach each element of C in order, so the sums do
-     * not change.
+     * each B panel q of the task runs through all of them before the next, so that the mc×NR strip of C
+     * the slices accumulate into can be read back from L1/L2 rather than from where a sweep over the whole
+     * row block left it (SliceGroupExperiment measured the time, not the cache level). The slices still
+     * reach each element of C in order, so the sums do not change.
      */
     private void computeTask(int t) {
       int block = t / groups, group = t % groups;

@@ -181,15 +181,9 @@ final class SgemmSkinny {
   private static final FloatVector FOLD_LO_QUARTER = foldIndex(L / 4, false), FOLD_HI_QUARTER = foldIndex(L / 4, true);
   private static final FloatVector FOLD_LO_EIGHTH = foldIndex(L / 8, false), FOLD_HI_EIGHTH = foldIndex(L / 8, true);
 
-  /** lo: lane c is u[c] where c's bit s is clear, v[c − s] where set; hi: u[c + s] where clear, v[c] where set. */
+  /** SgemmTranspose's stage selectors: lo lane c is u[c] where c's bit s is clear, v[c − s] where set; hi u[c + s], v[c]. */
   private static FloatVector foldIndex(int s, boolean hi) {
-    if (s < 1) return null;                // fewer than 8 lanes: gemvDots8 is not used
-    float[] idx = new float[L];
-    for (int c = 0; c < L; c++) {
-      boolean set = (c & s) != 0;
-      idx[c] = hi ? (set ? L + c : c + s) : (set ? L + c - s : c);
-    }
-    return FloatVector.fromArray(F, idx, 0);
+    return s < 1 ? null : SgemmTranspose.stageIndex(F, s, hi);  // s < 1: fewer than 8 lanes, gemvDots8 unused
   }
 
   /** fold(u, v): where c's bit s is clear, u[c] + u[c + s]; where set, v[c − s] + v[c]. */

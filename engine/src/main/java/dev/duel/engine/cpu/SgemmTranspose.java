@@ -5,6 +5,7 @@ import static dev.duel.engine.cpu.SgemmKernel.L;
 import static dev.duel.engine.cpu.SgemmKernel.NR;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Packs a transposed B (op(B)[p, j] = b[j·ldb + p]: a linear layer's weights in its forward product, NT)
@@ -26,13 +27,16 @@ import jdk.incubator.vector.FloatVector;
 final class SgemmTranspose {
   private SgemmTranspose() {}
 
-  private static final FloatVector LO16_8 = stageIndex(16, 8, false), HI16_8 = stageIndex(16, 8, true);
-  private static final FloatVector LO16_4 = stageIndex(16, 4, false), HI16_4 = stageIndex(16, 4, true);
-  private static final FloatVector LO16_2 = stageIndex(16, 2, false), HI16_2 = stageIndex(16, 2, true);
-  private static final FloatVector LO16_1 = stageIndex(16, 1, false), HI16_1 = stageIndex(16, 1, true);
-  private static final FloatVector LO8_4 = stageIndex(8, 4, false), HI8_4 = stageIndex(8, 4, true);
-  private static final FloatVector LO8_2 = stageIndex(8, 2, false), HI8_2 = stageIndex(8, 2, true);
-  private static final FloatVector LO8_1 = stageIndex(8, 1, false), HI8_1 = stageIndex(8, 1, true);
+  /** 256-bit vectors: the 8×8 transpose, for B panels where L = 8 (F is this species) and for SgemmPanelA's 8-row A panels. */
+  static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
+
+  private static final FloatVector LO16_8 = stage16(8, false), HI16_8 = stage16(8, true);
+  private static final FloatVector LO16_4 = stage16(4, false), HI16_4 = stage16(4, true);
+  private static final FloatVector LO16_2 = stage16(2, false), HI16_2 = stage16(2, true);
+  private static final FloatVector LO16_1 = stage16(1, false), HI16_1 = stage16(1, true);
+  private static final FloatVector LO8_4 = stageIndex(S8, 4, false), HI8_4 = stageIndex(S8, 4, true);
+  private static final FloatVector LO8_2 = stageIndex(S8, 2, false), HI8_2 = stageIndex(S8, 2, true);
+  private static final FloatVector LO8_1 = stageIndex(S8, 1, false), HI8_1 = stageIndex(S8, 1, true);
 
   /** Whether the register transpose runs here: L is 8 (AVX2) or 16 (AVX-512). */
   static boolean packs() {
@@ -49,7 +53,7 @@ final class SgemmTranspose {
       int src = bOff + (firstColumn + h) * ldb + p0;
       for (int p = 0; p < full; p += L) {
         if (L == 16) transpose16(b, src + p, ldb, bp, panel + p * NR + h);
-        else transpose8(b, src + p, ldb, bp, panel + p * NR + h);
+        else transpose8(b, src + p, ldb, bp, panel + p * NR + h, NR);
       }
       for (int j = 0; j < L; j++) {
         int row = src + j * ldb;
@@ -58,14 +62,24 @@ final class SgemmTranspose {
     }
   }
 
-  /** The selector of one half of stage s: lane c picks r_i (0 … L−1) or r_(i+s) (L … 2L−1), as above. */
-  private static FloatVector stageIndex(int lanes, int s, boolean hi) {
+  /**
+   * The selector of one half of stage s for vectors of the given species: lane c picks r_i (0 … lanes−1)
+   * or r_(i+s) (lanes … 2·lanes−1), as above. Also SgemmSkinny's folds (the same lanes, added instead of
+   * kept apart) and SgemmPanelA's 4×4 transposes use it.
+   */
+  static FloatVector stageIndex(VectorSpecies<Float> species, int s, boolean hi) {
+    int lanes = species.length();
     float[] idx = new float[lanes];
     for (int c = 0; c < lanes; c++) {
       boolean set = (c & s) != 0;
       idx[c] = hi ? (set ? lanes + c : c + s) : (set ? lanes + c - s : c);
     }
-    return lanes == L ? FloatVector.fromArray(F, idx, 0) : null;
+    return FloatVector.fromArray(species, idx, 0);
+  }
+
+  /** Stage s of the 16×16 transpose, or null where the vectors are not 16 lanes (it is then never run). */
+  private static FloatVector stage16(int s, boolean hi) {
+    return L == 16 ? stageIndex(F, s, hi) : null;
   }
 
   /** The 16×16 block at b[src] (rows ldb apart) transposed into bp[dst], rows NR apart. */
@@ -136,16 +150,16 @@ final class SgemmTranspose {
     d15.intoArray(bp, dst + 15 * NR);
   }
 
-  /** The 8×8 block at b[src] (rows ldb apart) transposed into bp[dst], rows NR apart. */
-  private static void transpose8(float[] b, int src, int ldb, float[] bp, int dst) {
-    FloatVector r0 = FloatVector.fromArray(F, b, src);
-    FloatVector r1 = FloatVector.fromArray(F, b, src + 1 * ldb);
-    FloatVector r2 = FloatVector.fromArray(F, b, src + 2 * ldb);
-    FloatVector r3 = FloatVector.fromArray(F, b, src + 3 * ldb);
-    FloatVector r4 = FloatVector.fromArray(F, b, src + 4 * ldb);
-    FloatVector r5 = FloatVector.fromArray(F, b, src + 5 * ldb);
-    FloatVector r6 = FloatVector.fromArray(F, b, src + 6 * ldb);
-    FloatVector r7 = FloatVector.fromArray(F, b, src + 7 * ldb);
+  /** The 8×8 block at b[src] (rows ldb apart) transposed into bp[dst], rows dstStride apart; 256-bit vectors. */
+  static void transpose8(float[] b, int src, int ldb, float[] bp, int dst, int dstStride) {
+    FloatVector r0 = FloatVector.fromArray(S8, b, src);
+    FloatVector r1 = FloatVector.fromArray(S8, b, src + 1 * ldb);
+    FloatVector r2 = FloatVector.fromArray(S8, b, src + 2 * ldb);
+    FloatVector r3 = FloatVector.fromArray(S8, b, src + 3 * ldb);
+    FloatVector r4 = FloatVector.fromArray(S8, b, src + 4 * ldb);
+    FloatVector r5 = FloatVector.fromArray(S8, b, src + 5 * ldb);
+    FloatVector r6 = FloatVector.fromArray(S8, b, src + 6 * ldb);
+    FloatVector r7 = FloatVector.fromArray(S8, b, src + 7 * ldb);
     FloatVector a0 = LO8_4.selectFrom(r0, r4), a4 = HI8_4.selectFrom(r0, r4);
     FloatVector a1 = LO8_4.selectFrom(r1, r5), a5 = HI8_4.selectFrom(r1, r5);
     FloatVector a2 = LO8_4.selectFrom(r2, r6), a6 = HI8_4.selectFrom(r2, r6);
@@ -159,12 +173,12 @@ final class SgemmTranspose {
     FloatVector c4 = LO8_1.selectFrom(b4, b5), c5 = HI8_1.selectFrom(b4, b5);
     FloatVector c6 = LO8_1.selectFrom(b6, b7), c7 = HI8_1.selectFrom(b6, b7);
     c0.intoArray(bp, dst);
-    c1.intoArray(bp, dst + 1 * NR);
-    c2.intoArray(bp, dst + 2 * NR);
-    c3.intoArray(bp, dst + 3 * NR);
-    c4.intoArray(bp, dst + 4 * NR);
-    c5.intoArray(bp, dst + 5 * NR);
-    c6.intoArray(bp, dst + 6 * NR);
-    c7.intoArray(bp, dst + 7 * NR);
+    c1.intoArray(bp, dst + 1 * dstStride);
+    c2.intoArray(bp, dst + 2 * dstStride);
+    c3.intoArray(bp, dst + 3 * dstStride);
+    c4.intoArray(bp, dst + 4 * dstStride);
+    c5.intoArray(bp, dst + 5 * dstStride);
+    c6.intoArray(bp, dst + 6 * dstStride);
+    c7.intoArray(bp, dst + 7 * dstStride);
   }
 }
