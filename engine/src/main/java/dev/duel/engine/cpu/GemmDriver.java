@@ -44,8 +44,15 @@ final class GemmDriver {
   static final int MC = 128;
   /** NC: the most columns of B packed at once. A multiple of NR. */
   static final int NC = 4096;
-  /** The most floats of B packed at once (8 MiB, a quarter of L3): sets the column block nb for a deep k. */
+  /** The most floats of B packed at once (8 MiB, a quarter of L3) by default: sets the column block nb for a deep k. */
   static final int B_BLOCK_FLOATS = 1 << 21;
+
+  /**
+   * The most floats of B packed at once ({@link #B_BLOCK_FLOATS} unless changed): a column block of a deep
+   * product is nb = bBlockFloats / k columns, and each column block packs A again. ColumnBlockExperiment (bench)
+   * sets it for its A/B in one JVM.
+   */
+  static volatile int bBlockFloats = B_BLOCK_FLOATS;
   /** A is packed whole, once, when its packed size is at most this (16 MiB); else per task. */
   static final int A_WHOLE_FLOATS = 1 << 22;
 
@@ -151,9 +158,9 @@ final class GemmDriver {
     job.run(0, 0, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack, nb, aShared ? ws.aWhole : null);
   }
 
-  /** Columns of B packed at once: all of n when k×n fits in B_BLOCK_FLOATS (and n ≤ NC). */
+  /** Columns of B packed at once: all of n when k×n fits in {@link #bBlockFloats} (and n ≤ NC). */
   private static int columnBlock(int n, int k) {
-    int fit = Math.max(NR, B_BLOCK_FLOATS / k / NR * NR);
+    int fit = Math.max(NR, bBlockFloats / k / NR * NR);
     return Math.min(n, Math.min(NC, fit));
   }
 

@@ -32,17 +32,27 @@ final class SgemmSkinny {
   private static final int L = F.length();
 
   /**
-   * Elements of A (GEMV) or C (GER) below which one thread does it all: 128K floats (512 KB). At 64K
-   * (the 256×256 products of mlp b256) the split cost more than it gave on the 2-core Zen 5: serial JVMs
-   * took 0.86–0.98× the time of split ones (paired A/B, docs/benchmarks.md, session 10); the next
-   * reference size, 400K (64×6272), still splits. {@code -Dduel.skinny.parallel} overrides it (for A/B
-   * runs; 0 splits every product).
+   * Elements of A (GEMV) or C (GER) below which one thread does it all, chosen per machine
+   * ({@link #defaultParallelElements}); {@code -Dduel.skinny.parallel} overrides it (for A/B runs; 0 splits
+   * every product). {@code duel info} prints it.
    */
   static final long PARALLEL_ELEMENTS = parallelElements();
 
+  /**
+   * 64K floats (256 KB), the 256×256 products of mlp b256 split, except on an AMD Zen 5 or later: 128K, they stay
+   * on one thread. Paired A/Bs of the 256×256 level-2 products (docs/benchmarks.md): on the 2-core Zen 5 (its L2
+   * feeds L1 64 bytes a cycle) the serial JVMs took 0.86–0.98× the time of split ones (session 10); on the 2-core
+   * Zen 4 (32 bytes a cycle) split JVMs took 0.66–0.78× the serial time for the GEMV and 0.72–0.90× for the outer
+   * product (session 11), while 64×256 (16K) split took 1.05–1.19× the serial time. Other processors (AVX2 Zen 3,
+   * Intel) were not measured and take the Zen 4's threshold.
+   */
+  static long defaultParallelElements(CpuModel cpu) {
+    return cpu.amdZen5OrLater() ? 1 << 17 : 1 << 16;
+  }
+
   private static long parallelElements() {
     String given = System.getProperty("duel.skinny.parallel");
-    if (given == null || given.isBlank()) return 1 << 17;
+    if (given == null || given.isBlank()) return defaultParallelElements(CpuModel.HOST);
     try {
       long e = Long.parseLong(given.trim());
       if (e >= 0) return e;

@@ -2,6 +2,7 @@ package dev.duel.gan.cli;
 
 import dev.duel.engine.Backend;
 import dev.duel.engine.Devices;
+import dev.duel.engine.cpu.CpuModel;
 import dev.duel.gan.data.FashionMnist;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -29,8 +30,8 @@ final class InfoCommand implements Callable<Integer> {
         System.getProperty("java.home")));
     p.println(String.format(Locale.ROOT, "  os          %s %s (%s)", System.getProperty("os.name"), System.getProperty("os.version"),
         System.getProperty("os.arch")));
-    p.println(String.format(Locale.ROOT, "  cpu         %d cores available; common pool parallelism %d", Runtime.getRuntime().availableProcessors(),
-        ForkJoinPool.getCommonPoolParallelism()));
+    p.println(String.format(Locale.ROOT, "  cpu         %s, %d cores available; common pool parallelism %d",
+        CpuModel.HOST.describe(), Runtime.getRuntime().availableProcessors(), ForkJoinPool.getCommonPoolParallelism()));
     p.println(String.format(Locale.ROOT, "  heap        %.1f GiB max, %s", Runtime.getRuntime().maxMemory() / (double) (1L << 30),
         hugePages()));
     p.println("  vector api  " + vectorSpecies());
