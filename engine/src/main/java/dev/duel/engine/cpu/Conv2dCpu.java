@@ -47,6 +47,13 @@ public final class Conv2dCpu {
    * inline, since each parallel loop waits for its slowest thread, costly on a busy machine.
    */
   private static final int COPY_GRAIN = 1 << 15;
+  /** Scratch floats (y_nᵀ or gcol_nᵀ, 512 KB) a per-image GEMM over several images may fill: half a Zen 4/5 core's L2. */
+  private static final long IMAGES_SCRATCH_FLOATS = 1 << 17;
+  /**
+   * The most images one per-image GEMM stacks ({@link #imagesPerGemm}); 1 is one image per GEMM, the form before
+   * stacking, which ConvImagesExperiment (bench) sets for its A/B in one JVM.
+   */
+  static volatile int maxImagesPerGemm = SgemmKernel.ROWS;
   /** Four lanes: col2im adds kernel rows, S = 4 in dcgan28's layers. */
   private static final VectorSpecies<Float> Q4 = FloatVector.SPECIES_128;
 
@@ -86,14 +93,19 @@ public final class Conv2dCpu {
       Sgemm.MatrixB wT = new Sgemm.MatrixB();
       wT.set(true, w, 0, crs);
       GemmDriver.packWholeB(wT, kk, crs, wPacked);
-      CpuPool.parallelFor(s.n(), 1, (from, to) -> {
-        float[] yt = Workspace.get().temp(pq * kk);
-        for (int n = from; n < to; n++) {
-          // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs]
-          IndexedMatrix rows = new IndexedMatrix(xp, t.base, n * pq, t.off, 0);
-          GemmDriver.gemmPackedB(pq, kk, crs, 1f, rows, wPacked, 0f, yt, 0, kk);
-          for (int k = 0, out = n * kk * pq; k < kk; k++, out += pq)
-            for (int j = 0; j < pq; j++) y[out + j] = yt[j * kk + k];
+      int g = imagesPerGemm(s.n(), pq, (long) pq * kk), groups = (s.n() + g - 1) / g;
+      CpuPool.parallelFor(groups, 1, (from, to) -> {
+        float[] yt = Workspace.get().temp(g * pq * kk);
+        for (int group = from; group < to; group++) {
+          int n0 = group * g, images = Math.min(g, s.n() - n0);
+          // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs] for the images n0 … n0+images−1, stacked
+          IndexedMatrix rows = new IndexedMatrix(xp, t.base, n0 * pq, t.off, 0);
+          GemmDriver.gemmPackedB(images * pq, kk, crs, 1f, rows, wPacked, 0f, yt, 0, kk);
+          for (int i = 0; i < images; i++)
+            for (int k = 0; k < kk; k++) {
+              int out = ((n0 + i) * kk + k) * pq, at = i * pq * kk + k;
+              for (int j = 0; j < pq; j++) y[out + j] = yt[at + j * kk];
+            }
         }
       });
       return;
@@ -114,6 +126,33 @@ public final class Conv2dCpu {
         System.arraycopy(yt, k * npq + n * pq, y, nk * pq, pq);
       }
     });
+  }
+
+  /**
+   * Images stacked into one GEMM by the per-image forms (m = g·PQ rows of output pixels): the g whose m wastes the
+   * least of its last row tile, the smallest among equals. The micro-tile has mr rows, so m = PQ = 49 (dcgan28's
+   * 7×7 outputs) computes 56 rows for 49 (12.5% of the tile work idle) where 8 images fill every tile. g is capped
+   * so that its scratch (g·floatsPerImage) stays within {@link #IMAGES_SCRATCH_FLOATS} and every thread gets at
+   * least two groups. The sums do not change: each output is the same dot product, whatever rows share a tile.
+   */
+  static int imagesPerGemm(int n, int pq, long floatsPerImage) {
+    int mr = SgemmKernel.ROWS;
+    long cap = Math.min(Math.min(maxImagesPerGemm, mr), Math.min(IMAGES_SCRATCH_FLOATS / floatsPerImage,
+        n / (2L * CpuPool.threads())));
+    int best = 1;
+    long bestIdle = idleRows(pq, mr) * 1L;   // compared as idle rows per image: idle(g·pq)/g, cross-multiplied
+    for (int g = 2; g <= cap; g++) {
+      if ((long) idleRows(g * pq, mr) * best < bestIdle * g) {
+        best = g;
+        bestIdle = idleRows(g * pq, mr);
+      }
+    }
+    return best;
+  }
+
+  /** Rows of the last mr-row tile of an m-row product that hold no output. */
+  private static int idleRows(int m, int mr) {
+    return (mr - m % mr) % mr;
   }
 
   // ---- backwardFilter -----------------------------------------------------------------------------
@@ -203,13 +242,15 @@ public final class Conv2dCpu {
       Sgemm.MatrixB wB = new Sgemm.MatrixB();
       wB.set(false, w, 0, crs);
       GemmDriver.packWholeB(wB, crs, kk, wPacked);
-      CpuPool.parallelFor(s.n(), 1, (from, to) -> {
-        float[] gcol = Workspace.get().temp(pq * crs);
-        for (int n = from; n < to; n++) {
-          // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs]
-          IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n * pq, t.kRow, 0);
-          GemmDriver.gemmPackedB(pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
-          col2imImage(s, gcol, 0, n, gx);
+      int g = imagesPerGemm(s.n(), pq, (long) pq * crs), groups = (s.n() + g - 1) / g;
+      CpuPool.parallelFor(groups, 1, (from, to) -> {
+        float[] gcol = Workspace.get().temp(g * pq * crs);
+        for (int group = from; group < to; group++) {
+          int n0 = group * g, images = Math.min(g, s.n() - n0);
+          // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs] for the images n0 … n0+images−1, stacked
+          IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0);
+          GemmDriver.gemmPackedB(images * pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
+          for (int i = 0; i < images; i++) col2imImage(s, gcol, i * pq * crs, n0 + i, gx);
         }
       });
       return;

@@ -57,15 +57,23 @@ final class SgemmPanelA {
 
   /** The 4×4 block at a[src] (rows lda apart) transposed into the 16 floats at ap[dst]. */
   private static void transpose4(float[] a, int src, int lda, float[] ap, int dst) {
-    FloatVector r0 = FloatVector.fromArray(S4, a, src);
-    FloatVector r1 = FloatVector.fromArray(S4, a, src + lda);
-    FloatVector r2 = FloatVector.fromArray(S4, a, src + 2 * lda);
-    FloatVector r3 = FloatVector.fromArray(S4, a, src + 3 * lda);
+    transpose4(a, src, src + lda, src + 2 * lda, src + 3 * lda, ap, dst, 4);
+  }
+
+  /**
+   * Four rows of four floats, at a[s0], a[s1], a[s2], a[s3] (anywhere), transposed: float j of each row, in row
+   * order, to ap[dst + j·dstStride …+4). Also IndexedMatrix's im2col panels, whose rows start where the pixels do.
+   */
+  static void transpose4(float[] a, int s0, int s1, int s2, int s3, float[] ap, int dst, int dstStride) {
+    FloatVector r0 = FloatVector.fromArray(S4, a, s0);
+    FloatVector r1 = FloatVector.fromArray(S4, a, s1);
+    FloatVector r2 = FloatVector.fromArray(S4, a, s2);
+    FloatVector r3 = FloatVector.fromArray(S4, a, s3);
     FloatVector a0 = LO4_2.selectFrom(r0, r2), a2 = HI4_2.selectFrom(r0, r2);
     FloatVector a1 = LO4_2.selectFrom(r1, r3), a3 = HI4_2.selectFrom(r1, r3);
     LO4_1.selectFrom(a0, a1).intoArray(ap, dst);
-    HI4_1.selectFrom(a0, a1).intoArray(ap, dst + 4);
-    LO4_1.selectFrom(a2, a3).intoArray(ap, dst + 8);
-    HI4_1.selectFrom(a2, a3).intoArray(ap, dst + 12);
+    HI4_1.selectFrom(a0, a1).intoArray(ap, dst + dstStride);
+    LO4_1.selectFrom(a2, a3).intoArray(ap, dst + 2 * dstStride);
+    HI4_1.selectFrom(a2, a3).intoArray(ap, dst + 3 * dstStride);
   }
 }

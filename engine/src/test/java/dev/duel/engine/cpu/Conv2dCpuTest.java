@@ -1,5 +1,6 @@
 package dev.duel.engine.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -59,6 +60,28 @@ class Conv2dCpuTest {
   void backwardDataOverSeveralImageChunks() {
     // C·R·S·P·Q = 1024·1024 floats: one image per gcol chunk, three chunks.
     checkAll(new ConvShape(3, 64, 64, 64, 2, 4, 4, 2, 2, 1, 1));
+  }
+
+  /**
+   * The per-image forms stack images into one GEMM (7×7 outputs: 49 rows leave part of the last row tile idle);
+   * 11 images leave a group of one at the end.
+   */
+  @Test
+  void perImageFormsStackImages() {
+    assertTrue(Conv2dCpu.imagesPerGemm(11, 49, 49 * 12) >= Math.min(2, 11 / (2 * CpuPool.threads())));
+    checkAll(new ConvShape(11, 8, 14, 14, 12, 4, 4, 2, 2, 1, 1));
+    checkAll(new ConvShape(9, 3, 9, 9, 5, 3, 3, 2, 2, 1, 1));   // 5×5 outputs: 25 rows
+  }
+
+  @Test
+  void imagesPerGemmFillsTheLastRowTileWithinItsScratch() {
+    int mr = SgemmKernel.ROWS, many = 1 << 20;
+    int g = Conv2dCpu.imagesPerGemm(many, 49, 49 * 128);
+    assertEquals(0, g * 49 % mr, "49-row images stacked to whole tiles");
+    for (int smaller = 1; smaller < g; smaller++) assertTrue(smaller * 49 % mr != 0, "the fewest images that fill the tiles");
+    assertEquals(1, Conv2dCpu.imagesPerGemm(many, 64, 64 * 128), "64 rows already fill their tiles");
+    assertEquals(2, Conv2dCpu.imagesPerGemm(many, 49, 49 * 1024), "gcol of 49×1024 floats: two images within the scratch");
+    assertEquals(1, Conv2dCpu.imagesPerGemm(2, 49, 49 * 128), "a batch too small to give each thread two groups");
   }
 
   @Test

@@ -1,0 +1,57 @@
+package dev.duel.engine.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link IndexedMatrix#packA} against its definition, ap[panel + p·mr + i] = src[rowIdx[i] + colIdx[p]] (zero past
+ * the last row), for every way it packs: rows adjacent (one vector per depth step), two runs of four rows, scattered
+ * rows with depth in runs of four (register transposes) or not, contiguous depth; for 4- and 8-row panels.
+ */
+class IndexedMatrixTest {
+  private final SplittableRandom rnd = new SplittableRandom(7);
+
+  /** An increasing table of n entries: runs of `run` consecutive values, then a jump of 2…9 (run 1: always a jump). */
+  private int[] table(int n, int run) {
+    int[] t = new int[n];
+    int v = rnd.nextInt(5);
+    for (int i = 0; i < n; i++) {
+      t[i] = v;
+      v += (i + 1) % run == 0 ? 2 + rnd.nextInt(8) : 1;
+    }
+    return t;
+  }
+
+  @Test
+  void everyPackingFormMatchesTheDefinition() {
+    int[][] rowRuns = {{1}, {4}, {8}, {64}, {2}};
+    for (int mr : new int[] {4, 8}) {
+      for (int[] rr : rowRuns) {
+        for (int colRun : new int[] {1, 3, 4, 8, 1000}) {
+          int m = 37, k = 45;
+          int[] rows = table(m + 3, rr[0]), cols = table(k + 5, colRun);
+          float[] src = new float[rows[rows.length - 1] + cols[cols.length - 1] + 1];
+          for (int i = 0; i < src.length; i++) src[i] = (float) rnd.nextDouble(-1, 1);
+          IndexedMatrix a = new IndexedMatrix(src, rows, 3, cols, 5);
+          for (int[] block : new int[][] {{0, m, 0, k}, {mr, m - mr, 4, k - 4}, {5, 11, 1, 13}}) {
+            int i0 = block[0], mc = block[1], p0 = block[2], kc = block[3];
+            int panels = (mc + mr - 1) / mr;
+            float[] ap = new float[panels * kc * mr + 7];
+            java.util.Arrays.fill(ap, Float.NaN);
+            a.packA(i0, mc, p0, kc, mr, ap, 7);
+            for (int r = 0; r < panels; r++)
+              for (int p = 0; p < kc; p++)
+                for (int i = 0; i < mr; i++) {
+                  int row = r * mr + i;
+                  float want = row < mc ? src[rows[3 + i0 + row] + cols[5 + p0 + p]] : 0f;
+                  assertEquals(want, ap[7 + r * kc * mr + p * mr + i], 0f, "mr " + mr + ", row run " + rr[0]
+                      + ", depth run " + colRun + ", block " + java.util.Arrays.toString(block) + ": row " + row + ", depth " + p);
+                }
+          }
+        }
+      }
+    }
+  }
+}
