@@ -66,7 +66,7 @@ final class GemmDriverAB {
   }
 
   /** Student's t 97.5% quantile for df degrees of freedom (table to 30, then the normal's 1.96). */
-  private static double tQuantile975(int df) {
+  static double tQuantile975(int df) {
     double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
     return df <= t.length ? t[df - 1] : 1.96;

@@ -317,7 +317,6 @@ public final class Conv2dCpu {
       }
   }
 
-
   // ---- direct loops (few output channels) ---------------------------------------------------------
   //
   // With stride 1 each (c, r, s) tap is one long axpy or dot product: an output plane kept with the padded
