@@ -30,9 +30,31 @@ final class GemmDriverAB {
     pa.set(s.transA(), am, 0, s.lda());
     pb.set(s.transB(), bm, 0, s.ldb());
     int reps = Math.max(1, (int) (0.02 * 150e9 / s.flops()));   // ~20 ms at 150 GFLOP/s
-    for (int w = 0; w < 20; w++) {
-      a.run(s, pa, pb, c);
-      b.run(s, pa, pb, c);
+    Ratio r = ratio(rounds, 20, reps, () -> a.run(s, pa, pb, c), () -> b.run(s, pa, pb, c));
+    System.out.printf(Locale.ROOT, "%-18s %s/%s %s   best GFLOP/s: %s %6.1f, %s %6.1f%n", s, nameB, nameA, r,
+        nameA, s.flops() / r.bestA() / 1e9, nameB, s.flops() / r.bestB() / 1e9);
+  }
+
+  /**
+   * B's time over A's: the geometric mean of the per-round ratios with its 95% interval (Student's t on the log
+   * ratios), and each side's best time per call in seconds.
+   */
+  record Ratio(double mean, double lo, double hi, double bestA, double bestB) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%.3f (%.3f–%.3f)", mean, lo, hi);
+    }
+  }
+
+  /**
+   * Times a and b in alternating bursts of reps calls (order swapped each round, so a slow spell of the machine
+   * reaches both alike) after warm calls of each, over the given rounds.
+   */
+  static Ratio ratio(int rounds, int warm, int reps, Runnable a, Runnable b) {
+    if (rounds < 2) throw new IllegalArgumentException("rounds=" + rounds + ": at least 2 for an interval");
+    for (int w = 0; w < warm; w++) {
+      a.run();
+      b.run();
     }
     double[] logRatio = new double[rounds];
     double bestA = Double.MAX_VALUE, bestB = Double.MAX_VALUE;
@@ -40,9 +62,9 @@ final class GemmDriverAB {
       double ta = 0, tb = 0;
       for (int side = 0; side < 2; side++) {
         boolean isA = (side == 0) == (r % 2 == 0);
-        Variant v = isA ? a : b;
+        Runnable v = isA ? a : b;
         long t0 = System.nanoTime();
-        for (int i = 0; i < reps; i++) v.run(s, pa, pb, c);
+        for (int i = 0; i < reps; i++) v.run();
         double t = (System.nanoTime() - t0) / 1e9 / reps;
         if (isA) ta = t;
         else tb = t;
@@ -55,9 +77,7 @@ final class GemmDriverAB {
     for (double x : logRatio) mean += x / rounds;
     for (double x : logRatio) var += (x - mean) * (x - mean) / (rounds - 1);
     double half = tQuantile975(rounds - 1) * Math.sqrt(var / rounds);
-    System.out.printf(Locale.ROOT, "%-18s %s/%s %.3f (%.3f–%.3f)   best GFLOP/s: %s %6.1f, %s %6.1f%n", s, nameB, nameA,
-        Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half), nameA, s.flops() / bestA / 1e9, nameB,
-        s.flops() / bestB / 1e9);
+    return new Ratio(Math.exp(mean), Math.exp(mean - half), Math.exp(mean + half), bestA, bestB);
   }
 
   /** Whether the shape takes the driver at all (not SgemmSkinny's, not Sgemm's small serial loop). */
@@ -66,7 +86,7 @@ final class GemmDriverAB {
   }
 
   /** Student's t 97.5% quantile for df degrees of freedom (table to 30, then the normal's 1.96). */
-  static double tQuantile975(int df) {
+  private static double tQuantile975(int df) {
     double[] t = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
     return df <= t.length ? t[df - 1] : 1.96;

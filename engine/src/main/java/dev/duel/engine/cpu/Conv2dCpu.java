@@ -93,20 +93,15 @@ public final class Conv2dCpu {
       Sgemm.MatrixB wT = new Sgemm.MatrixB();
       wT.set(true, w, 0, crs);
       GemmDriver.packWholeB(wT, kk, crs, wPacked);
-      int g = imagesPerGemm(s.n(), pq, (long) pq * kk), groups = (s.n() + g - 1) / g;
-      CpuPool.parallelFor(groups, 1, (from, to) -> {
-        float[] yt = Workspace.get().temp(g * pq * kk);
-        for (int group = from; group < to; group++) {
-          int n0 = group * g, images = Math.min(g, s.n() - n0);
-          // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs] for the images n0 … n0+images−1, stacked
-          IndexedMatrix rows = new IndexedMatrix(xp, t.base, n0 * pq, t.off, 0);
-          GemmDriver.gemmPackedB(images * pq, kk, crs, 1f, rows, wPacked, 0f, yt, 0, kk);
-          for (int i = 0; i < images; i++)
-            for (int k = 0; k < kk; k++) {
-              int out = ((n0 + i) * kk + k) * pq, at = i * pq * kk + k;
-              for (int j = 0; j < pq; j++) y[out + j] = yt[at + j * kk];
-            }
-        }
+      forImageGroups(s.n(), pq, kk, (n0, images, yt) -> {
+        // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs] for the images n0 … n0+images−1, stacked
+        IndexedMatrix rows = new IndexedMatrix(xp, t.base, n0 * pq, t.off, 0);
+        GemmDriver.gemmPackedB(images * pq, kk, crs, 1f, rows, wPacked, 0f, yt, 0, kk);
+        for (int i = 0; i < images; i++)
+          for (int k = 0; k < kk; k++) {
+            int out = ((n0 + i) * kk + k) * pq, at = i * pq * kk + k;
+            for (int j = 0; j < pq; j++) y[out + j] = yt[at + j * kk];
+          }
       });
       return;
     }
@@ -125,6 +120,23 @@ public final class Conv2dCpu {
         int n = nk / kk, k = nk % kk;
         System.arraycopy(yt, k * npq + n * pq, y, nk * pq, pq);
       }
+    });
+  }
+
+  /** One group of the per-image forms: images n0 … n0+images−1, and this thread's scratch for their PQ×width output. */
+  private interface ImageGroup {
+    void run(int n0, int images, float[] scratch);
+  }
+
+  /**
+   * The per-image forms' loop: the n images in groups of {@link #imagesPerGemm} (the last may be smaller), the
+   * groups spread over the pool, each thread with its own scratch of g·PQ·width floats.
+   */
+  private static void forImageGroups(int n, int pq, int width, ImageGroup body) {
+    int g = imagesPerGemm(n, pq, (long) pq * width);
+    CpuPool.parallelFor((n + g - 1) / g, 1, (from, to) -> {
+      float[] scratch = Workspace.get().temp(g * pq * width);
+      for (int group = from; group < to; group++) body.run(group * g, Math.min(g, n - group * g), scratch);
     });
   }
 
@@ -242,16 +254,11 @@ public final class Conv2dCpu {
       Sgemm.MatrixB wB = new Sgemm.MatrixB();
       wB.set(false, w, 0, crs);
       GemmDriver.packWholeB(wB, crs, kk, wPacked);
-      int g = imagesPerGemm(s.n(), pq, (long) pq * crs), groups = (s.n() + g - 1) / g;
-      CpuPool.parallelFor(groups, 1, (from, to) -> {
-        float[] gcol = Workspace.get().temp(g * pq * crs);
-        for (int group = from; group < to; group++) {
-          int n0 = group * g, images = Math.min(g, s.n() - n0);
-          // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs] for the images n0 … n0+images−1, stacked
-          IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0);
-          GemmDriver.gemmPackedB(images * pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
-          for (int i = 0; i < images; i++) col2imImage(s, gcol, i * pq * crs, n0 + i, gx);
-        }
+      forImageGroups(s.n(), pq, crs, (n0, images, gcol) -> {
+        // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs] for the images n0 … n0+images−1, stacked
+        IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0);
+        GemmDriver.gemmPackedB(images * pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
+        for (int i = 0; i < images; i++) col2imImage(s, gcol, i * pq * crs, n0 + i, gx);
       });
       return;
     }

@@ -57,7 +57,7 @@ public record CpuModel(String vendor, int family, int model, String name) {
     }
   }
 
-  /** AMD Zen 5 or later (family 26 = 0x1A and up): full-width 512-bit data paths, 64 bytes a cycle from L2 to L1. */
+  /** AMD Zen 5 or later: family 26 (0x1A) and up. */
   public boolean amdZen5OrLater() {
     return "AuthenticAMD".equals(vendor) && family >= 26;
   }

@@ -40,9 +40,8 @@ final class SgemmSkinny {
 
   /**
    * 64K floats (256 KB), the 256×256 products of mlp b256 split, except on an AMD Zen 5 or later: 128K, they stay
-   * on one thread. Paired A/Bs of the 256×256 level-2 products (docs/benchmarks.md): on the 2-core Zen 5 (its L2
-   * feeds L1 64 bytes a cycle) the serial JVMs took 0.86–0.98× the time of split ones (session 10); on the 2-core
-   * Zen 4 (32 bytes a cycle) split JVMs took 0.66–0.78× the serial time for the GEMV and 0.72–0.90× for the outer
+   * on one thread. Paired A/Bs of the 256×256 level-2 products (docs/benchmarks.md): on the 2-core Zen 5 the
+   * serial JVMs took 0.86–0.98× the time of split ones (session 10); on the 2-core Zen 4 split JVMs took 0.66–0.78× the serial time for the GEMV and 0.72–0.90× for the outer
    * product (session 11), while 64×256 (16K) split took 1.05–1.19× the serial time. Other processors (AVX2 Zen 3,
    * Intel) were not measured and take the Zen 4's threshold.
    */
