@@ -24,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators) 164–166 GFLOP/s. Here no tile reaches the core's peak (8×32 at 77%). C2's loop for 8×32 is
  * clean (disassembled: 8 broadcasts folded into {@code vbroadcastss zmm, m32}, 2 vector loads, 16 FMAs, no
  * spill), and gcc 12's intrinsics version of the same tile ran at 168–179 GFLOP/s whether the B panel was
- * 64-byte aligned or not, so most of the gap is the tile's shape on this core, not C2. A 12-row tile would gain
- * ~5% in L1; it is not built (docs/benchmarks.md, the Intel section).
+ * 64-byte aligned or not: a third of the gap is the compiled loop, two thirds the tile's shape on this core.
+ * The 12-row tile gains ~5% in L1; it is not built (docs/benchmarks.md, the Intel section). Each tile is
+ * written out by hand, as the others are, so that every accumulator is a local that C2 can keep in a register.
  *
  * <p>How to run: {@code java --add-modules jdk.incubator.vector [-Dtile.bits=256|512] -cp bench/target/duel-bench.jar
  * dev.duel.bench.KernelTileExperiment}
