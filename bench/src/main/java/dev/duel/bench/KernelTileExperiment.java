@@ -142,6 +142,26 @@ public final class KernelTileExperiment {
         .add(c60).add(c61).add(c70).add(c71).add(c80).add(c81).add(c90).add(c91).add(ca0).add(ca1).add(cb0).add(cb1)
         .intoArray(c, cOff);
   }
+  static void k8x24(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+    FloatVector c00 = FloatVector.zero(F), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00, c20 = c00, c21 = c00, c22 = c00;
+    FloatVector c30 = c00, c31 = c00, c32 = c00, c40 = c00, c41 = c00, c42 = c00, c50 = c00, c51 = c00, c52 = c00;
+    FloatVector c60 = c00, c61 = c00, c62 = c00, c70 = c00, c71 = c00, c72 = c00;
+    for (int p = 0; p < kc; p++) {
+      int ai = aOff + p * 8, bi = bOff + p * 3 * L;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bi), b1 = FloatVector.fromArray(F, bp, bi + L), b2 = FloatVector.fromArray(F, bp, bi + 2 * L);
+      FloatVector a = FloatVector.broadcast(F, ap[ai]); c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02);
+      a = FloatVector.broadcast(F, ap[ai + 1]); c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12);
+      a = FloatVector.broadcast(F, ap[ai + 2]); c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22);
+      a = FloatVector.broadcast(F, ap[ai + 3]); c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32);
+      a = FloatVector.broadcast(F, ap[ai + 4]); c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42);
+      a = FloatVector.broadcast(F, ap[ai + 5]); c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52);
+      a = FloatVector.broadcast(F, ap[ai + 6]); c60 = a.fma(b0, c60); c61 = a.fma(b1, c61); c62 = a.fma(b2, c62);
+      a = FloatVector.broadcast(F, ap[ai + 7]); c70 = a.fma(b0, c70); c71 = a.fma(b1, c71); c72 = a.fma(b2, c72);
+    }
+    c00.add(c01).add(c02).add(c10).add(c11).add(c12).add(c20).add(c21).add(c22).add(c30).add(c31).add(c32)
+        .add(c40).add(c41).add(c42).add(c50).add(c51).add(c52).add(c60).add(c61).add(c62).add(c70).add(c71).add(c72)
+        .intoArray(c, cOff);
+  }
   private interface K { void run(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc); }
   public static void main(String[] args) {
     int kc = 256;
@@ -149,11 +169,12 @@ public final class KernelTileExperiment {
     for (int i = 0; i < ap.length; i++) ap[i] = (i % 7) * 0.01f;
     for (int i = 0; i < bp.length; i++) bp[i] = (i % 5) * 0.01f;
     // Tiles as rows × columns, columns a multiple of the vector: "4x2v" is 4 rows × 2 vectors (4×16 at 256 bits).
-    String[] names = {"4x2v", "6x2v", "5x2v", "3x3v", "4x3v", "8x2v", "12x2v"};
+    String[] names = {"4x2v", "6x2v", "5x2v", "3x3v", "4x3v", "8x2v", "12x2v", "8x3v"};
     K[] ks = {KernelTileExperiment::k4x16, KernelTileExperiment::k6x16, KernelTileExperiment::k5x16, KernelTileExperiment::k3x24,
-        KernelTileExperiment::k4x24, KernelTileExperiment::k8x16, KernelTileExperiment::k12x16};
-    int[] flops = {4 * 2 * L, 6 * 2 * L, 5 * 2 * L, 3 * 3 * L, 4 * 3 * L, 8 * 2 * L, 12 * 2 * L};
-    System.out.printf("%d-bit vectors (%d floats); accumulators: 4x2v 8, 6x2v 12, 5x2v 10, 3x3v 9, 4x3v 12, 8x2v 16, 12x2v 24%n", F.vectorBitSize(), L);
+        KernelTileExperiment::k4x24, KernelTileExperiment::k8x16, KernelTileExperiment::k12x16,
+        KernelTileExperiment::k8x24};
+    int[] flops = {4 * 2 * L, 6 * 2 * L, 5 * 2 * L, 3 * 3 * L, 4 * 3 * L, 8 * 2 * L, 12 * 2 * L, 8 * 3 * L};
+    System.out.printf("%d-bit vectors (%d floats); accumulators: 4x2v 8, 6x2v 12, 5x2v 10, 3x3v 9, 4x3v 12, 8x2v 16, 12x2v 24, 8x3v 24%n", F.vectorBitSize(), L);
     for (int round = 0; round < 4; round++) {   // rounds 0-1 warm C2 up
       for (int v = 0; v < ks.length; v++) {
         K k = ks[v];

@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * The processor this JVM runs on, as Linux's /proc/cpuinfo names it (vendor, family, model, model name):
  * what Duel's CPU choices that depend on more than the vector width are made from ({@link SgemmSkinny}'s
- * level-2 split), and what {@code duel info} prints. Elsewhere (no /proc/cpuinfo, or a field missing) the
+ * level-2 split, {@link SgemmKernel}'s tile for large products), and what {@code duel info} prints. Elsewhere (no /proc/cpuinfo, or a field missing) the
  * model is unknown and every choice takes its default. The first processor's lines are read; the others
  * are the same on the machines Duel runs on.
  */
@@ -60,6 +60,11 @@ public record CpuModel(String vendor, int family, int model, String name) {
   /** AMD Zen 5 or later: family 26 (0x1A) and up. */
   public boolean amdZen5OrLater() {
     return "AuthenticAMD".equals(vendor) && family >= 26;
+  }
+
+  /** An Intel CPU (GenuineIntel): {@link SgemmKernel#defaultLargeRows} takes the 12-row tile there. */
+  public boolean intel() {
+    return "GenuineIntel".equals(vendor);
   }
 
   /** For {@code duel info}: "AMD EPYC (AuthenticAMD family 25 model 17)", or "unknown (no /proc/cpuinfo)". */

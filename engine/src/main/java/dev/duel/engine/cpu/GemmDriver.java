@@ -12,15 +12,15 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *   for jc in steps of nb over n:                      nb ≤ NC, so that k×nb floats fit in L3
  *     pack B[:, jc:+nb], every KC-deep slice, into NR-column panels   (parallel, one shared buffer)
  *       and, when m×k is small, all of A too (so column groups of one row block share it)
- *     for each task (MC-row block of A, group of B panels), in parallel:
+ *     for each task (a row block of A, mb = blockRows(mr) ≤ MC rows; a group of B panels), in parallel:
  *       for pc in steps of KC over k:
- *         pack A[ic:+MC, pc:+KC] into mr-row panels, unless packed above  (stays in L2)
+ *         pack A[ic:+mb, pc:+KC] into mr-row panels, unless packed above  (stays in L2)
  *         for each B panel q of the group:                  (a B micro-panel KC×NR stays in L1)
  *           for each A panel r:
  *             C[r, q] (mr×NR) = alpha·A_r·B_q + (pc == 0 ? beta : 1)·C[r, q]     (SgemmKernel)
  * </pre>
  *
- * The tile's row count mr (4 or 8) is {@link SgemmKernel#ROWS} unless a caller gives it.
+ * The tile's row count mr (4, 8 or 12) is {@link SgemmKernel#ROWS} unless a caller gives it.
  *
  * <p>On more than one thread a product first goes through {@link #privateParts}: if C can be cut into one
  * block per thread (along the larger of m and n) without copying more than {@link #SPLIT_COPY_FLOATS}
@@ -40,7 +40,11 @@ final class GemmDriver {
 
   /** KC: depth of a packed slice; a B micro-panel (KC·NR floats, 16 KiB with AVX2) stays in L1. */
   static final int KC = 256;
-  /** MC: rows of a packed A block (MC·KC floats, 128 KiB) that stays in L2. A multiple of every mr. */
+  /**
+   * MC: the most rows of a packed A block (MC·KC floats, 128 KiB) that stays in L2. A block has {@link
+   * #blockRows} rows: MC for the 4- and 8-row tiles, 120 for the 12-row tile (whole tiles, so no block ends in
+   * an edge tile).
+   */
   static final int MC = 128;
   /** NC: the most columns of B packed at once. A multiple of NR. */
   static final int NC = 4096;
@@ -71,6 +75,11 @@ final class GemmDriver {
    */
   static volatile boolean narrowEdges = true;
 
+  /** Rows of an A block for an mr-row tile: the most whole tiles within {@link #MC}. */
+  static int blockRows(int mr) {
+    return MC / mr * mr;
+  }
+
   /**
    * KC slices per group in a compute task (see Job.computeTask): as many as keep the group's packed A
    * block within 128K floats (512 KiB, half of a Zen 4/5 core's L2), 4 with MC = 128 and KC = 256.
@@ -99,7 +108,7 @@ final class GemmDriver {
     gemm(SgemmKernel.ROWS, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
   }
 
-  /** {@link #gemm} with the tile's row count given (4 or 8): for tests and the tile experiments. */
+  /** {@link #gemm} with the tile's row count given (4, 8 or 12): for tests and the tile experiments. */
   static void gemm(int mr, int m, int n, int k, float alpha, APacker packA, BPacker packB,
                    float beta, float[] c, int cOff, int ldc) {
     gemm(mr, SPLIT_COPY_FLOATS, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
@@ -111,11 +120,13 @@ final class GemmDriver {
    */
   static void gemm(int mr, long splitCopy, int m, int n, int k, float alpha, APacker packA, BPacker packB,
                    float beta, float[] c, int cOff, int ldc) {
-    if (mr != 4 && mr != 8) throw new IllegalArgumentException("GemmDriver.gemm: the tile has 4 or 8 rows, not " + mr);
+    if (mr != 4 && mr != 8 && mr != 12) {
+      throw new IllegalArgumentException("GemmDriver.gemm: the tile has 4, 8 or 12 rows, not " + mr);
+    }
     Workspace ws = WORKSPACE.get();
     if (ws.job.running) {
       // Re-entered on this thread (a packer that multiplies): a fresh job, the buffers are in use.
-      int nb = columnBlock(n, k), aNeed = wholeASize(m, k);
+      int nb = columnBlock(n, k), aNeed = wholeASize(m, k, mr);
       boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
       new Job().run(0, 0, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, new float[wholeBSize(nb, k)], nb,
           aShared ? new float[aNeed] : null);
@@ -151,7 +162,7 @@ final class GemmDriver {
   private static void runShared(Workspace ws, Job job, int mr, int m, int n, int k, float alpha, APacker packA,
                                 BPacker packB, float beta, float[] c, int cOff, int ldc) {
     int nb = columnBlock(n, k);
-    int bNeed = wholeBSize(nb, k), aNeed = wholeASize(m, k);
+    int bNeed = wholeBSize(nb, k), aNeed = wholeASize(m, k, mr);
     boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
     if (ws.bPack.length < bNeed) ws.bPack = new float[bNeed];
     if (aShared && ws.aWhole.length < aNeed) ws.aWhole = new float[aNeed];
@@ -164,9 +175,10 @@ final class GemmDriver {
     return Math.min(n, Math.min(NC, fit));
   }
 
-  /** Floats of A packed whole: every (row block, KC slice) at a stride of MC·KC. */
-  private static int wholeASize(int m, int k) {
-    long size = (long) ((m + MC - 1) / MC) * ((k + KC - 1) / KC) * MC * KC;
+  /** Floats of A packed whole: every (row block of {@link #blockRows}, KC slice) at a stride of MC·KC. */
+  private static int wholeASize(int m, int k, int mr) {
+    int mb = blockRows(mr);
+    long size = (long) ((m + mb - 1) / mb) * ((k + KC - 1) / KC) * MC * KC;
     return (int) Math.min(Integer.MAX_VALUE, size);
   }
 
@@ -282,7 +294,7 @@ final class GemmDriver {
     BPacker packB;
     float[] c, bPack, aWhole;
     // the current column block [jc, jc+nc): its panels, the B stride of a KC slice, the task split
-    int jc, nc, panels, sliceStride, rowBlocks, slices, groups, bUnits, aUnits;
+    int jc, nc, panels, sliceStride, mb, rowBlocks, slices, groups, bUnits, aUnits;
 
     /**
      * Pack unit u: below bUnits, B panel u % panels of KC slice u / panels; then A block (u − bUnits)
@@ -297,7 +309,7 @@ final class GemmDriver {
           u += qTo - q;
         } else {
           int a = u - bUnits, block = a / slices, pc = (a % slices) * KC;
-          packA.packA(rowBase + block * MC, Math.min(MC, m - block * MC), pc, Math.min(KC, k - pc), mr, aWhole, a * MC * KC);
+          packA.packA(rowBase + block * mb, Math.min(mb, m - block * mb), pc, Math.min(KC, k - pc), mr, aWhole, a * MC * KC);
           u++;
         }
       }
@@ -325,7 +337,8 @@ final class GemmDriver {
       this.bPack = bPack;
       this.aWhole = aWhole;
       running = true;
-      rowBlocks = (m + MC - 1) / MC;
+      mb = blockRows(mr);
+      rowBlocks = (m + mb - 1) / mb;
       slices = (k + KC - 1) / KC;
       try {
         for (jc = 0; jc < n; jc += nb) {
@@ -361,7 +374,7 @@ final class GemmDriver {
      */
     private void computeTask(int t) {
       int block = t / groups, group = t % groups;
-      int i0 = block * MC, mc = Math.min(MC, m - i0);
+      int i0 = block * mb, mc = Math.min(mb, m - i0);
       int qFrom = (int) ((long) group * panels / groups), qTo = (int) ((long) (group + 1) * panels / groups);
       Workspace ws = WORKSPACE.get();
       float[] ap = aWhole, bp = bPack, cc = c, edge = ws.edge;

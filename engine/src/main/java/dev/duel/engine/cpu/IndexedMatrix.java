@@ -52,15 +52,29 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
         // (Two loops with the row offsets hoisted: a loop over the runs inside the depth loop packed the weight
         // gradient's col 3.7× slower in an ad-hoc probe on the Zen 4.)
         int ro = rowIdx[first];
-        if (run == mr) {
+        if (run == mr && mr == 12) {
+          for (int p = 0, d = panel; p < kc; p++, d += 12) {
+            int at = ro + colIdx[c0 + p];
+            FloatVector.fromArray(SgemmPanelA.S8, src, at).intoArray(ap, d);
+            FloatVector.fromArray(SgemmPanelA.S4, src, at + 8).intoArray(ap, d + 8);
+          }
+        } else if (run == mr) {
           VectorSpecies<Float> species = mr == 8 ? SgemmPanelA.S8 : SgemmPanelA.S4;
           for (int p = 0, d = panel; p < kc; p++, d += mr) FloatVector.fromArray(species, src, ro + colIdx[c0 + p]).intoArray(ap, d);
-        } else {
+        } else if (mr == 8) {
           int r4 = rowIdx[first + 4];
           for (int p = 0, d = panel; p < kc; p++, d += 8) {
             int at = colIdx[c0 + p];
             FloatVector.fromArray(SgemmPanelA.S4, src, ro + at).intoArray(ap, d);
             FloatVector.fromArray(SgemmPanelA.S4, src, r4 + at).intoArray(ap, d + 4);
+          }
+        } else {
+          int r4 = rowIdx[first + 4], r8 = rowIdx[first + 8];
+          for (int p = 0, d = panel; p < kc; p++, d += 12) {
+            int at = colIdx[c0 + p];
+            FloatVector.fromArray(SgemmPanelA.S4, src, ro + at).intoArray(ap, d);
+            FloatVector.fromArray(SgemmPanelA.S4, src, r4 + at).intoArray(ap, d + 4);
+            FloatVector.fromArray(SgemmPanelA.S4, src, r8 + at).intoArray(ap, d + 8);
           }
         }
         continue;
@@ -91,14 +105,17 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
    */
   private void packRunsOfFour(int first, int c0, int kc, int mr, float[] ap, int panel) {
     int b0 = rowIdx[first], b1 = rowIdx[first + 1], b2 = rowIdx[first + 2], b3 = rowIdx[first + 3];
-    int b4 = mr == 8 ? rowIdx[first + 4] : 0, b5 = mr == 8 ? rowIdx[first + 5] : 0;
-    int b6 = mr == 8 ? rowIdx[first + 6] : 0, b7 = mr == 8 ? rowIdx[first + 7] : 0;
+    int b4 = mr >= 8 ? rowIdx[first + 4] : 0, b5 = mr >= 8 ? rowIdx[first + 5] : 0;
+    int b6 = mr >= 8 ? rowIdx[first + 6] : 0, b7 = mr >= 8 ? rowIdx[first + 7] : 0;
+    int b8 = mr == 12 ? rowIdx[first + 8] : 0, b9 = mr == 12 ? rowIdx[first + 9] : 0;
+    int b10 = mr == 12 ? rowIdx[first + 10] : 0, b11 = mr == 12 ? rowIdx[first + 11] : 0;
     int p = 0;
     for (; p + 4 <= kc; p += 4) {
       int at = colIdx[c0 + p], d = panel + p * mr;
       if (colIdx[c0 + p + 3] - at == 3) {
         SgemmPanelA.transpose4(src, b0 + at, b1 + at, b2 + at, b3 + at, ap, d, mr);
-        if (mr == 8) SgemmPanelA.transpose4(src, b4 + at, b5 + at, b6 + at, b7 + at, ap, d + 4, 8);
+        if (mr >= 8) SgemmPanelA.transpose4(src, b4 + at, b5 + at, b6 + at, b7 + at, ap, d + 4, mr);
+        if (mr == 12) SgemmPanelA.transpose4(src, b8 + at, b9 + at, b10 + at, b11 + at, ap, d + 8, 12);
       } else {
         for (int q = p; q < p + 4; q++) packStep(first, colIdx[c0 + q], mr, ap, panel + q * mr);
       }
@@ -113,12 +130,15 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
 
   /**
    * The run of a full panel's rows that are consecutive floats of src (the table is increasing): mr when all are,
-   * 4 when an 8-row panel is two such runs of four, else 0 (rows packed otherwise).
+   * 4 when an 8- or 12-row panel is such runs of four, else 0 (rows packed otherwise).
    */
   private int adjacentRun(int first, int mr) {
     if (rowIdx[first + mr - 1] - rowIdx[first] == mr - 1) return mr;
-    boolean fours = mr == 8 && rowIdx[first + 3] - rowIdx[first] == 3 && rowIdx[first + 7] - rowIdx[first + 4] == 3;
-    return fours ? 4 : 0;
+    if (mr == 4) return 0;
+    for (int i = 0; i < mr; i += 4) {
+      if (rowIdx[first + i + 3] - rowIdx[first + i] != 3) return 0;
+    }
+    return 4;
   }
 
   /** As B: depth (rows) [p0, p0+kc), the NR-column panels [qFrom, qTo) of columns [j0, j0+nc). */

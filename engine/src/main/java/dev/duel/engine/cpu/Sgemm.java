@@ -28,15 +28,18 @@ public final class Sgemm {
   /**
    * How this JVM multiplies, for {@code duel info}: the micro-kernel's tile (MR rows × NR columns, NR two
    * vectors of the preferred species, so it follows the vector width the JVM detected: 4×16 with AVX2,
-   * 8×32 with AVX-512), the threads of {@link CpuPool}, and how a product is spread over them (the
+   * 8×32 with AVX-512; 12×32 for products of at least {@link SgemmKernel#LARGE_M} rows on an AVX-512 Intel CPU), the threads of {@link CpuPool}, and how a product is spread over them (the
    * private split's copy budget, {@link GemmDriver#SPLIT_COPY_FLOATS}; the level-2 products' split threshold,
    * {@link SgemmSkinny#PARALLEL_ELEMENTS}, which depends on the {@link CpuModel}).
    */
   public static String describe() {
     return String.format(java.util.Locale.ROOT,
-        "micro-kernel %d×%d (%d accumulators of %d-bit vectors), blocks MC %d KC %d NC %d; n = 1, m = 1, k = 1 unpacked"
+        "micro-kernel %d×%d (%d accumulators of %d-bit vectors)%s, blocks MC %d KC %d NC %d; n = 1, m = 1, k = 1 unpacked"
             + " (split over the threads from %d elements); %d threads, %s",
-        SgemmKernel.ROWS, SgemmKernel.NR, 2 * SgemmKernel.ROWS, F.vectorBitSize(), GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
+        SgemmKernel.ROWS, SgemmKernel.NR, 2 * SgemmKernel.ROWS, F.vectorBitSize(),
+        SgemmKernel.LARGE_ROWS == SgemmKernel.ROWS ? ""
+            : String.format(java.util.Locale.ROOT, ", %d×%d from m = %d", SgemmKernel.LARGE_ROWS, SgemmKernel.NR, SgemmKernel.LARGE_M),
+        GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
         SgemmSkinny.PARALLEL_ELEMENTS, CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"
             : "C cut per thread while the packed copies stay within " + GemmDriver.SPLIT_COPY_FLOATS + " floats");
   }
@@ -76,7 +79,7 @@ public final class Sgemm {
     pa.set(transA, a, aOff, lda);
     pb.set(transB, b, bOff, ldb);
     try {
-      GemmDriver.gemm(m, n, k, alpha, pa, pb, beta, c, cOff, ldc);
+      GemmDriver.gemm(SgemmKernel.rowsFor(m), m, n, k, alpha, pa, pb, beta, c, cOff, ldc);
     } finally {
       pa.clear();
       pb.clear();

@@ -4,9 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Packs one full A micro-panel (mr = 4 or 8 rows of op(A), kc deep) into {@link SgemmKernel}'s layout
- * ap[panel + p·mr + i] = op(A)[i, p] with vectors of mr lanes (128 bits for 4 rows, 256 for 8), so a
- * k step of the panel is one vector.
+ * Packs one full A micro-panel (mr = 4, 8 or 12 rows of op(A), kc deep) into {@link SgemmKernel}'s layout
+ * ap[panel + p·mr + i] = op(A)[i, p] with vectors of mr lanes (128 bits for 4 rows, 256 for 8; one of each
+ * for 12), so a k step of the panel is one vector (two for 12).
  *
  * <pre>
  *   op(A) = Aᵀ (A stored k×m, a TN product):  op(A)[i, p] = a[src + p·lda + i]   each k step is mr
@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   op(A) = A  (row-major, NN and NT):          op(A)[i, p] = a[src + i·lda + p]   each k step is a column
  *       of a; mr×mr blocks are transposed in registers: mr row loads, mr·log₂mr two-vector selects
  *       (the recursive block swap of {@link SgemmTranspose}, whose 8×8 transpose the 8-row panels use), mr stores, the mr k steps of a block
- *       landing contiguously.
+ *       landing contiguously. Twelve rows: per 8 k steps, rows 0–7 as an 8×8 block and rows 8–11 as two
+ *       4×4 blocks, stored 12 floats apart.
  * </pre>
  *
  * The scalar loops they replace moved one float per load and store with a stride of mr on one side:
@@ -31,23 +32,42 @@ final class SgemmPanelA {
   private static final FloatVector LO4_2 = SgemmTranspose.stageIndex(S4, 2, false), HI4_2 = SgemmTranspose.stageIndex(S4, 2, true);
   private static final FloatVector LO4_1 = SgemmTranspose.stageIndex(S4, 1, false), HI4_1 = SgemmTranspose.stageIndex(S4, 1, true);
 
-  /** Whether panels of mr rows are packed here: mr = 4 or 8 and vectors of mr floats are native. */
+  /**
+   * Whether panels of mr rows are packed here: mr = 4 or 8 and vectors of mr floats are native, or mr = 12
+   * (eight rows and four, as for 8 and 4) with vectors of 8 floats native.
+   */
   static boolean packs(int mr) {
-    return (mr == 4 || mr == 8) && 32 * mr <= SgemmKernel.F.vectorBitSize();
+    return (mr == 4 || mr == 8 || mr == 12) && 32 * Math.min(mr, 8) <= SgemmKernel.F.vectorBitSize();
   }
 
   /** A full panel of op(A) = Aᵀ: ap[panel + p·mr + i] = a[src + p·lda + i], i < mr, p < kc. */
   static void packColumns(int mr, float[] a, int src, int lda, int kc, float[] ap, int panel) {
+    if (mr == 12) {
+      for (int p = 0; p < kc; p++) {
+        FloatVector.fromArray(S8, a, src + p * lda).intoArray(ap, panel + p * 12);
+        FloatVector.fromArray(S4, a, src + p * lda + 8).intoArray(ap, panel + p * 12 + 8);
+      }
+      return;
+    }
     VectorSpecies<Float> s = mr == 8 ? S8 : S4;
     for (int p = 0; p < kc; p++) FloatVector.fromArray(s, a, src + p * lda).intoArray(ap, panel + p * mr);
   }
 
   /** A full panel of op(A) = A: ap[panel + p·mr + i] = a[src + i·lda + p], i < mr, p < kc. */
   static void packRows(int mr, float[] a, int src, int lda, int kc, float[] ap, int panel) {
-    int full = kc - kc % mr;
-    for (int p = 0; p < full; p += mr) {
-      if (mr == 8) SgemmTranspose.transpose8(a, src + p, lda, ap, panel + p * 8, 8);
-      else transpose4(a, src + p, lda, ap, panel + p * 4);
+    int step = Math.min(mr, 8), full = kc - kc % step;
+    for (int p = 0; p < full; p += step) {
+      if (mr == 12) {
+        // Rows 0–7 as an 8×8 block, rows 8–11 as two 4×4 blocks, each k step 12 floats apart.
+        int low = src + 8 * lda + p;
+        SgemmTranspose.transpose8(a, src + p, lda, ap, panel + p * 12, 12);
+        transpose4(a, low, low + lda, low + 2 * lda, low + 3 * lda, ap, panel + p * 12 + 8, 12);
+        transpose4(a, low + 4, low + lda + 4, low + 2 * lda + 4, low + 3 * lda + 4, ap, panel + (p + 4) * 12 + 8, 12);
+      } else if (mr == 8) {
+        SgemmTranspose.transpose8(a, src + p, lda, ap, panel + p * 8, 8);
+      } else {
+        transpose4(a, src + p, lda, ap, panel + p * 4);
+      }
     }
     for (int i = 0; i < mr; i++) {
       int row = src + i * lda;

@@ -38,6 +38,21 @@ class CpuModelTest {
   }
 
   @Test
+  void theLargeProductsTileFollowsTheModelAndTheVectorWidth() {
+    CpuModel intel = CpuModel.parse(block("GenuineIntel", 6, 167, "Intel(R) Xeon(R) Processor"));
+    CpuModel zen4 = CpuModel.parse(block("AuthenticAMD", 25, 17, "AMD EPYC"));
+    assertTrue(intel.intel());
+    assertFalse(zen4.intel());
+    assertEquals(12, SgemmKernel.defaultLargeRows(intel, 512));
+    assertEquals(4, SgemmKernel.defaultLargeRows(intel, 256));
+    assertEquals(8, SgemmKernel.defaultLargeRows(zen4, 512));
+    assertEquals(4, SgemmKernel.defaultLargeRows(zen4, 256));
+    assertEquals(8, SgemmKernel.defaultLargeRows(CpuModel.UNKNOWN, 512));
+    assertEquals(SgemmKernel.ROWS, SgemmKernel.rowsFor(SgemmKernel.LARGE_M - 1));
+    assertEquals(SgemmKernel.LARGE_ROWS, SgemmKernel.rowsFor(SgemmKernel.LARGE_M));
+  }
+
+  @Test
   void aMissingOrGarbledFileIsUnknownNotAnError(@TempDir Path dir) throws Exception {
     assertEquals(CpuModel.UNKNOWN, CpuModel.read(dir.resolve("absent")));
     assertEquals("unknown (no /proc/cpuinfo)", CpuModel.UNKNOWN.describe());

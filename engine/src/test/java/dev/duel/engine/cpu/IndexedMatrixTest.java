@@ -26,8 +26,8 @@ class IndexedMatrixTest {
 
   @Test
   void everyPackingFormMatchesTheDefinition() {
-    int[][] rowRuns = {{1}, {4}, {8}, {64}, {2}};
-    for (int mr : new int[] {4, 8}) {
+    int[][] rowRuns = {{1}, {4}, {8}, {12}, {64}, {2}};
+    for (int mr : new int[] {4, 8, 12}) {
       for (int[] rr : rowRuns) {
         for (int colRun : new int[] {1, 3, 4, 8, 1000}) {
           int m = 37, k = 45;

@@ -8,9 +8,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both micro-kernels (4 and 8 rows) against a float64 loop on packed panels, whichever one this
- * machine's vector width selects for Sgemm: the other is then tested too (an AVX2 CI machine runs
- * tile8 on 256-bit vectors). Every beta form: 0 (C NaN-poisoned, never read), 1, other; alpha 1 and not.
+ * Every micro-kernel (4, 8 and 12 rows) against a float64 loop on packed panels, whichever one this
+ * machine selects for Sgemm: the others are tested too (an AVX2 CI machine runs tile8 and tile12 on
+ * 256-bit vectors). Every beta form: 0 (C NaN-poisoned, never read), 1, other; alpha 1 and not.
  */
 class SgemmKernelTest {
   private final SplittableRandom rnd = new SplittableRandom(17);
@@ -26,8 +26,7 @@ class SgemmKernelTest {
     float[] ap = random(aOff + kc * rows), bp = random(bOff + kc * nr), c = random(cOff + rows * ldc + 4);
     if (beta == 0f) Arrays.fill(c, Float.NaN);
     float[] c0 = c.clone();
-    if (rows == 8) SgemmKernel.tile8(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
-    else SgemmKernel.tile4(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+    SgemmKernel.tile(rows, kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
     double eps = Math.ulp(1f);
     for (int i = 0; i < rows; i++) {
       for (int j = 0; j < nr; j++) {
@@ -56,7 +55,7 @@ class SgemmKernelTest {
 
   @Test
   void bothTilesAtEveryBeta() {
-    for (int rows : new int[] {4, 8}) {
+    for (int rows : new int[] {4, 8, 12}) {
       for (int kc : new int[] {1, 7, 256}) {
         for (float[] ab : new float[][] {{1f, 0f}, {1f, 1f}, {-0.5f, 2f}, {2f, 0f}, {1.5f, -0.75f}}) {
           check(rows, kc, ab[0], ab[1]);
@@ -69,7 +68,7 @@ class SgemmKernelTest {
   @Test
   void narrowTilesAreTheLeftVectorOfTheProduct() {
     int nr = SgemmKernel.NR, l = SgemmKernel.L;
-    for (int rows : new int[] {4, 8}) {
+    for (int rows : new int[] {4, 8, 12}) {
       for (int kc : new int[] {1, 7, 256}) {
         int aOff = 3, bOff = 5;
         float[] ap = random(aOff + kc * rows), bp = random(bOff + kc * nr), edge = new float[SgemmKernel.MR_MAX * nr];
@@ -101,5 +100,7 @@ class SgemmKernelTest {
     String forced = System.getProperty("duel.sgemm.rows");
     int expected = forced != null ? Integer.parseInt(forced) : SgemmKernel.F.vectorBitSize() >= 512 ? 8 : 4;
     assertEquals(expected, SgemmKernel.ROWS);
+    int large = forced != null ? expected : SgemmKernel.defaultLargeRows(CpuModel.HOST, SgemmKernel.F.vectorBitSize());
+    assertEquals(large, SgemmKernel.LARGE_ROWS);
   }
 }

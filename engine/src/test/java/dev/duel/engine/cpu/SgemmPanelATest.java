@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link SgemmPanelA}'s vector packing of a full A micro-panel against the plain copy ap[p·mr + i] =
- * op(A)[i, p], for 4 and 8 rows, depths with and without a tail below mr, a start row and depth that are not
+ * op(A)[i, p], for 4, 8 and 12 rows, depths with and without a tail below mr, a start row and depth that are not
  * multiples of mr, and a padded lda: every float where it belongs. Also through {@link SgemmPack#packA},
  * whose last panel is partial (the scalar loop and the zero padding) beside full vector-packed ones.
  */
@@ -15,7 +15,7 @@ class SgemmPanelATest {
   @Test
   void packedPanelsAreThePlainCopy() {
     int checked = 0;
-    for (int mr : new int[] {4, 8}) {
+    for (int mr : new int[] {4, 8, 12}) {
       if (!SgemmPanelA.packs(mr)) continue;
       for (int kc : new int[] {mr, 3 * mr, 3 * mr + 5, 7, 256}) {
         for (int[] start : new int[][] {{0, 0}, {3, 5}}) {
@@ -43,7 +43,7 @@ class SgemmPanelATest {
 
   @Test
   void packAPacksFullAndPartialPanels() {
-    for (int mr : new int[] {4, 8}) {
+    for (int mr : new int[] {4, 8, 12}) {
       for (boolean transA : new boolean[] {false, true}) {
         int m = 3 * mr + 3, k = 37, i0 = 2, mc = m - i0 - 1, p0 = 4, kc = k - p0 - 2;
         int lda = transA ? m + 5 : k + 5;

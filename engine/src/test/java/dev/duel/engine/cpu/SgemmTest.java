@@ -64,13 +64,17 @@ class SgemmTest {
       Sgemm.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
-    /** The blocked path with the tile's row count given (4 or 8), whatever this machine's default is. */
+    /** The blocked path with the tile's row count given (4, 8 or 12), whatever this machine's default is. */
     void runBlocked(int rows) {
       runBlocked(rows, GemmDriver.SPLIT_COPY_FLOATS);
     }
 
-    /** The blocked path with the row count and the private split's copy budget given (0: shared packing). */
+    /**
+     * The blocked path with the row count and the private split's copy budget given (0: shared packing), from C's
+     * starting values, so one case can be run again with another row count.
+     */
     void runBlocked(int rows, long splitCopy) {
+      System.arraycopy(c0, 0, c, 0, c.length);
       Sgemm.MatrixA pa = new Sgemm.MatrixA();
       Sgemm.MatrixB pb = new Sgemm.MatrixB();
       pa.set(ta, a, aOff, lda);
@@ -135,11 +139,12 @@ class SgemmTest {
   }
 
   @Test
-  void bothTileRowCountsThroughTheDriver() {
-    // The driver with 4- and 8-row tiles on any machine (an AVX2 machine runs the 8-row tile on 256-bit
-    // vectors): row tails of every length below 8, both A paths (packed whole, and per task for 2100 rows).
+  void everyTileRowCountThroughTheDriver() {
+    // The driver with 4-, 8- and 12-row tiles on any machine (an AVX2 machine runs the 8- and 12-row tiles on
+    // 256-bit vectors): row tails below the tile, both A paths (packed whole, and per task for 2100 rows, whose
+    // last row block is partial with 12 rows: blocks of 120).
     int[][] shapes = {{1, 33, 7}, {7, 17, 3}, {9, 130, 33}, {15, 33, 300}, {130, 65, 17}, {257, 130, 300}};
-    for (int rows : new int[] {4, 8}) {
+    for (int rows : new int[] {4, 8, 12}) {
       for (int code = 0; code < 4; code++) {
         for (int[] s : shapes) {
           Case cs = new Case((code & 1) != 0, (code & 2) != 0, s[0], s[1], s[2], 1.25f, code % 2 == 0 ? 0f : 0.5f, code);
@@ -165,8 +170,10 @@ class SgemmTest {
       for (int code = 0; code < 4; code++) {
         for (int[] s : shapes) {
           Case cs = new Case((code & 1) != 0, (code & 2) != 0, s[0], s[1], s[2], 0.75f, code < 2 ? 0f : -0.5f, code);
-          cs.runBlocked(SgemmKernel.ROWS, splitCopy);
-          cs.verify();
+          for (int rows : new int[] {SgemmKernel.ROWS, 12}) {
+            cs.runBlocked(rows, splitCopy);
+            cs.verify();
+          }
         }
       }
     }
