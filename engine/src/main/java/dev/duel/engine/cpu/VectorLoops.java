@@ -267,6 +267,106 @@ final class VectorLoops {
   }
 
   /**
+   * Σ over runs r < runs of Σ_{l < len} x[base + r·stride + l]: batch norm's per-channel sum over NCHW, runs = N
+   * images of len = H·W floats. A run of at least {@value #SUM_BLOCK} floats is summed by {@link #sum}. Shorter
+   * runs share the float32 lanes: each run's whole vectors are added to one accumulator, which goes into the
+   * double total (lanes in order) once it holds {@value #SUM_BLOCK} or more floats' worth, and each run's last
+   * len mod L floats go straight into the double. So a 7×7 channel costs one lane reduction per three runs rather
+   * than one per run (16 lanes: 48 floats of each 49), with each lane's float32 partial sum over at most about
+   * {@value #SUM_BLOCK}/L + len/L terms, as in {@link #sum}.
+   */
+  static double sumRuns(float[] x, int base, int stride, int runs, int len) {
+    if (len >= SUM_BLOCK) {
+      double total = 0;
+      for (int r = 0; r < runs; r++) total += sum(x, base + r * stride, len);
+      return total;
+    }
+    int upper = F.loopBound(len), held = 0;
+    double total = 0;
+    FloatVector acc = FloatVector.zero(F);
+    for (int r = 0; r < runs; r++) {
+      int at = base + r * stride, i = 0;
+      for (; i < upper; i += L) acc = acc.add(FloatVector.fromArray(F, x, at + i));
+      for (; i < len; i++) total += x[at + i];
+      held += upper;
+      if (held >= SUM_BLOCK) {
+        total += lanesInOrder(acc);
+        acc = FloatVector.zero(F);
+        held = 0;
+      }
+    }
+    return held > 0 ? total + lanesInOrder(acc) : total;
+  }
+
+  /** Σ over runs of Σ (x[base + r·stride + l] − mu)², blocked as {@link #sumRuns}. */
+  static double sumSquaredDeviationsRuns(float[] x, int base, int stride, int runs, int len, float mu) {
+    if (len >= SUM_BLOCK) {
+      double total = 0;
+      for (int r = 0; r < runs; r++) total += sumSquaredDeviations(x, base + r * stride, len, mu);
+      return total;
+    }
+    int upper = F.loopBound(len), held = 0;
+    double total = 0;
+    FloatVector acc = FloatVector.zero(F);
+    for (int r = 0; r < runs; r++) {
+      int at = base + r * stride, i = 0;
+      for (; i < upper; i += L) {
+        FloatVector d = FloatVector.fromArray(F, x, at + i).sub(mu);
+        acc = d.fma(d, acc);
+      }
+      for (; i < len; i++) { double d = x[at + i] - mu; total += d * d; }
+      held += upper;
+      if (held >= SUM_BLOCK) {
+        total += lanesInOrder(acc);
+        acc = FloatVector.zero(F);
+        held = 0;
+      }
+    }
+    return held > 0 ? total + lanesInOrder(acc) : total;
+  }
+
+  /**
+   * Batch norm's two backward sums over one channel's runs (as {@link #sumRuns}): sums[0] = Σ gy, sums[1] =
+   * Σ gy·x̂ with x̂ = (x − mu)·invStd, each run's whole vectors in float32 lanes that go into the double totals
+   * once they hold {@value #SUM_BLOCK} or more floats' worth (at every run's end for runs that long), the rest
+   * in double.
+   */
+  static void batchNormBackwardSums(float[] gy, float[] x, int base, int stride, int runs, int len, float mu,
+                                    float invStd, double[] sums) {
+    int upper = F.loopBound(len), held = 0;
+    double sb = 0, sg = 0;
+    FloatVector accB = FloatVector.zero(F), accG = accB;
+    for (int r = 0; r < runs; r++) {
+      int at = base + r * stride, i = 0;
+      for (; i < upper; i += L) {
+        FloatVector g = FloatVector.fromArray(F, gy, at + i);
+        FloatVector xh = FloatVector.fromArray(F, x, at + i).sub(mu).mul(invStd);
+        accB = accB.add(g);
+        accG = g.fma(xh, accG);
+        if (((i + L) & (SUM_BLOCK - 1)) == 0) {   // within a long run: flush every SUM_BLOCK floats
+          sb += lanesInOrder(accB);
+          sg += lanesInOrder(accG);
+          accB = accG = FloatVector.zero(F);
+        }
+      }
+      for (; i < len; i++) {
+        float g = gy[at + i];
+        sb += g;
+        sg += g * ((x[at + i] - mu) * invStd);
+      }
+      held += upper;
+      if (held >= SUM_BLOCK) {
+        sb += lanesInOrder(accB);
+        sg += lanesInOrder(accG);
+        accB = accG = FloatVector.zero(F);
+        held = 0;
+      }
+    }
+    sums[0] = sb + lanesInOrder(accB);
+    sums[1] = sg + lanesInOrder(accG);
+  }
+
+  /**
    * Σ of the lanes in lane order, in float64. Not {@code reduceLanes(ADD)}: its float order is
    * unspecified and differs between the interpreter and C2's intrinsic, and a sum that changes with
    * JIT state would break bit-identical resume (a fresh JVM must compute what a warm one did).
@@ -277,6 +377,6 @@ final class VectorLoops {
     return s;
   }
 
-  /** Elements per float32 block of {@link #sum}: 16 terms per lane with AVX2's 8 lanes. */
+  /** Elements per float32 block of {@link #sum}: 16 terms per lane with AVX2's 8 lanes. A power of two. */
   static final int SUM_BLOCK = 128;
 }

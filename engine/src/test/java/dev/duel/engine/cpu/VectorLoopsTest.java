@@ -156,4 +156,111 @@ class VectorLoopsTest {
       }
     }
   }
+
+  /** {@link VectorLoops#sumRuns}'s order as scalar code: each run's whole vectors into float lanes, flushed per block. */
+  private static double sumRunsModel(float[] x, int base, int stride, int runs, int len, float mu, boolean squares) {
+    int lanes = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.length(), block = VectorLoops.SUM_BLOCK;
+    if (len >= block) {
+      double total = 0;
+      for (int r = 0; r < runs; r++) {
+        int at = base + r * stride;
+        total += squares ? VectorLoops.sumSquaredDeviations(x, at, len, mu) : VectorLoops.sum(x, at, len);
+      }
+      return total;
+    }
+    int upper = len / lanes * lanes, held = 0;
+    double total = 0;
+    float[] acc = new float[lanes];
+    for (int r = 0; r < runs; r++) {
+      int at = base + r * stride;
+      for (int i = 0; i < upper; i++) {
+        float d = squares ? x[at + i] - mu : x[at + i];
+        acc[i % lanes] = squares ? Math.fma(d, d, acc[i % lanes]) : acc[i % lanes] + d;
+      }
+      for (int i = upper; i < len; i++) {
+        if (squares) { double d = x[at + i] - mu; total += d * d; } else total += x[at + i];
+      }
+      held += upper;
+      if (held >= block) {
+        double lanesSum = 0;                       // the lanes in order, then into the total
+        for (int k = 0; k < lanes; k++) { lanesSum += acc[k]; acc[k] = 0; }
+        total += lanesSum;
+        held = 0;
+      }
+    }
+    double lanesSum = 0;
+    for (float a : acc) lanesSum += a;
+    return held > 0 ? total + lanesSum : total;
+  }
+
+  /**
+   * The run sums of batch norm (per channel over N runs of H·W floats): close to the float64 sums, and bit for bit
+   * the fixed order of {@link #sumRunsModel}, on their first calls and after C2 has compiled them, for run lengths
+   * below a vector, around the block, and longer; NaN passes.
+   */
+  @Test
+  void runSumsAreAccurateAndFollowOneOrder() {
+    SplittableRandom rnd = new SplittableRandom(SEED + 5);
+    float[] x = new float[40_000];
+    for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 3);
+    int[] lens = {1, 3, 16, 49, 100, 127, 128, 196, 300};
+    for (int round = 0; round < 3000; round++) {
+      int len = lens[round % lens.length], runs = 1 + (round * 7) % 64, stride = len + (round % 3) * 5, base = round % 11;
+      float mu = (float) (round % 5) * 0.25f;
+      double plain = 0, squares = 0;
+      for (int r = 0; r < runs; r++)
+        for (int i = 0; i < len; i++) {
+          double v = x[base + r * stride + i];
+          plain += v;
+          squares += (v - mu) * (v - mu);
+        }
+      double got = VectorLoops.sumRuns(x, base, stride, runs, len);
+      double gotSq = VectorLoops.sumSquaredDeviationsRuns(x, base, stride, runs, len, mu);
+      String what = "len=" + len + " runs=" + runs + " stride=" + stride + " seed=" + SEED;
+      assertEquals(plain, got, 1e-6 * (Math.abs(plain) + runs * len), "Σ " + what);
+      assertEquals(squares, gotSq, 1e-6 * squares + 1e-6, "Σ(x−μ)² " + what);
+      assertEquals(Double.doubleToLongBits(sumRunsModel(x, base, stride, runs, len, 0f, false)), Double.doubleToLongBits(got), "order of Σ " + what);
+      assertEquals(Double.doubleToLongBits(sumRunsModel(x, base, stride, runs, len, mu, true)), Double.doubleToLongBits(gotSq),
+          "order of Σ(x−μ)² " + what);
+    }
+    float[] nan = new float[100];
+    nan[60] = Float.NaN;
+    assertTrue(Double.isNaN(VectorLoops.sumRuns(nan, 0, 50, 2, 49)), "NaN never passes");
+    assertTrue(Double.isNaN(VectorLoops.sumSquaredDeviationsRuns(nan, 0, 50, 2, 49, 0f)), "NaN never passes");
+  }
+
+  /** Batch norm's backward sums Σ gy and Σ gy·x̂ over a channel's runs: close to float64, the same on every call. */
+  @Test
+  void batchNormBackwardSumsAreAccurateAndStable() {
+    SplittableRandom rnd = new SplittableRandom(SEED + 6);
+    float[] x = new float[30_000], gy = new float[x.length];
+    for (int i = 0; i < x.length; i++) { x[i] = (float) rnd.nextDouble(-1, 3); gy[i] = (float) rnd.nextDouble(-1, 1); }
+    int[] lens = {1, 5, 49, 128, 196, 300};
+    double[] sums = new double[2], first = new double[2 * lens.length * 64];
+    for (int round = 0; round < 2000; round++) {
+      int li = round % lens.length, len = lens[li], runs = 1 + (round / lens.length) % 64, stride = len + 3;
+      float mu = 0.75f, invStd = 1.3f;
+      double sb = 0, sg = 0, scale = 0;
+      for (int r = 0; r < runs; r++)
+        for (int i = 0; i < len; i++) {
+          int at = 2 + r * stride + i;
+          double xh = ((double) x[at] - mu) * invStd;
+          sb += gy[at];
+          sg += gy[at] * xh;
+          scale += Math.abs(gy[at]) * (1 + Math.abs(xh));
+        }
+      VectorLoops.batchNormBackwardSums(gy, x, 2, stride, runs, len, mu, invStd, sums);
+      String what = "len=" + len + " runs=" + runs + " seed=" + SEED;
+      assertEquals(sb, sums[0], 1e-6 * scale, "Σ gy " + what);
+      assertEquals(sg, sums[1], 1e-6 * scale, "Σ gy·x̂ " + what);
+      int slot = 2 * (li * 64 + runs - 1);
+      if (round < lens.length * 64) {
+        first[slot] = sums[0];
+        first[slot + 1] = sums[1];
+      } else {
+        assertEquals(Double.doubleToLongBits(first[slot]), Double.doubleToLongBits(sums[0]), "Σ gy changed with JIT state, " + what);
+        assertEquals(Double.doubleToLongBits(first[slot + 1]), Double.doubleToLongBits(sums[1]), "Σ gy·x̂ changed with JIT state, " + what);
+      }
+    }
+  }
 }
