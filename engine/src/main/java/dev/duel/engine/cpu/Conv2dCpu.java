@@ -14,6 +14,7 @@ import jdk.incubator.vector.VectorSpecies;
  * PQ = P·Q, NPQ = N·PQ. col = im2col(x) (CRS × NPQ), gy' = gy viewed as K × NPQ.
  *   forward         batched:    y'[K × NPQ] = w · col, then y' → y
  *                   per image:  y_nᵀ[PQ × K] = col_nᵀ · wᵀ (wᵀ packed once), then y_nᵀ → y_n
+ *                   per image, NCHW:  y_n[K × PQ] = w · col_n, straight into y (a short CRS)
  *   backwardFilter  gw[K × CRS] = gy' · colᵀ, or gwᵀ = col · gy'ᵀ: a sum over n·p·q split over
  *                   threads
  *   backwardData    gcol_nᵀ[PQ × CRS] = gy_n'ᵀ · w (w packed once), then col2im(gcol_nᵀ) → gx_n,
@@ -29,8 +30,11 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Conv2dCpu {
   private Conv2dCpu() {}
 
-  /** How a call is computed; AUTO picks per shape. The others exist so that tests run every form. */
-  enum Path { AUTO, BATCHED, PER_IMAGE, DIRECT }
+  /**
+   * How a call is computed; AUTO picks per shape. The others exist so that tests run every form. PER_IMAGE_NCHW is a
+   * form of the forward only; the backward methods take it as AUTO.
+   */
+  enum Path { AUTO, BATCHED, PER_IMAGE, PER_IMAGE_NCHW, DIRECT }
 
   /**
    * Output channels up to which AUTO computes directly ({@link #forwardDirect}): with K this small a GEMM
@@ -85,8 +89,13 @@ public final class Conv2dCpu {
       return;
     }
     if (path == Path.AUTO) {
-      // Per image pays a PQ×K transpose per image, worth it when each output is a long sum (CRS large).
-      path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
+      // Per image pays a PQ×K transpose per image, worth it when each output is a long sum (CRS large). With a
+      // short sum (CRS < 256: dcgan28's 1→64 layer has 16) the output is most of the traffic, and one GEMM per
+      // image written straight into y beats the batched GEMM and its copy of y' (in one JVM on the Intel Xeon of
+      // docs/benchmarks.md, session 13: 346–468 µs against 556–609 µs for that layer at batch 64; at CRS = 1024 it
+      // was slower, 6.9 against 4.8 ms). Too few images for every thread keep the batched form.
+      if (s.n() < 2 * CpuPool.threads()) path = Path.BATCHED;
+      else path = crs >= 256 ? Path.PER_IMAGE : Path.PER_IMAGE_NCHW;
     }
     if (path == Path.PER_IMAGE && kk <= GemmDriver.NC) {
       float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(kk, crs));
@@ -110,6 +119,16 @@ public final class Conv2dCpu {
     wA.set(false, w, 0, crs);
     if (s.n() == 1) {
       GemmDriver.gemm(kk, npq, crs, 1f, wA, col, 0f, y, 0, npq);
+      return;
+    }
+    if (path == Path.PER_IMAGE_NCHW) {
+      // y_n[K × PQ] = w · col_n for each image, written where y_n lives; the images spread over the threads.
+      CpuPool.parallelFor(s.n(), 1, (from, to) -> {
+        for (int img = from; img < to; img++) {
+          IndexedMatrix colN = new IndexedMatrix(xp, t.off, 0, t.base, img * pq);
+          GemmDriver.gemm(kk, pq, crs, 1f, wA, colN, 0f, y, img * kk * pq, pq);
+        }
+      });
       return;
     }
     float[] yt = t.ws.temp(kk * npq);
@@ -171,6 +190,7 @@ public final class Conv2dCpu {
 
   static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw, Path path) {
     check("backwardFilter", s, x, "x", gw, "gw", gy, "gy");
+    if (path == Path.PER_IMAGE_NCHW) path = Path.AUTO;
     int kk = s.k(), crs = s.c() * s.r() * s.s();
     if (s.n() == 0) {
       Arrays.fill(gw, 0, kk * crs, 0f);
@@ -239,6 +259,7 @@ public final class Conv2dCpu {
   static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx, Path path) {
     check("backwardData", s, gx, "gx", w, "w", gy, "gy");
     if (s.n() == 0) return;
+    if (path == Path.PER_IMAGE_NCHW) path = Path.AUTO;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
     if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
