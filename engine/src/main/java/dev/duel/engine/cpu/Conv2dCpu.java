@@ -16,7 +16,7 @@ import jdk.incubator.vector.VectorSpecies;
  *                   per image:  y_nᵀ[PQ × K] = col_nᵀ · wᵀ (wᵀ packed once), then y_nᵀ → y_n
  *                   per image, NCHW:  y_n[K × PQ] = w · col_n, straight into y (a short CRS)
  *   backwardFilter  gw[K × CRS] = gy' · colᵀ, or gwᵀ = col · gy'ᵀ: a sum over n·p·q split over
- *                   threads
+ *                   threads; for a short CRS, gwᵀ = Σ_n col_n · gy_nᵀ, one GEMM per image
  *   backwardData    gcol_nᵀ[PQ × CRS] = gy_n'ᵀ · w (w packed once), then col2im(gcol_nᵀ) → gx_n,
  *                   per image, or for chunks of images when the batch is small
  * </pre>
@@ -31,8 +31,9 @@ public final class Conv2dCpu {
   private Conv2dCpu() {}
 
   /**
-   * How a call is computed; AUTO picks per shape. The others exist so that tests run every form. PER_IMAGE_NCHW is a
-   * form of the forward only; the backward methods take it as AUTO.
+   * How a call is computed; AUTO picks per shape. The others exist so that tests run every form. PER_IMAGE_NCHW, one
+   * GEMM per image on the tensors' own layouts, is a form of the forward and of backwardFilter; backwardData takes it
+   * as AUTO.
    */
   enum Path { AUTO, BATCHED, PER_IMAGE, PER_IMAGE_NCHW, DIRECT }
 
@@ -190,7 +191,6 @@ public final class Conv2dCpu {
 
   static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw, Path path) {
     check("backwardFilter", s, x, "x", gw, "gw", gy, "gy");
-    if (path == Path.PER_IMAGE_NCHW) path = Path.AUTO;
     int kk = s.k(), crs = s.c() * s.r() * s.s();
     if (s.n() == 0) {
       Arrays.fill(gw, 0, kk * crs, 0f);
@@ -200,6 +200,10 @@ public final class Conv2dCpu {
     float[] xp = t.padded(x);
     if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
       backwardFilterDirect(s, t, xp, gy, gw);
+      return;
+    }
+    if (path == Path.PER_IMAGE_NCHW || (path == Path.AUTO && crs < 256 && s.n() >= 2 * CpuPool.threads())) {
+      backwardFilterImages(s, t, xp, gy, gw);
       return;
     }
     int npq = s.n() * t.pq;
@@ -240,6 +244,39 @@ public final class Conv2dCpu {
           for (int i = 0; i < crs; i++) gw[k * crs + i] = out[i * kk + k];
       });
     }
+  }
+
+  /**
+   * backwardFilter for a short C·R·S, one GEMM per image on the tensors' own layouts: gwᵀ[CRS × K] = Σ_n col_n ·
+   * gy_nᵀ, where gy_n, the K × PQ block of image n in gy, is read transposed (packed by register transposes, {@link
+   * SgemmTranspose}) and col_n (CRS × PQ) by runs of S. The images are cut into ranges, each summed into its own
+   * partial gwᵀ by one thread; then gw[k, crs] = Σ of the partials in range order. For dcgan28's 1→64 layer (CRS =
+   * 16) the batched forms pack gy' by 4×4 transposes or gathers and fill half of each tile (16 of NR = 32 columns).
+   */
+  private static void backwardFilterImages(ConvShape s, Tables t, float[] xp, float[] gy, float[] gw) {
+    int kk = s.k(), crs = t.crs, pq = t.pq, n = s.n(), size = crs * kk;
+    int parts = Math.min(2 * CpuPool.threads(), n);
+    float[] partial = t.ws.temp2(parts * size);
+    CpuPool.parallelTasks(parts, (from, to) -> {
+      for (int part = from; part < to; part++) {
+        int n0 = (int) ((long) part * n / parts), n1 = (int) ((long) (part + 1) * n / parts);
+        Sgemm.MatrixB gyT = new Sgemm.MatrixB();
+        for (int img = n0; img < n1; img++) {
+          gyT.set(true, gy, img * kk * pq, pq);
+          IndexedMatrix col = new IndexedMatrix(xp, t.off, 0, t.base, img * pq);
+          GemmDriver.gemm(crs, kk, pq, 1f, col, gyT, img == n0 ? 0f : 1f, partial, part * size, kk);
+        }
+      }
+    });
+    CpuPool.parallelFor(kk, Math.max(1, COPY_GRAIN / (crs * parts)), (from, to) -> {
+      for (int k = from; k < to; k++) {
+        for (int i = 0; i < crs; i++) {
+          float v = partial[i * kk + k];
+          for (int part = 1; part < parts; part++) v += partial[part * size + i * kk + k];
+          gw[k * crs + i] = v;
+        }
+      }
+    });
   }
 
   /** A of backwardFilter from pixel j0 on: gy' (rows k) or, transposed, col (rows crs). */
