@@ -234,30 +234,23 @@ final class CpuKernels {
                                float[] mean, float[] invStd, float[] varUnbiased) {
     long m = (long) n * hw;
     if (hw == 1) {
-      // BatchNorm1d over (N, C): channels are columns; each thread takes a range of them and walks the rows in
-      // memory order, so every channel's sums run in row order whatever the thread count.
-      CpuPool.parallelFor(c, Math.max(1, GRAIN / Math.max(1, n)), (c0, c1) -> {
-        int w = c1 - c0;
-        double[] s = new double[w], ss = new double[w];
-        for (int i = 0; i < n; i++) for (int ch = c0, row = i * c; ch < c1; ch++) s[ch - c0] += x[row + ch];
-        for (int j = 0; j < w; j++) s[j] /= m;
-        for (int i = 0; i < n; i++) {
-          for (int ch = c0, row = i * c; ch < c1; ch++) { double d = x[row + ch] - s[ch - c0]; ss[ch - c0] += d * d; }
-        }
-        float[] scale = new float[w], shift = new float[w];
-        for (int ch = c0; ch < c1; ch++) {
-          int j = ch - c0;
-          float is = (float) (1.0 / Math.sqrt(ss[j] / m + eps));
-          mean[ch] = (float) s[j];
-          invStd[ch] = is;
-          varUnbiased[ch] = (float) (m > 1 ? ss[j] / (m - 1) : 0.0);
-          scale[j] = is * gamma[ch];
-          shift[j] = beta[ch] - (float) s[j] * scale[j];
-        }
-        for (int i = 0; i < n; i++) {
-          for (int ch = c0, row = i * c; ch < c1; ch++) y[row + ch] = x[row + ch] * scale[ch - c0] + shift[ch - c0];
-        }
-      });
+      // BatchNorm1d over (N, C): channels are columns; walk rows in memory order.
+      double[] s = new double[c], ss = new double[c];
+      for (int i = 0; i < n; i++) for (int ch = 0, row = i * c; ch < c; ch++) s[ch] += x[row + ch];
+      for (int ch = 0; ch < c; ch++) s[ch] /= m;
+      for (int i = 0; i < n; i++) {
+        for (int ch = 0, row = i * c; ch < c; ch++) { double d = x[row + ch] - s[ch]; ss[ch] += d * d; }
+      }
+      float[] scale = new float[c], shift = new float[c];
+      for (int ch = 0; ch < c; ch++) {
+        float is = (float) (1.0 / Math.sqrt(ss[ch] / m + eps));
+        mean[ch] = (float) s[ch];
+        invStd[ch] = is;
+        varUnbiased[ch] = (float) (m > 1 ? ss[ch] / (m - 1) : 0.0);
+        scale[ch] = is * gamma[ch];
+        shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
+      }
+      for (int i = 0; i < n; i++) for (int ch = 0, row = i * c; ch < c; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
       return;
     }
     int stride = c * hw;
@@ -287,32 +280,26 @@ final class CpuKernels {
                                 float[] invStd, float[] gx, float[] gGamma, float[] gBeta) {
     long m = (long) n * hw;
     if (hw == 1) {
-      // As in the forward: a range of channels per thread, the rows in memory order, each channel's sums in row order.
-      CpuPool.parallelFor(c, Math.max(1, GRAIN / Math.max(1, n)), (c0, c1) -> {
-        int w = c1 - c0;
-        double[] sb = new double[w], sg = new double[w];
-        for (int i = 0; i < n; i++) {
-          for (int ch = c0, row = i * c; ch < c1; ch++) {
-            float g = gy[row + ch];
-            sb[ch - c0] += g;
-            sg[ch - c0] += g * ((x[row + ch] - mean[ch]) * invStd[ch]);
-          }
+      double[] sb = new double[c], sg = new double[c];
+      for (int i = 0; i < n; i++) {
+        for (int ch = 0, row = i * c; ch < c; ch++) {
+          float g = gy[row + ch];
+          sb[ch] += g;
+          sg[ch] += g * ((x[row + ch] - mean[ch]) * invStd[ch]);
         }
-        float[] k = new float[w], fb = new float[w], fg = new float[w];
-        for (int ch = c0; ch < c1; ch++) {
-          int j = ch - c0;
-          gBeta[ch] = fb[j] = (float) sb[j];
-          gGamma[ch] = fg[j] = (float) sg[j];
-          k[j] = gamma[ch] * invStd[ch] / m;
+      }
+      float[] k = new float[c], fb = new float[c], fg = new float[c];
+      for (int ch = 0; ch < c; ch++) {
+        gBeta[ch] = fb[ch] = (float) sb[ch];
+        gGamma[ch] = fg[ch] = (float) sg[ch];
+        k[ch] = gamma[ch] * invStd[ch] / m;
+      }
+      for (int i = 0; i < n; i++) {
+        for (int ch = 0, row = i * c; ch < c; ch++) {
+          float xh = (x[row + ch] - mean[ch]) * invStd[ch];
+          gx[row + ch] = k[ch] * (m * gy[row + ch] - fb[ch] - xh * fg[ch]);
         }
-        for (int i = 0; i < n; i++) {
-          for (int ch = c0, row = i * c; ch < c1; ch++) {
-            int j = ch - c0;
-            float xh = (x[row + ch] - mean[ch]) * invStd[ch];
-            gx[row + ch] = k[j] * (m * gy[row + ch] - fb[j] - xh * fg[j]);
-          }
-        }
-      });
+      }
       return;
     }
     int stride = c * hw;

@@ -283,6 +283,7 @@ final class VectorLoops {
     }
     int upper = F.loopBound(len), held = 0;
     double total = 0;
+    float[] buf = new float[L];
     FloatVector acc = FloatVector.zero(F);
     for (int r = 0; r < runs; r++) {
       int at = base + r * stride, i = 0;
@@ -290,12 +291,12 @@ final class VectorLoops {
       for (; i < len; i++) total += x[at + i];
       held += upper;
       if (held >= SUM_BLOCK) {
-        total += lanesInOrder(acc);
+        total += lanesInOrder(acc, buf);
         acc = FloatVector.zero(F);
         held = 0;
       }
     }
-    return held > 0 ? total + lanesInOrder(acc) : total;
+    return held > 0 ? total + lanesInOrder(acc, buf) : total;
   }
 
   /** Σ over runs of Σ (x[base + r·stride + l] − mu)², blocked as {@link #sumRuns}. */
@@ -307,6 +308,7 @@ final class VectorLoops {
     }
     int upper = F.loopBound(len), held = 0;
     double total = 0;
+    float[] buf = new float[L];
     FloatVector acc = FloatVector.zero(F);
     for (int r = 0; r < runs; r++) {
       int at = base + r * stride, i = 0;
@@ -317,12 +319,12 @@ final class VectorLoops {
       for (; i < len; i++) { double d = x[at + i] - mu; total += d * d; }
       held += upper;
       if (held >= SUM_BLOCK) {
-        total += lanesInOrder(acc);
+        total += lanesInOrder(acc, buf);
         acc = FloatVector.zero(F);
         held = 0;
       }
     }
-    return held > 0 ? total + lanesInOrder(acc) : total;
+    return held > 0 ? total + lanesInOrder(acc, buf) : total;
   }
 
   /**
@@ -335,6 +337,7 @@ final class VectorLoops {
                                     float invStd, double[] sums) {
     int upper = F.loopBound(len), held = 0;
     double sb = 0, sg = 0;
+    float[] buf = new float[L];
     FloatVector accB = FloatVector.zero(F), accG = accB;
     for (int r = 0; r < runs; r++) {
       int at = base + r * stride, i = 0;
@@ -344,8 +347,8 @@ final class VectorLoops {
         accB = accB.add(g);
         accG = g.fma(xh, accG);
         if (((i + L) & (SUM_BLOCK - 1)) == 0) {   // within a long run: flush every SUM_BLOCK floats
-          sb += lanesInOrder(accB);
-          sg += lanesInOrder(accG);
+          sb += lanesInOrder(accB, buf);
+          sg += lanesInOrder(accG, buf);
           accB = accG = FloatVector.zero(F);
         }
       }
@@ -356,14 +359,14 @@ final class VectorLoops {
       }
       held += upper;
       if (held >= SUM_BLOCK) {
-        sb += lanesInOrder(accB);
-        sg += lanesInOrder(accG);
+        sb += lanesInOrder(accB, buf);
+        sg += lanesInOrder(accG, buf);
         accB = accG = FloatVector.zero(F);
         held = 0;
       }
     }
-    sums[0] = sb + lanesInOrder(accB);
-    sums[1] = sg + lanesInOrder(accG);
+    sums[0] = sb + lanesInOrder(accB, buf);
+    sums[1] = sg + lanesInOrder(accG, buf);
   }
 
   /**
@@ -371,6 +374,17 @@ final class VectorLoops {
    * unspecified and differs between the interpreter and C2's intrinsic, and a sum that changes with
    * JIT state would break bit-identical resume (a fresh JVM must compute what a warm one did).
    */
+  /**
+   * {@link #lanesInOrder(FloatVector)} through a store to buf (L floats) instead of lane extracts, for the run sums
+   * that flush inside their loops: the same sum, bit for bit.
+   */
+  private static double lanesInOrder(FloatVector v, float[] buf) {
+    v.intoArray(buf, 0);
+    double s = 0;
+    for (int k = 0; k < L; k++) s += buf[k];
+    return s;
+  }
+
   private static double lanesInOrder(FloatVector v) {
     double s = 0;
     for (int k = 0; k < L; k++) s += v.lane(k);

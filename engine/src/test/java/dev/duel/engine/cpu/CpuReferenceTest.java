@@ -161,8 +161,8 @@ class CpuReferenceTest {
   @Test
   void batchNormAgreesWithTheReference() {
     // (n, c, hw): one value per channel, BatchNorm1d (hw = 1) and 2d, around the vector length.
-    // Also: BatchNorm1d with channels enough for several threads' ranges; 7×7 planes of a batch of 64 (runs sharing
-    // the float lanes, flushed every few runs); planes longer than a float32 block (flushed within each run).
+    // Also: BatchNorm1d with many channels; 7×7 planes of a batch of 64 (runs sharing the float lanes, flushed every
+    // few runs); planes longer than a float32 block (flushed within each run).
     int[][] shapes = {{1, 1, 1}, {2, 3, 1}, {L + 1, 3, 1}, {3, L - 1, 1}, {1, 2, L}, {2, 3, L - 1}, {4, 5, L + 1},
         {3, 2, 37}, {0, 3, 4}, {64, 2000, 1}, {64, 3, 49}, {5, 2, 200}};
     for (int[] sh : shapes) {
