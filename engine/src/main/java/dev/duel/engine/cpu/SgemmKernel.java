@@ -42,7 +42,7 @@ final class SgemmKernel {
   /**
    * The tile's rows for every product of this JVM: 8 where the vectors are 512 bits (AVX-512's 32
    * registers hold 16 accumulators, 2 B vectors and a broadcast), 4 otherwise (AVX2's 16 registers
-   * spill with more than ~9 accumulators). -Dduel.sgemm.rows=4|8 overrides it. One count for every
+   * spill with more than ~9 accumulators). -Dduel.sgemm.rows=4|8|12 overrides it. Between 4 and 8, one count for every
    * shape: on the Zen 5 (AVX-512) the 4-row tile took 1.04–1.40× the 8-row tile's time at 35 of the
    * 40 packed GEMM shapes of the reference models (TileRowsExperiment, one JVM), and 0.95–1.00× at five
    * small ones (at most 5%, a few microseconds per step); in whole steps the 4-row JVMs took 1.13×
@@ -62,7 +62,7 @@ final class SgemmKernel {
   /**
    * 12 where an Intel core has 512-bit vectors, else {@link #ROWS}. On the AVX-512 Xeon of docs/benchmarks.md
    * (session 13) no Java tile reaches the core's FMA peak; the 12×32 tile (24 accumulators) ran at 164–171 GFLOP/s
-   * in L1 against the 8×32 tile's 155–164 (KernelTileExperiment). In products it paid only for large squares:
+   * in L1 against the 8×32 tile's 150–164 (KernelTileExperiment). In products it paid only for large squares:
    * paired against OpenBLAS in one run, 12-row JVMs took 0.961× (0.950–0.971) the 8-row JVMs' time at n = 1024,
    * 0.989× (0.965–1.013) at 2048 and 1.020× (0.990–1.050) at 512, and in one JVM (TileRowsExperiment) the batch-64
    * shapes of the reference models took 1.06–1.24× the time with 12 rows (a 64-row product pads 12-row tiles to
