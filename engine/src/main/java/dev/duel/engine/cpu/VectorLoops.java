@@ -291,12 +291,15 @@ final class VectorLoops {
       for (; i < len; i++) total += x[at + i];
       held += upper;
       if (held >= SUM_BLOCK) {
-        total += lanesInOrder(acc, buf);
+        acc.intoArray(buf, 0);
+        total += inOrder(buf);
         acc = FloatVector.zero(F);
         held = 0;
       }
     }
-    return held > 0 ? total + lanesInOrder(acc, buf) : total;
+    if (held == 0) return total;
+    acc.intoArray(buf, 0);
+    return total + inOrder(buf);
   }
 
   /** Σ over runs of Σ (x[base + r·stride + l] − mu)², blocked as {@link #sumRuns}. */
@@ -319,12 +322,15 @@ final class VectorLoops {
       for (; i < len; i++) { double d = x[at + i] - mu; total += d * d; }
       held += upper;
       if (held >= SUM_BLOCK) {
-        total += lanesInOrder(acc, buf);
+        acc.intoArray(buf, 0);
+        total += inOrder(buf);
         acc = FloatVector.zero(F);
         held = 0;
       }
     }
-    return held > 0 ? total + lanesInOrder(acc, buf) : total;
+    if (held == 0) return total;
+    acc.intoArray(buf, 0);
+    return total + inOrder(buf);
   }
 
   /**
@@ -347,8 +353,10 @@ final class VectorLoops {
         accB = accB.add(g);
         accG = g.fma(xh, accG);
         if (((i + L) & (SUM_BLOCK - 1)) == 0) {   // within a long run: flush every SUM_BLOCK floats
-          sb += lanesInOrder(accB, buf);
-          sg += lanesInOrder(accG, buf);
+          accB.intoArray(buf, 0);
+        sb += inOrder(buf);
+          accG.intoArray(buf, 0);
+        sg += inOrder(buf);
           accB = accG = FloatVector.zero(F);
         }
       }
@@ -359,14 +367,18 @@ final class VectorLoops {
       }
       held += upper;
       if (held >= SUM_BLOCK) {
-        sb += lanesInOrder(accB, buf);
-        sg += lanesInOrder(accG, buf);
+        accB.intoArray(buf, 0);
+        sb += inOrder(buf);
+        accG.intoArray(buf, 0);
+        sg += inOrder(buf);
         accB = accG = FloatVector.zero(F);
         held = 0;
       }
     }
-    sums[0] = sb + lanesInOrder(accB, buf);
-    sums[1] = sg + lanesInOrder(accG, buf);
+    accB.intoArray(buf, 0);
+    sums[0] = sb + inOrder(buf);
+    accG.intoArray(buf, 0);
+    sums[1] = sg + inOrder(buf);
   }
 
   /**
@@ -375,11 +387,11 @@ final class VectorLoops {
    * JIT state would break bit-identical resume (a fresh JVM must compute what a warm one did).
    */
   /**
-   * {@link #lanesInOrder(FloatVector)} through a store to buf (L floats) instead of lane extracts, for the run sums
-   * that flush inside their loops: the same sum, bit for bit.
+   * Σ buf[k] for k < L in order, in float64: the run sums' flush, after the accumulator's store to buf. The same sum
+   * as {@link #lanesInOrder}, bit for bit, but no vector is passed to a call inside their loops: a vector argument
+   * must be boxed unless C2 inlines the callee, and a box in the loop would slow every step after it.
    */
-  private static double lanesInOrder(FloatVector v, float[] buf) {
-    v.intoArray(buf, 0);
+  private static double inOrder(float[] buf) {
     double s = 0;
     for (int k = 0; k < L; k++) s += buf[k];
     return s;
