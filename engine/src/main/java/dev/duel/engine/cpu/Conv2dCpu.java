@@ -59,6 +59,17 @@ public final class Conv2dCpu {
    * stacking, which ConvImagesExperiment (bench) sets for its A/B in one JVM.
    */
   static volatile int maxImagesPerGemm = SgemmKernel.ROWS;
+  /**
+   * C·R·S from which AUTO takes PER_IMAGE for the forward and backwardData (a long sum per output); below it, with
+   * enough images, PER_IMAGE_NCHW for the forward and backwardFilter.
+   */
+  private static final int LONG_SUM = 256;
+
+  /** Whether the batch gives every thread at least two images: the per-image forms spread images, not work in one. */
+  private static boolean enoughImages(ConvShape s) {
+    return s.n() >= 2 * CpuPool.threads();
+  }
+
   /** Four lanes: col2im adds kernel rows, S = 4 in dcgan28's layers. */
   private static final VectorSpecies<Float> Q4 = FloatVector.SPECIES_128;
 
@@ -95,8 +106,8 @@ public final class Conv2dCpu {
       // image written straight into y beats the batched GEMM and its copy of y' (in one JVM on the Intel Xeon of
       // docs/benchmarks.md, session 13: 346–468 µs against 556–609 µs for that layer at batch 64; at CRS = 1024 it
       // was slower, 6.9 against 4.8 ms). Too few images for every thread keep the batched form.
-      if (s.n() < 2 * CpuPool.threads()) path = Path.BATCHED;
-      else path = crs >= 256 ? Path.PER_IMAGE : Path.PER_IMAGE_NCHW;
+      if (!enoughImages(s)) path = Path.BATCHED;
+      else path = crs >= LONG_SUM ? Path.PER_IMAGE : Path.PER_IMAGE_NCHW;
     }
     if (path == Path.PER_IMAGE && kk <= GemmDriver.NC) {
       float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(kk, crs));
@@ -202,7 +213,7 @@ public final class Conv2dCpu {
       backwardFilterDirect(s, t, xp, gy, gw);
       return;
     }
-    if (path == Path.PER_IMAGE_NCHW || (path == Path.AUTO && crs < 256 && s.n() >= 2 * CpuPool.threads())) {
+    if (path == Path.PER_IMAGE_NCHW || (path == Path.AUTO && crs < LONG_SUM && enoughImages(s))) {
       backwardFilterImages(s, t, xp, gy, gw);
       return;
     }
@@ -305,7 +316,7 @@ public final class Conv2dCpu {
     }
     if (path == Path.AUTO) {
       // Per image keeps each image's gcolᵀ (PQ × CRS) in L2; with a short CRS the chunked form is as fast.
-      path = s.n() >= 2 * CpuPool.threads() && crs >= 256 ? Path.PER_IMAGE : Path.BATCHED;
+      path = enoughImages(s) && crs >= LONG_SUM ? Path.PER_IMAGE : Path.BATCHED;
     }
     if (path == Path.PER_IMAGE && crs <= GemmDriver.NC) {
       float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(crs, kk));

@@ -70,7 +70,12 @@ final class SgemmKernel {
    * rows, and only where measured: on the Zen 4 and Zen 5 the 8×32 tile already runs at the core's peak.
    */
   static int defaultLargeRows(CpuModel cpu, int vectorBits) {
-    return vectorBits >= 512 && cpu.intel() ? 12 : vectorBits >= 512 ? 8 : 4;
+    return vectorBits >= 512 && cpu.intel() ? 12 : defaultRows(vectorBits);
+  }
+
+  /** {@link #ROWS} unless overridden: 8 with 512-bit vectors, 4 otherwise. */
+  static int defaultRows(int vectorBits) {
+    return vectorBits >= 512 ? 8 : 4;
   }
 
   /** The tile's rows for a plain product with m rows: {@link #LARGE_ROWS} from {@link #LARGE_M} rows, else {@link #ROWS}. */
@@ -80,7 +85,7 @@ final class SgemmKernel {
 
   private static int rows() {
     String given = System.getProperty("duel.sgemm.rows");
-    if (given == null) return F.vectorBitSize() >= 512 ? 8 : 4;
+    if (given == null) return defaultRows(F.vectorBitSize());
     if (given.equals("4") || given.equals("8") || given.equals("12")) return Integer.parseInt(given);
     throw new IllegalArgumentException("-Dduel.sgemm.rows=" + given + ": the SGEMM micro-kernel has 4, 8 or 12 rows");
   }

@@ -388,8 +388,10 @@ final class VectorLoops {
    */
   /**
    * Σ buf[k] for k < L in order, in float64: the run sums' flush, after the accumulator's store to buf. The same sum
-   * as {@link #lanesInOrder}, bit for bit, but no vector is passed to a call inside their loops: a vector argument
-   * must be boxed unless C2 inlines the callee, and a box in the loop would slow every step after it.
+   * as {@link #lanesInOrder}, bit for bit, but no vector is passed to a call inside their loops. With the accumulator
+   * passed to lanesInOrder there, 4 of 35 dcgan28 JVMs ran batch norm's 7×7 forward ~4× slower, and 0 of 20 with this
+   * form (docs/benchmarks.md, session 13); a vector argument boxed when C2 does not inline the callee is the
+   * suspected cause, not verified.
    */
   private static double inOrder(float[] buf) {
     double s = 0;
