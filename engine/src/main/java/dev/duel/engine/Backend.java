@@ -90,6 +90,30 @@ public interface Backend {
   /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q] · x[n,c,p·sh+r−ph, q·sw+s−pw]. Overwrites gw. */
   void conv2dBackwardFilter(ConvShape s, Buffer x, Buffer gy, Buffer gw);
 
+  /**
+   * y = conv2d(x, w) + bias[k] on every output of channel k (nn.Conv2d with a bias). The default adds the bias in
+   * place after {@link #conv2d}; a backend may add it as it writes y (the CPU does), saving a pass over y.
+   */
+  default void conv2dBias(ConvShape s, Buffer x, Buffer w, Buffer bias, Buffer y) {
+    conv2d(s, x, w, y);
+    addChannelBias(s.n(), s.k(), s.p() * s.q(), bias, y);
+  }
+
+  /**
+   * gx = conv2dBackwardData(gy, w) + bias[c] on every element of channel c: the transposed convolution with a bias
+   * (nn.ConvTranspose2d). The default adds the bias in place; a backend may fuse it as {@link #conv2dBias}.
+   */
+  default void conv2dBackwardDataBias(ConvShape s, Buffer gy, Buffer w, Buffer bias, Buffer gx) {
+    conv2dBackwardData(s, gy, w, gx);
+    addChannelBias(s.n(), s.c(), s.h() * s.w(), bias, gx);
+  }
+
+  /** y[n, c, j] += bias[c] over an n×c×len tensor, in place (binary allows out to alias a contiguous a). */
+  private void addChannelBias(int n, int c, int len, Buffer bias, Buffer y) {
+    binary(BinaryOp.ADD, new int[] {n, c, len}, y, 0, new long[] {(long) c * len, len, 1}, bias, 0,
+        new long[] {0, 1, 0}, y);
+  }
+
   // ---- batch normalisation over (N, HW) per channel C -----------------------------------------
 
   /**

@@ -19,8 +19,7 @@ public final class Convolution {
     }
     ConvShape s = new ConvShape(x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3],
         stride, stride, padding, padding);
-    Tensor y = conv(s, x, w);
-    return bias == null ? y : y.add(bias.reshape(1, s.k(), 1, 1));
+    return bias == null ? conv(s, x, w) : convBias(s, x, w, checkBias("conv2d", bias, x, s.k()));
   }
 
   /**
@@ -40,8 +39,50 @@ public final class Convolution {
     if (s.p() != x.shape[2] || s.q() != x.shape[3]) {
       throw new IllegalArgumentException("conv_transpose2d: output padding " + outputPadding + " is too large");
     }
-    Tensor y = convData(s, x, w);
-    return bias == null ? y : y.add(bias.reshape(1, s.c(), 1, 1));
+    return bias == null ? convData(s, x, w) : convDataBias(s, x, w, checkBias("conv_transpose2d", bias, x, s.c()));
+  }
+
+  /**
+   * y = conv(x, w) + bias[k] as one op: the backend adds the bias as it writes y, instead of a broadcast add
+   * making a second tensor. The gradients are those of conv then add: ∂/∂bias[k] = Σ_{n,p,q} g[n,k,p,q].
+   */
+  static Tensor convBias(ConvShape s, Tensor x, Tensor w, Tensor bias) {
+    Tensor xc = x.compact(), wc = w.compact(), bc = bias.compact();
+    Tensor y = Tensor.empty(x.backend, s.n(), s.k(), s.p(), s.q());
+    x.backend.conv2dBias(s, xc.buffer(), wc.buffer(), bc.buffer(), y.buffer());
+    return y.recordOp("conv2d", g -> new Tensor[] {
+        Autograd.needsGrad(xc) ? convData(s, g, wc) : null,
+        Autograd.needsGrad(wc) ? convFilter(s, xc, g) : null,
+        Autograd.needsGrad(bc) ? channelSum(g, s.k()) : null}, xc, wc, bc);
+  }
+
+  /** gx = BD(gy, w) + bias[c] as one op (a transposed convolution with a bias); ∂/∂bias[c] = Σ_{n,h,w} g[n,c,h,w]. */
+  static Tensor convDataBias(ConvShape s, Tensor gy, Tensor w, Tensor bias) {
+    Tensor gc = gy.compact(), wc = w.compact(), bc = bias.compact();
+    Tensor gx = Tensor.empty(gy.backend, s.n(), s.c(), s.h(), s.w());
+    gy.backend.conv2dBackwardDataBias(s, gc.buffer(), wc.buffer(), bc.buffer(), gx.buffer());
+    return gx.recordOp("conv_transpose2d", gg -> new Tensor[] {
+        Autograd.needsGrad(gc) ? conv(s, gg, wc) : null,
+        Autograd.needsGrad(wc) ? convFilter(s, gg, gc) : null,
+        Autograd.needsGrad(bc) ? channelSum(gg, s.c()) : null}, gc, wc, bc);
+  }
+
+  /** Σ over n, h, w of g (N×C×H×W): C values, summed as the broadcast add's gradient sums them. */
+  private static Tensor channelSum(Tensor g, int channels) {
+    return ElementwiseOps.sumTo(g, new int[] {1, channels, 1, 1}).reshape(channels);
+  }
+
+  /** bias itself, if it is a vector of one value per channel on x's device. */
+  private static Tensor checkBias(String op, Tensor bias, Tensor x, int channels) {
+    if (bias.dim() != 1 || bias.shape[0] != channels) {
+      throw new IllegalArgumentException(op + ": bias " + Shape.str(bias.shape) + " must hold one value per channel, "
+          + channels);
+    }
+    if (bias.backend != x.backend) {
+      throw new IllegalArgumentException(op + ": bias on " + bias.backend.name() + ", input on " + x.backend.name()
+          + "; move one with .to(backend)");
+    }
+    return bias;
   }
 
   static Tensor conv(ConvShape s, Tensor x, Tensor w) {

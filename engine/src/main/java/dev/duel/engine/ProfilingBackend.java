@@ -178,6 +178,16 @@ public final class ProfilingBackend implements Backend {
   }
 
   @Override
+  public void conv2dBias(ConvShape s, Buffer x, Buffer w, Buffer bias, Buffer y) {
+    time(conv("conv2d+bias", s), () -> inner.conv2dBias(s, x, w, bias, y));
+  }
+
+  @Override
+  public void conv2dBackwardDataBias(ConvShape s, Buffer gy, Buffer w, Buffer bias, Buffer gx) {
+    time(conv("conv2dBackwardData+bias", s), () -> inner.conv2dBackwardDataBias(s, gy, w, bias, gx));
+  }
+
+  @Override
   public void batchNormForward(int n, int c, int hw, float eps, Buffer x, Buffer gamma, Buffer beta, Buffer y,
                                Buffer mean, Buffer invStd, Buffer varUnbiased) {
     time("batchNormForward " + n + "x" + c + "x" + hw,

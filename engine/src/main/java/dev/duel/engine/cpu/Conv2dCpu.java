@@ -75,12 +75,25 @@ public final class Conv2dCpu {
 
   /** y[n,k,p,q] = Σ_{c,r,s} x[n,c,p·sh+r−ph, q·sw+s−pw] · w[k,c,r,s]. Overwrites y. */
   public static void forward(ConvShape s, float[] x, float[] w, float[] y) {
-    forward(s, x, w, y, Path.AUTO);
+    forward(s, x, w, null, y, Path.AUTO);
+  }
+
+  /**
+   * {@link #forward} plus bias[k] on every output of channel k, added as each image's output is written (while it
+   * is in cache) rather than in a pass of its own: y = (Σ …) + bias[k], the same float sum as conv2d then add.
+   */
+  public static void forward(ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
+    forward(s, x, w, bias, y, Path.AUTO);
   }
 
   /** gx = ∂/∂x of Σ gy·conv2d(x, w), the transposed convolution of gy with w. Overwrites gx. */
   public static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx) {
-    backwardData(s, gy, w, gx, Path.AUTO);
+    backwardData(s, gy, w, null, gx, Path.AUTO);
+  }
+
+  /** {@link #backwardData} plus bias[c] on every element of channel c (a transposed convolution's bias), fused. */
+  public static void backwardData(ConvShape s, float[] gy, float[] w, float[] bias, float[] gx) {
+    backwardData(s, gy, w, bias, gx, Path.AUTO);
   }
 
   /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q] · x[n,c,p·sh+r−ph, q·sw+s−pw]. Overwrites gw. */
@@ -91,13 +104,19 @@ public final class Conv2dCpu {
   // ---- forward ------------------------------------------------------------------------------------
 
   static void forward(ConvShape s, float[] x, float[] w, float[] y, Path path) {
+    forward(s, x, w, null, y, path);
+  }
+
+  /** The forward by the given path, with a bias of K floats or none (null). */
+  static void forward(ConvShape s, float[] x, float[] w, float[] bias, float[] y, Path path) {
     check("forward", s, x, "x", w, "w", y, "y");
+    checkBias("forward", s, bias, s.k());
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
     int crs = t.crs, kk = s.k(), pq = t.pq, npq = s.n() * pq;
     if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
-      forwardDirect(s, t, xp, w, y);
+      forwardDirect(s, t, xp, w, bias, y);
       return;
     }
     if (path == Path.AUTO) {
@@ -121,7 +140,12 @@ public final class Conv2dCpu {
         for (int i = 0; i < images; i++)
           for (int k = 0; k < kk; k++) {
             int out = ((n0 + i) * kk + k) * pq, at = i * pq * kk + k;
-            for (int j = 0; j < pq; j++) y[out + j] = yt[at + j * kk];
+            if (bias == null) {
+              for (int j = 0; j < pq; j++) y[out + j] = yt[at + j * kk];
+            } else {
+              float b = bias[k];
+              for (int j = 0; j < pq; j++) y[out + j] = yt[at + j * kk] + b;
+            }
           }
       });
       return;
@@ -131,6 +155,7 @@ public final class Conv2dCpu {
     wA.set(false, w, 0, crs);
     if (s.n() == 1) {
       GemmDriver.gemm(kk, npq, crs, 1f, wA, col, 0f, y, 0, npq);
+      addBias(y, 0, kk, pq, bias);
       return;
     }
     if (path == Path.PER_IMAGE_NCHW) {
@@ -139,6 +164,7 @@ public final class Conv2dCpu {
         for (int img = from; img < to; img++) {
           IndexedMatrix colN = new IndexedMatrix(xp, t.off, 0, t.base, img * pq);
           GemmDriver.gemm(kk, pq, crs, 1f, wA, colN, 0f, y, img * kk * pq, pq);
+          addBias(y, img * kk * pq, kk, pq, bias);
         }
       });
       return;
@@ -149,7 +175,7 @@ public final class Conv2dCpu {
     CpuPool.parallelFor(s.n() * kk, Math.max(1, COPY_GRAIN / pq), (from, to) -> {
       for (int nk = from; nk < to; nk++) {
         int n = nk / kk, k = nk % kk;
-        System.arraycopy(yt, k * npq + n * pq, y, nk * pq, pq);
+        copyPlusBias(yt, k * npq + n * pq, y, nk * pq, pq, bias, k);
       }
     });
   }
@@ -305,13 +331,19 @@ public final class Conv2dCpu {
   // ---- backwardData -------------------------------------------------------------------------------
 
   static void backwardData(ConvShape s, float[] gy, float[] w, float[] gx, Path path) {
+    backwardData(s, gy, w, null, gx, path);
+  }
+
+  /** backwardData by the given path, with a bias of C floats or none (null). */
+  static void backwardData(ConvShape s, float[] gy, float[] w, float[] bias, float[] gx, Path path) {
     check("backwardData", s, gx, "gx", w, "w", gy, "gy");
+    checkBias("backwardData", s, bias, s.c());
     if (s.n() == 0) return;
     if (path == Path.PER_IMAGE_NCHW) path = Path.AUTO;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
     if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
-      backwardDataDirect(s, t, gy, w, gx);
+      backwardDataDirect(s, t, gy, w, bias, gx);
       return;
     }
     if (path == Path.AUTO) {
@@ -327,7 +359,7 @@ public final class Conv2dCpu {
         // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs] for the images n0 … n0+images−1, stacked
         IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0);
         GemmDriver.gemmPackedB(images * pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
-        for (int i = 0; i < images; i++) col2imImage(s, gcol, i * pq * crs, n0 + i, gx);
+        for (int i = 0; i < images; i++) col2imImage(s, gcol, i * pq * crs, n0 + i, bias, gx);
       });
       return;
     }
@@ -342,16 +374,16 @@ public final class Conv2dCpu {
       GemmDriver.gemm(cn * pq, crs, kk, 1f, gyT, wB, 0f, gcol, 0, crs);
       int first = n0;
       CpuPool.parallelFor(cn, 1, (from, to) -> {
-        for (int nl = from; nl < to; nl++) col2imImage(s, gcol, nl * pq * crs, first + nl, gx);
+        for (int nl = from; nl < to; nl++) col2imImage(s, gcol, nl * pq * crs, first + nl, bias, gx);
       });
     }
   }
 
   /**
    * gx[n, c, ih, iw] = Σ_{p,q,r,s: p·sh+r−ph = ih, q·sw+s−pw = iw} gcolᵀ[(p,q), (c,r,s)] for one
-   * image n, whose gcolᵀ rows (one per output pixel, C·R·S long) start at gcol[at].
+   * image n, whose gcolᵀ rows (one per output pixel, C·R·S long) start at gcol[at]; plus bias[c] unless it is null.
    */
-  private static void col2imImage(ConvShape s, float[] gcol, int at, int n, float[] gx) {
+  private static void col2imImage(ConvShape s, float[] gcol, int at, int n, float[] bias, float[] gx) {
     int cc = s.c(), h = s.h(), w = s.w(), rr = s.r(), ss = s.s(), crs = cc * rr * ss;
     int hp = h + 2 * s.padH(), wp = w + 2 * s.padW(), plane = hp * wp;
     // Into a zero-padded image, where every kernel row lands whole (p·sh + r < Hp, q·sw + s < Wp): no clipping at
@@ -389,7 +421,7 @@ public final class Conv2dCpu {
     int out = n * cc * h * w;
     for (int c = 0; c < cc; c++)
       for (int ih = 0; ih < h; ih++) {
-        System.arraycopy(pad, c * plane + (ih + s.padH()) * wp + s.padW(), gx, out + (c * h + ih) * w, w);
+        copyPlusBias(pad, c * plane + (ih + s.padH()) * wp + s.padW(), gx, out + (c * h + ih) * w, w, bias, c);
       }
   }
 
@@ -401,7 +433,7 @@ public final class Conv2dCpu {
   // Other strides take the same loops element by element.
 
   /** y[n,k,p,q] = Σ_{c,r,s} w[k,c,r,s]·xp[n,c,p·sh+r,q·sw+s]: one (n, k) plane per task. */
-  private static void forwardDirect(ConvShape s, Tables t, float[] xp, float[] w, float[] y) {
+  private static void forwardDirect(ConvShape s, Tables t, float[] xp, float[] w, float[] bias, float[] y) {
     int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp;
     boolean unit = s.strideH() == 1 && s.strideW() == 1;
     int len = (pp - 1) * wp + qq;
@@ -424,7 +456,7 @@ public final class Conv2dCpu {
               }
             }
         }
-        for (int p = 0; p < pp; p++) System.arraycopy(yw, p * wp, y, out + p * qq, qq);
+        for (int p = 0; p < pp; p++) copyPlusBias(yw, p * wp, y, out + p * qq, qq, bias, k);
       }
     });
   }
@@ -433,7 +465,7 @@ public final class Conv2dCpu {
    * gx[n,c,ih,iw] = Σ_{k,r,s,p,q: p·sh+r−ph = ih, q·sw+s−pw = iw} w[k,c,r,s]·gy[n,k,p,q]: one (n, c) plane
    * per task, accumulated in a padded Hp×Wp plane whose interior is gx's.
    */
-  private static void backwardDataDirect(ConvShape s, Tables t, float[] gy, float[] w, float[] gx) {
+  private static void backwardDataDirect(ConvShape s, Tables t, float[] gy, float[] w, float[] bias, float[] gx) {
     int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp, h = s.h(), wd = s.w();
     boolean unit = s.strideH() == 1 && s.strideW() == 1;
     int len = (pp - 1) * wp + qq;
@@ -457,7 +489,7 @@ public final class Conv2dCpu {
             }
         }
         int out = nc * h * wd;
-        for (int ih = 0; ih < h; ih++) System.arraycopy(gxp, (ih + s.padH()) * wp + s.padW(), gx, out + ih * wd, wd);
+        for (int ih = 0; ih < h; ih++) copyPlusBias(gxp, (ih + s.padH()) * wp + s.padW(), gx, out + ih * wd, wd, bias, c);
       }
     });
   }
@@ -641,7 +673,38 @@ public final class Conv2dCpu {
     }
   }
 
+  // ---- bias -------------------------------------------------------------------------------------
+  //
+  // A bias is added as a convolution writes its output, so y = (the same float sum) + bias[channel], as conv2d
+  // then a broadcast add computes it, without a pass of its own over y. With no bias (null) the output is copied
+  // as it was: adding 0 would turn −0 into +0.
+
+  /** dst[d + j] = src[s0 + j] + bias[channel] for j < len; a plain copy when bias is null. */
+  private static void copyPlusBias(float[] src, int s0, float[] dst, int d, int len, float[] bias, int channel) {
+    if (bias == null) {
+      System.arraycopy(src, s0, dst, d, len);
+      return;
+    }
+    FloatVector b = FloatVector.broadcast(F, bias[channel]);
+    int j = 0;
+    for (; j < F.loopBound(len); j += F.length()) FloatVector.fromArray(F, src, s0 + j).add(b).intoArray(dst, d + j);
+    for (; j < len; j++) dst[d + j] = src[s0 + j] + bias[channel];
+  }
+
+  /** y[at + k·len + j] += bias[k] for k < channels, j < len (one image's output, still in cache); none when null. */
+  private static void addBias(float[] y, int at, int channels, int len, float[] bias) {
+    if (bias == null) return;
+    for (int k = 0; k < channels; k++) copyPlusBias(y, at + k * len, y, at + k * len, len, bias, k);
+  }
+
   // ---- argument checks ----------------------------------------------------------------------------
+
+  private static void checkBias(String op, ConvShape s, float[] bias, int channels) {
+    if (bias != null && bias.length < channels) {
+      throw new IllegalArgumentException("conv2d " + op + ": bias must hold " + channels + " floats for " + s
+          + " but has " + bias.length);
+    }
+  }
 
   /** Checks the sizes of the input-side tensor (x or gx), the weight-side (w or gw) and the output-side (y or gy). */
   private static void check(String op, ConvShape s, float[] xSide, String xName, float[] wSide, String wName,

@@ -141,6 +141,16 @@ public final class CpuBackend implements Backend {
     Conv2dCpu.backwardFilter(s, a(x), a(gy), a(gw));
   }
 
+  @Override
+  public void conv2dBias(ConvShape s, Buffer x, Buffer w, Buffer bias, Buffer y) {
+    Conv2dCpu.forward(s, a(x), a(w), a(bias), a(y));
+  }
+
+  @Override
+  public void conv2dBackwardDataBias(ConvShape s, Buffer gy, Buffer w, Buffer bias, Buffer gx) {
+    Conv2dCpu.backwardData(s, a(gy), a(w), a(bias), a(gx));
+  }
+
   // ---- batch norm, resampling, lookup ---------------------------------------------------------
 
   @Override

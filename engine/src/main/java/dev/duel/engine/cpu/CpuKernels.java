@@ -234,13 +234,12 @@ final class CpuKernels {
                                float[] mean, float[] invStd, float[] varUnbiased) {
     long m = (long) n * hw;
     if (hw == 1) {
-      // BatchNorm1d over (N, C): channels are columns; walk rows in memory order.
+      // BatchNorm1d over (N, C): channels are columns; walk rows in memory order, a vector of channels at a time
+      // (VectorLoops' row loops: the scalar loops' sums, bit for bit).
       double[] s = new double[c], ss = new double[c];
-      for (int i = 0; i < n; i++) for (int ch = 0, row = i * c; ch < c; ch++) s[ch] += x[row + ch];
+      for (int i = 0; i < n; i++) VectorLoops.addRowWidened(x, i * c, s, c);
       for (int ch = 0; ch < c; ch++) s[ch] /= m;
-      for (int i = 0; i < n; i++) {
-        for (int ch = 0, row = i * c; ch < c; ch++) { double d = x[row + ch] - s[ch]; ss[ch] += d * d; }
-      }
+      for (int i = 0; i < n; i++) VectorLoops.addSquaredDeviationsRow(x, i * c, s, ss, c);
       float[] scale = new float[c], shift = new float[c];
       for (int ch = 0; ch < c; ch++) {
         float is = (float) (1.0 / Math.sqrt(ss[ch] / m + eps));
@@ -250,7 +249,7 @@ final class CpuKernels {
         scale[ch] = is * gamma[ch];
         shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
       }
-      for (int i = 0; i < n; i++) for (int ch = 0, row = i * c; ch < c; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
+      for (int i = 0; i < n; i++) VectorLoops.scaleShiftRow(x, i * c, scale, shift, y, c);
       return;
     }
     int stride = c * hw;
@@ -281,25 +280,14 @@ final class CpuKernels {
     long m = (long) n * hw;
     if (hw == 1) {
       double[] sb = new double[c], sg = new double[c];
-      for (int i = 0; i < n; i++) {
-        for (int ch = 0, row = i * c; ch < c; ch++) {
-          float g = gy[row + ch];
-          sb[ch] += g;
-          sg[ch] += g * ((x[row + ch] - mean[ch]) * invStd[ch]);
-        }
-      }
+      for (int i = 0; i < n; i++) VectorLoops.batchNorm1dSumsRow(gy, x, i * c, mean, invStd, sb, sg, c);
       float[] k = new float[c], fb = new float[c], fg = new float[c];
       for (int ch = 0; ch < c; ch++) {
         gBeta[ch] = fb[ch] = (float) sb[ch];
         gGamma[ch] = fg[ch] = (float) sg[ch];
         k[ch] = gamma[ch] * invStd[ch] / m;
       }
-      for (int i = 0; i < n; i++) {
-        for (int ch = 0, row = i * c; ch < c; ch++) {
-          float xh = (x[row + ch] - mean[ch]) * invStd[ch];
-          gx[row + ch] = k[ch] * (m * gy[row + ch] - fb[ch] - xh * fg[ch]);
-        }
-      }
+      for (int i = 0; i < n; i++) VectorLoops.batchNorm1dGradRow(gy, x, i * c, mean, invStd, k, m, fb, fg, gx, c);
       return;
     }
     int stride = c * hw;

@@ -354,9 +354,9 @@ final class VectorLoops {
         accG = g.fma(xh, accG);
         if (((i + L) & (SUM_BLOCK - 1)) == 0) {   // within a long run: flush every SUM_BLOCK floats
           accB.intoArray(buf, 0);
-        sb += inOrder(buf);
+          sb += inOrder(buf);
           accG.intoArray(buf, 0);
-        sg += inOrder(buf);
+          sg += inOrder(buf);
           accB = accG = FloatVector.zero(F);
         }
       }
@@ -379,6 +379,81 @@ final class VectorLoops {
     sums[0] = sb + inOrder(buf);
     accG.intoArray(buf, 0);
     sums[1] = sg + inOrder(buf);
+  }
+
+  // ---- BatchNorm1d's rows ----------------------------------------------------------------------
+  //
+  // x is N×C with the channels as columns, so one row holds one element of every channel. Each lane below is one
+  // channel and the rows are walked in order, so every channel's float64 sum is taken in the same order, with the
+  // same IEEE operations, as the scalar loops of CpuReference: bit for bit, D.length() channels per step.
+
+  /** s[ch] += x[row + ch] for ch < c, in float64. */
+  static void addRowWidened(float[] x, int row, double[] s, int c) {
+    int ch = 0, upper = FD.loopBound(c);
+    for (; ch < upper; ch += FD.length()) {
+      DoubleVector.fromArray(D, s, ch).add(widen(x, row + ch)).intoArray(s, ch);
+    }
+    for (; ch < c; ch++) s[ch] += x[row + ch];
+  }
+
+  /** ss[ch] += d·d, d = x[row + ch] − mu[ch], for ch < c, in float64. */
+  static void addSquaredDeviationsRow(float[] x, int row, double[] mu, double[] ss, int c) {
+    int ch = 0, upper = FD.loopBound(c);
+    for (; ch < upper; ch += FD.length()) {
+      DoubleVector d = widen(x, row + ch).sub(DoubleVector.fromArray(D, mu, ch));
+      DoubleVector.fromArray(D, ss, ch).add(d.mul(d)).intoArray(ss, ch);
+    }
+    for (; ch < c; ch++) { double d = x[row + ch] - mu[ch]; ss[ch] += d * d; }
+  }
+
+  /** y[row + ch] = x[row + ch]·scale[ch] + shift[ch] for ch < c (a product, then a sum: no FMA, as the scalar form). */
+  static void scaleShiftRow(float[] x, int row, float[] scale, float[] shift, float[] y, int c) {
+    int ch = 0, upper = F.loopBound(c);
+    for (; ch < upper; ch += L) {
+      FloatVector.fromArray(F, x, row + ch).mul(FloatVector.fromArray(F, scale, ch))
+          .add(FloatVector.fromArray(F, shift, ch)).intoArray(y, row + ch);
+    }
+    for (; ch < c; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
+  }
+
+  /** sb[ch] += g and sg[ch] += g·x̂ (the product in float32, then widened), g = gy[row + ch], x̂ = (x − mean)·invStd. */
+  static void batchNorm1dSumsRow(float[] gy, float[] x, int row, float[] mean, float[] invStd, double[] sb,
+                                 double[] sg, int c) {
+    int ch = 0, upper = FD.loopBound(c);
+    for (; ch < upper; ch += FD.length()) {
+      FloatVector g = FloatVector.fromArray(FD, gy, row + ch);
+      FloatVector xh = FloatVector.fromArray(FD, x, row + ch).sub(FloatVector.fromArray(FD, mean, ch))
+          .mul(FloatVector.fromArray(FD, invStd, ch));
+      DoubleVector.fromArray(D, sb, ch).add(g.convertShape(VectorOperators.F2D, D, 0)).intoArray(sb, ch);
+      DoubleVector.fromArray(D, sg, ch).add(g.mul(xh).convertShape(VectorOperators.F2D, D, 0)).intoArray(sg, ch);
+    }
+    for (; ch < c; ch++) {
+      float g = gy[row + ch];
+      sb[ch] += g;
+      sg[ch] += g * ((x[row + ch] - mean[ch]) * invStd[ch]);
+    }
+  }
+
+  /** gx[row + ch] = k[ch]·(m·gy − gβ[ch] − x̂·gγ[ch]), x̂ = (x − mean)·invStd, for ch < c, in float32 in that order. */
+  static void batchNorm1dGradRow(float[] gy, float[] x, int row, float[] mean, float[] invStd, float[] k, float m,
+                                 float[] gBeta, float[] gGamma, float[] gx, int c) {
+    int ch = 0, upper = F.loopBound(c);
+    for (; ch < upper; ch += L) {
+      FloatVector xh = FloatVector.fromArray(F, x, row + ch).sub(FloatVector.fromArray(F, mean, ch))
+          .mul(FloatVector.fromArray(F, invStd, ch));
+      FloatVector t = FloatVector.fromArray(F, gy, row + ch).mul(m).sub(FloatVector.fromArray(F, gBeta, ch))
+          .sub(xh.mul(FloatVector.fromArray(F, gGamma, ch)));
+      FloatVector.fromArray(F, k, ch).mul(t).intoArray(gx, row + ch);
+    }
+    for (; ch < c; ch++) {
+      float xh = (x[row + ch] - mean[ch]) * invStd[ch];
+      gx[row + ch] = k[ch] * (m * gy[row + ch] - gBeta[ch] - xh * gGamma[ch]);
+    }
+  }
+
+  /** x[at …] widened to float64, D.length() lanes. */
+  private static DoubleVector widen(float[] x, int at) {
+    return (DoubleVector) FloatVector.fromArray(FD, x, at).convertShape(VectorOperators.F2D, D, 0);
   }
 
   /**

@@ -122,6 +122,9 @@ class Conv2dCpuTest {
     e = assertThrows(IllegalArgumentException.class,
         () -> Conv2dCpu.backwardFilter(s, new float[2 * 3 * 25], new float[2 * 4 * 25], new float[5]));
     assertTrue(e.getMessage().contains("gw must hold"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Conv2dCpu.forward(s, new float[2 * 3 * 25], new float[4 * 27], new float[3], new float[2 * 4 * 25]));
+    assertTrue(e.getMessage().contains("bias must hold 4"), e.getMessage());
   }
 
   // ---- the float64 reference and the comparison -------------------------------------------------
@@ -162,6 +165,12 @@ class Conv2dCpuTest {
       compare(s, path + " forward y", y, yRef, yMag, c * r * t);
       compare(s, path + " backwardData gx", gx, gxRef, gxMag, k * r * t);
       compare(s, path + " backwardFilter gw", gw, gwRef, gwMag, n * p * q);
+      // With a bias fused into the output's write: the same sums plus bias[channel], bit for bit.
+      float[] bk = random(k), bc = random(c), yb = nans(y.length), gxb = nans(gx.length);
+      Conv2dCpu.forward(s, x, wt, bk, yb, path);
+      Conv2dCpu.backwardData(s, gy, wt, bc, gxb, path);
+      assertPlusBias(s, path + " forward y + bias", y, bk, p * q, yb);
+      assertPlusBias(s, path + " backwardData gx + bias", gx, bc, h * w, gxb);
     }
     float[] y = nans(yRef.length), gx = nans(x.length), gw = nans(wt.length);
     Conv2dCpu.forward(s, x, wt, y);
@@ -170,6 +179,16 @@ class Conv2dCpuTest {
     compare(s, "public forward y", y, yRef, yMag, c * r * t);
     compare(s, "public backwardData gx", gx, gxRef, gxMag, k * r * t);
     compare(s, "public backwardFilter gw", gw, gwRef, gwMag, n * p * q);
+  }
+
+  /** got[e] = plain[e] + bias[channel of e] exactly, for an N×C×plane tensor. */
+  private static void assertPlusBias(ConvShape s, String what, float[] plain, float[] bias, int plane, float[] got) {
+    for (int e = 0; e < plain.length; e++) {
+      float want = plain[e] + bias[e / plane % bias.length];
+      if (Float.floatToIntBits(want) != Float.floatToIntBits(got[e])) {
+        fail("seed " + SEED + ": " + s + " " + what + "[" + e + "] = " + got[e] + ", want " + want);
+      }
+    }
   }
 
   /** |got − ref| ≤ 2·eps·sqrt(terms + 1)·Σ|term| for every element; NaN fails. */

@@ -106,6 +106,28 @@ class CudaGemmConvTest {
     Compare.summed("conv2dBackwardFilter " + s, r.cpu[5], bound[5], r.gpu[5], Compare.GEMM);
   }
 
+  /** The convolution and the transposed convolution with a bias (the backend's default: the bias added in place). */
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("convCases")
+  void convolutionsWithABias(CudaBackend be, ConvShape s) {
+    SplittableRandom rng = new SplittableRandom(s.hashCode() + 1);
+    int xs = s.n() * s.c() * s.h() * s.w(), ws = s.k() * s.c() * s.r() * s.s(), ys = s.n() * s.k() * s.p() * s.q();
+    float[] x = Compare.uniform(rng, xs, -1, 1), w = Compare.uniform(rng, ws, -1, 1), gy = Compare.uniform(rng, ys, -1, 1);
+    float[] bk = Compare.uniform(rng, s.k(), -1, 1), bc = Compare.uniform(rng, s.c(), -1, 1);
+    Twin.Op both = (bk2, buf) -> {
+      bk2.conv2dBias(s, buf[0], buf[1], buf[3], buf[5]);
+      bk2.conv2dBackwardDataBias(s, buf[2], buf[1], buf[4], buf[6]);
+    };
+    float[] nanY = new float[ys], nanX = new float[xs];
+    java.util.Arrays.fill(nanY, Float.NaN);
+    java.util.Arrays.fill(nanX, Float.NaN);
+    Twin r = Twin.run(be, new float[][] {x, w, gy, bk, bc, nanY, nanX}, both);
+    float[][] bound = on(Devices.cpu(), new float[][] {abs(x), abs(w), abs(gy), abs(bk), abs(bc), new float[ys],
+        new float[xs]}, both);
+    Compare.summed("conv2dBias " + s, r.cpu[5], bound[5], r.gpu[5], Compare.GEMM);
+    Compare.summed("conv2dBackwardDataBias " + s, r.cpu[6], bound[6], r.gpu[6], Compare.GEMM);
+  }
+
   @org.junit.jupiter.api.Test
   void convolutionOnTheKernelsInChunksOfOneAndTwoImages() {
     for (long chunkFloats : new long[] {1, 2L * 27 * 12}) {   // 1 image; 2 images of C·R·S × P·Q = 27 × 12 floats
