@@ -104,6 +104,7 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
    * and store, 0.6 ns a float on the Zen 4, and was a sixth of dcgan28's 64→128 convolution.
    */
   private void packRunsOfFour(int first, int c0, int kc, int mr, float[] ap, int panel) {
+    if (mr == 8 && L == 16 && packTwoStridedRuns(first, c0, kc, ap, panel)) return;
     int b0 = rowIdx[first], b1 = rowIdx[first + 1], b2 = rowIdx[first + 2], b3 = rowIdx[first + 3];
     int b4 = mr >= 8 ? rowIdx[first + 4] : 0, b5 = mr >= 8 ? rowIdx[first + 5] : 0;
     int b6 = mr >= 8 ? rowIdx[first + 6] : 0, b7 = mr >= 8 ? rowIdx[first + 7] : 0;
@@ -121,6 +122,71 @@ final class IndexedMatrix implements GemmDriver.APacker, GemmDriver.BPacker {
       }
     }
     for (; p < kc; p++) packStep(first, colIdx[c0 + p], mr, ap, panel + p * mr);
+  }
+
+  /**
+   * An 8-row panel of pixels whose rows are at most two runs of one stride (1 or 2: the pixels of at most two output
+   * rows, as in every panel of dcgan28's 7×7 outputs with one break or none), with 16 float lanes: rows 0…k−1 start
+   * at bA + stride·i and rows k…7 at bB + stride·(i − k). Then the 8 rows × 4 taps of a depth run lie within the 16
+   * floats at bA + at and the 16 at bB + at, and two two-source permutes of those two loads give the 32 packed floats
+   * (taps 0–1, then 2–3) in place of 8 transposes of 4×4. Returns false, packing nothing, for any other panel, or
+   * when a 16-float load would pass the end of src.
+   */
+  private boolean packTwoStridedRuns(int first, int c0, int kc, float[] ap, int panel) {
+    int stride = 0, k = 0;
+    for (int st = 2; st >= 1 && stride == 0; st--) {
+      int breaks = 0, at = 8;
+      for (int i = 1; i < 8; i++) {
+        if (rowIdx[first + i] - rowIdx[first + i - 1] != st) {
+          breaks++;
+          at = i;
+        }
+      }
+      if (breaks <= 1) {
+        stride = st;
+        k = breaks == 0 ? 4 : at;   // one run: split into two of four
+      }
+    }
+    if (stride == 0) return false;
+    int bA = rowIdx[first], bB = rowIdx[first + k];
+    if (Math.max(bA, bB) + colIdx[c0 + kc - 1] + 16 > src.length) return false;
+    FloatVector lo = TWO_RUNS[stride - 1][k][0], hi = TWO_RUNS[stride - 1][k][1];
+    int p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      int at = colIdx[c0 + p], d = panel + p * 8;
+      if (colIdx[c0 + p + 3] - at == 3) {
+        FloatVector va = FloatVector.fromArray(F, src, bA + at), vb = FloatVector.fromArray(F, src, bB + at);
+        lo.selectFrom(va, vb).intoArray(ap, d);
+        hi.selectFrom(va, vb).intoArray(ap, d + 16);
+      } else {
+        for (int q = p; q < p + 4; q++) packStep(first, colIdx[c0 + q], 8, ap, panel + q * 8);
+      }
+    }
+    for (; p < kc; p++) packStep(first, colIdx[c0 + p], 8, ap, panel + p * 8);
+    return true;
+  }
+
+  /**
+   * TWO_RUNS[stride − 1][k] = {lo, hi}: the permutes of {@link #packTwoStridedRuns} (16 lanes) for rows split at k.
+   * Lane s·8 + i of lo (taps s = 0, 1) and of hi (taps s = 2, 3, as s − 2) takes float stride·i + s of the first load
+   * for row i < k, and float stride·(i − k) + s of the second (index + 16) for i ≥ k.
+   */
+  private static final FloatVector[][][] TWO_RUNS = twoRunPermutes();
+
+  private static FloatVector[][][] twoRunPermutes() {
+    if (L != 16) return null;
+    FloatVector[][][] t = new FloatVector[2][8][2];
+    for (int stride = 1; stride <= 2; stride++)
+      for (int k = 1; k < 8; k++)
+        for (int half = 0; half < 2; half++) {
+          float[] idx = new float[16];
+          for (int lane = 0; lane < 16; lane++) {
+            int s = 2 * half + lane / 8, i = lane % 8;
+            idx[lane] = i < k ? stride * i + s : 16 + stride * (i - k) + s;
+          }
+          t[stride - 1][k][half] = FloatVector.fromArray(F, idx, 0);
+        }
+    return t;
   }
 
   /** One depth step of a full panel: ap[d + i] = src[rowIdx[first + i] + at], i < mr. */

@@ -54,4 +54,43 @@ class IndexedMatrixTest {
       }
     }
   }
+  /**
+   * Rows that are the pixels of a strided convolution's outputs (runs of Q pixels `stride` floats apart, a jump at
+   * each output row's end) with depth in runs of four taps: the 8-row panels with one break or none that take two
+   * strided loads and two permutes (16 lanes), the others, and src that ends right after the last element read.
+   */
+  @Test
+  void pixelRowsOfStridedOutputsMatchTheDefinition() {
+    for (int stride : new int[] {1, 2, 3}) {
+      for (int q : new int[] {3, 5, 7, 8, 14}) {
+        for (int mr : new int[] {4, 8, 12}) {
+          int m = 61, k = 40, width = stride * q + 5;
+          int[] rows = new int[m], cols = new int[k];
+          for (int i = 0; i < m; i++) rows[i] = (i / q) * width * 2 + (i % q) * stride;
+          for (int p = 0; p < k; p++) cols[p] = (p / 4) * width * 2 * 40 + (p % 4);   // taps s = 0…3 per (c, r)
+          for (boolean tight : new boolean[] {true, false}) {
+            float[] src = new float[rows[m - 1] + cols[k - 1] + 1 + (tight ? 0 : 64)];
+            for (int i = 0; i < src.length; i++) src[i] = (float) rnd.nextDouble(-1, 1);
+            IndexedMatrix a = new IndexedMatrix(src, rows, 0, cols, 0);
+            for (int[] block : new int[][] {{0, m, 0, k}, {3, 40, 4, 36}, {8, 16, 0, 9}}) {
+              int i0 = block[0], mc = block[1], p0 = block[2], kc = block[3];
+              int panels = (mc + mr - 1) / mr;
+              float[] ap = new float[panels * kc * mr];
+              java.util.Arrays.fill(ap, Float.NaN);
+              a.packA(i0, mc, p0, kc, mr, ap, 0);
+              for (int r = 0; r < panels; r++)
+                for (int p = 0; p < kc; p++)
+                  for (int i = 0; i < mr; i++) {
+                    int row = r * mr + i;
+                    float want = row < mc ? src[rows[i0 + row] + cols[p0 + p]] : 0f;
+                    assertEquals(want, ap[r * kc * mr + p * mr + i], 0f, "stride " + stride + ", Q " + q + ", mr " + mr
+                        + (tight ? ", tight src" : "") + ", block " + java.util.Arrays.toString(block) + ": row " + row
+                        + ", depth " + p);
+                  }
+            }
+          }
+        }
+      }
+    }
+  }
 }
