@@ -108,6 +108,16 @@ public interface Backend {
     addChannelBias(s.n(), s.c(), s.h() * s.w(), bias, gx);
   }
 
+  /**
+   * {@link #conv2dBias}, then y = act(y) with act {@link UnaryOp#RELU} or {@link UnaryOp#LEAKY_RELU} (slope alpha):
+   * a convolution and the activation after it as one op. The default applies the activation in place after the
+   * convolution; the CPU applies it to each image's output as it is written, sparing a pass over y.
+   */
+  default void conv2dBiasActivation(ConvShape s, Buffer x, Buffer w, Buffer bias, UnaryOp act, float alpha, Buffer y) {
+    conv2dBias(s, x, w, bias, y);
+    unary(act, alpha, y, 0, y, (long) s.n() * s.k() * s.p() * s.q());
+  }
+
   /** y[n, c, j] += bias[c] over an n×c×len tensor, in place (binary allows out to alias a contiguous a). */
   private void addChannelBias(int n, int c, int len, Buffer bias, Buffer y) {
     binary(BinaryOp.ADD, new int[] {n, c, len}, y, 0, new long[] {(long) c * len, len, 1}, bias, 0,
@@ -123,6 +133,18 @@ public interface Backend {
    */
   void batchNormForward(int n, int c, int hw, float eps, Buffer x, Buffer gamma, Buffer beta,
                         Buffer y, Buffer mean, Buffer invStd, Buffer varUnbiased);
+
+  /**
+   * {@link #batchNormForward}, then y = act(y) with act {@link UnaryOp#RELU} or {@link UnaryOp#LEAKY_RELU} (slope
+   * alpha): batch norm and the activation after it as one op. The default applies the activation in place after
+   * batch norm; the CPU applies it to each run of y as it writes it, sparing a pass over y.
+   */
+  default void batchNormActivationForward(int n, int c, int hw, float eps, Buffer x, Buffer gamma, Buffer beta,
+                                          UnaryOp act, float alpha, Buffer y, Buffer mean, Buffer invStd,
+                                          Buffer varUnbiased) {
+    batchNormForward(n, c, hw, eps, x, gamma, beta, y, mean, invStd, varUnbiased);
+    unary(act, alpha, y, 0, y, (long) n * c * hw);
+  }
 
   /**
    * Training backward with x̂ = (x − μ)·invStd, m = n·hw:

@@ -13,13 +13,18 @@ public final class Convolution {
 
   /** x: N×C×H×W, w: K×C×R×S, bias: K or null. Output N×K×P×Q. */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
+    ConvShape s = shapeOf(x, w, stride, padding);
+    return bias == null ? conv(s, x, w) : convBias(s, x, w, checkBias("conv2d", bias, x, s.k()));
+  }
+
+  /** The convolution's shape, once x (N×C×H×W) and w (K×C×R×S) are checked to fit. */
+  private static ConvShape shapeOf(Tensor x, Tensor w, int stride, int padding) {
     if (x.dim() != 4 || w.dim() != 4 || x.shape[1] != w.shape[1]) {
       throw new IllegalArgumentException("conv2d: input " + Shape.str(x.shape) + " and weight " + Shape.str(w.shape)
           + " do not fit (want N×C×H×W and K×C×R×S with the same C)");
     }
-    ConvShape s = new ConvShape(x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3],
+    return new ConvShape(x.shape[0], x.shape[1], x.shape[2], x.shape[3], w.shape[0], w.shape[2], w.shape[3],
         stride, stride, padding, padding);
-    return bias == null ? conv(s, x, w) : convBias(s, x, w, checkBias("conv2d", bias, x, s.k()));
   }
 
   /**
@@ -40,6 +45,36 @@ public final class Convolution {
       throw new IllegalArgumentException("conv_transpose2d: output padding " + outputPadding + " is too large");
     }
     return bias == null ? convData(s, x, w) : convDataBias(s, x, w, checkBias("conv_transpose2d", bias, x, s.c()));
+  }
+
+  /**
+   * act(conv2d(x, w) + bias) as one op, act RELU or LEAKY_RELU with slope alpha ≥ 0 ({@link UnaryOp#fusible}):
+   * the backend applies the activation as it writes y. The same floats and gradients as conv2d then the activation:
+   * the activation's gradient is taken from y (y > 0 exactly where the convolution's output is), then the
+   * convolution's. Without a bias the two ops run in turn.
+   */
+  public static Tensor conv2dActivation(Tensor x, Tensor w, Tensor bias, int stride, int padding, UnaryOp act,
+                                        float alpha) {
+    if (!act.fusible(alpha)) {
+      throw new IllegalArgumentException("conv2d: " + act + " with slope " + alpha + " cannot be fused (RELU, or "
+          + "LEAKY_RELU with a slope >= 0)");
+    }
+    if (bias == null) return ElementwiseOps.unary(act, alpha, conv2d(x, w, null, stride, padding));
+    ConvShape s = shapeOf(x, w, stride, padding);
+    return convBiasActivation(s, x, w, checkBias("conv2d", bias, x, s.k()), act, alpha);
+  }
+
+  static Tensor convBiasActivation(ConvShape s, Tensor x, Tensor w, Tensor bias, UnaryOp act, float alpha) {
+    Tensor xc = x.compact(), wc = w.compact(), bc = bias.compact();
+    Tensor y = Tensor.empty(x.backend, s.n(), s.k(), s.p(), s.q());
+    x.backend.conv2dBiasActivation(s, xc.buffer(), wc.buffer(), bc.buffer(), act, alpha, y.buffer());
+    return y.recordOp("conv2d_" + act.name().toLowerCase(java.util.Locale.ROOT), g -> {
+      Tensor gz = ElementwiseOps.activationGrad(act, alpha, y, g);
+      return new Tensor[] {
+          Autograd.needsGrad(xc) ? convData(s, gz, wc) : null,
+          Autograd.needsGrad(wc) ? convFilter(s, xc, gz) : null,
+          Autograd.needsGrad(bc) ? channelSum(gz, s.k()) : null};
+    }, xc, wc, bc);
   }
 
   /**

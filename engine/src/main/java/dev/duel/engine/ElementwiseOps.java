@@ -49,6 +49,21 @@ final class ElementwiseOps {
     };
   }
 
+  /**
+   * ∂L/∂z for y = act(z), act RELU or LEAKY_RELU with slope alpha ≥ 0, from y instead of z: y > 0 exactly where z > 0
+   * (NaN in both fails the compare), so the same floats as the unfused op's gradient. For the ops that fuse an
+   * activation into the producer (conv2d, batch norm), whose z is never stored.
+   */
+  static Tensor activationGrad(UnaryOp act, float alpha, Tensor y, Tensor g) {
+    if (!GradMode.isEnabled()) {
+      Tensor gc = g.compact();
+      Tensor gz = Tensor.empty(y.backend, y.shape);
+      y.backend.unaryBackward(act, alpha, y.buffer(), y.buffer(), gc.buffer(), gz.buffer(), y.numel());
+      return gz;
+    }
+    return g.mul(y.backendUnary(act == UnaryOp.RELU ? UnaryOp.STEP : UnaryOp.LEAKY_SLOPE, alpha));
+  }
+
   private static boolean fusedBackward(UnaryOp op) {
     return switch (op) {
       case RELU, LEAKY_RELU, TANH, SIGMOID, SOFTPLUS -> true;

@@ -14,6 +14,25 @@ public final class Normalization {
    */
   public static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                  boolean training, float momentum, float eps) {
+    return batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps, null, 0f);
+  }
+
+  /**
+   * act(batchNorm(...)) with act RELU or LEAKY_RELU of slope alpha ≥ 0 ({@link UnaryOp#fusible}): in training
+   * one op, the backend applying the activation as it writes y; the same floats and gradients as the two ops (the
+   * activation's gradient taken from y, which is > 0 exactly where batch norm's output is). In eval, the two ops.
+   */
+  public static Tensor batchNormActivation(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                           boolean training, float momentum, float eps, UnaryOp act, float alpha) {
+    if (!act.fusible(alpha)) {
+      throw new IllegalArgumentException("batch_norm: " + act + " with slope " + alpha + " cannot be fused (RELU, or "
+          + "LEAKY_RELU with a slope >= 0)");
+    }
+    return batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps, act, alpha);
+  }
+
+  private static Tensor batchNorm(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
+                                  boolean training, float momentum, float eps, UnaryOp act, float alpha) {
     if (x.dim() != 2 && x.dim() != 4) {
       throw new IllegalArgumentException("batch_norm: input must be N×C or N×C×H×W, got " + Shape.str(x.shape));
     }
@@ -29,7 +48,8 @@ public final class Normalization {
       // y = x·scale + shift, scale = γ / sqrt(running_var + eps), shift = β − running_mean·scale.
       Tensor scale = runningVar.detach().add(eps).rsqrt().mul(gamma);
       Tensor shift = beta.sub(runningMean.detach().mul(scale));
-      return x.mul(scale.reshape(chan)).add(shift.reshape(chan));
+      Tensor y = x.mul(scale.reshape(chan)).add(shift.reshape(chan));
+      return act == null ? y : ElementwiseOps.unary(act, alpha, y);
     }
     if ((long) n * hw < 2) {
       throw new IllegalArgumentException("batch_norm in training needs more than one value per channel, got input "
@@ -39,15 +59,22 @@ public final class Normalization {
     Tensor y = Tensor.empty(x.backend, x.shape);
     Tensor mean = Tensor.empty(x.backend, c), invStd = Tensor.empty(x.backend, c);
     Tensor varUnbiased = Tensor.empty(x.backend, c);
-    x.backend.batchNormForward(n, c, hw, eps, xc.buffer(), gc.buffer(), bc.buffer(), y.buffer(), mean.buffer(),
-        invStd.buffer(), varUnbiased.buffer());
+    if (act == null) {
+      x.backend.batchNormForward(n, c, hw, eps, xc.buffer(), gc.buffer(), bc.buffer(), y.buffer(), mean.buffer(),
+          invStd.buffer(), varUnbiased.buffer());
+    } else {
+      x.backend.batchNormActivationForward(n, c, hw, eps, xc.buffer(), gc.buffer(), bc.buffer(), act, alpha,
+          y.buffer(), mean.buffer(), invStd.buffer(), varUnbiased.buffer());
+    }
     if (runningMean != null && runningVar != null) {
       try (GradMode g = GradMode.disabled()) {
         runningMean.assign(runningMean.mul(1f - momentum).add(mean.mul(momentum)));
         runningVar.assign(runningVar.mul(1f - momentum).add(varUnbiased.mul(momentum)));
       }
     }
-    return y.recordOp("batch_norm", g -> {
+    String name = act == null ? "batch_norm" : "batch_norm_" + act.name().toLowerCase(java.util.Locale.ROOT);
+    return y.recordOp(name, g -> {
+      if (act != null) g = ElementwiseOps.activationGrad(act, alpha, y, g);   // to ∂L/∂(batch norm's output)
       if (GradMode.isEnabled()) {
         // A graph of the gradient is wanted: differentiate the same function written with basic ops.
         Tensor yc = composite(xc, gc, bc, chan, eps);

@@ -183,6 +183,20 @@ public final class ProfilingBackend implements Backend {
   }
 
   @Override
+  public void conv2dBiasActivation(ConvShape s, Buffer x, Buffer w, Buffer bias, UnaryOp act, float alpha, Buffer y) {
+    time(conv("conv2d+bias+" + act.name().toLowerCase(java.util.Locale.ROOT), s),
+        () -> inner.conv2dBiasActivation(s, x, w, bias, act, alpha, y));
+  }
+
+  @Override
+  public void batchNormActivationForward(int n, int c, int hw, float eps, Buffer x, Buffer gamma, Buffer beta,
+                                         UnaryOp act, float alpha, Buffer y, Buffer mean, Buffer invStd,
+                                         Buffer varUnbiased) {
+    time("batchNormForward+" + act.name().toLowerCase(java.util.Locale.ROOT) + " " + n + "x" + c + "x" + hw,
+        () -> inner.batchNormActivationForward(n, c, hw, eps, x, gamma, beta, act, alpha, y, mean, invStd, varUnbiased));
+  }
+
+  @Override
   public void conv2dBackwardDataBias(ConvShape s, Buffer gy, Buffer w, Buffer bias, Buffer gx) {
     time(conv("conv2dBackwardData+bias", s), () -> inner.conv2dBackwardDataBias(s, gy, w, bias, gx));
   }

@@ -20,5 +20,14 @@ public enum UnaryOp {
   RECIPROCAL,   // 1 / x
   POW,          // x^alpha
   SCALE,        // alpha·x
-  ADD_SCALAR    // x + alpha
+  ADD_SCALAR;   // x + alpha
+
+  /**
+   * Whether this op with slope alpha may be fused into the op that produces its input (conv2d, batch norm): RELU, or
+   * LEAKY_RELU with alpha ≥ 0, whose output y is > 0 exactly where its input is, so its gradient can be taken from y
+   * and the input need not be kept.
+   */
+  public boolean fusible(float alpha) {
+    return this == RELU || (this == LEAKY_RELU && alpha >= 0f);
+  }
 }

@@ -9,7 +9,7 @@ import dev.duel.engine.Tensor;
  * PyTorch's BatchNorm1d (input N×C) and BatchNorm2d (N×C×H×W): weight γ, bias β, buffers running_mean,
  * running_var, num_batches_tracked; momentum 0.1, eps 1e-5.
  */
-public final class BatchNorm extends Module {
+public final class BatchNorm extends Module implements FusesActivation {
   private final int features;
   private final int rank;
   private final float momentum, eps;
@@ -47,6 +47,17 @@ public final class BatchNorm extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
+    return forward(x, null);
+  }
+
+  /** act(batch norm of x) as one op when act is fusible (a slope ≥ 0), else the two in turn. */
+  @Override
+  public Tensor forwardActivated(Tensor x, Activation act) {
+    if (!act.op().fusible(act.slope())) return act.forward(forward(x));
+    return forward(x, act);
+  }
+
+  private Tensor forward(Tensor x, Activation act) {
     if (x.dim() != rank || x.size(1) != features) {
       throw new IllegalArgumentException(describe() + ": input of shape " + java.util.Arrays.toString(x.shape()));
     }
@@ -56,8 +67,12 @@ public final class BatchNorm extends Module {
         n.assign(n.add(1f));
       }
     }
-    return Normalization.batchNorm(x, param("weight"), param("bias"), buffer("running_mean"), buffer("running_var"),
-        training, momentum, eps);
+    if (act == null) {
+      return Normalization.batchNorm(x, param("weight"), param("bias"), buffer("running_mean"), buffer("running_var"),
+          training, momentum, eps);
+    }
+    return Normalization.batchNormActivation(x, param("weight"), param("bias"), buffer("running_mean"),
+        buffer("running_var"), training, momentum, eps, act.op(), act.slope());
   }
 
   @Override

@@ -6,7 +6,7 @@ import dev.duel.engine.Generator;
 import dev.duel.engine.Tensor;
 
 /** PyTorch's nn.Conv2d (square kernel, dilation 1, groups 1): weight K×C×R×R, bias K. */
-public final class Conv2d extends Module {
+public final class Conv2d extends Module implements FusesActivation {
   private final int inChannels, outChannels, kernel, stride, padding;
   private boolean spectral;
 
@@ -35,6 +35,13 @@ public final class Conv2d extends Module {
   @Override
   public Tensor forward(Tensor x) {
     return Convolution.conv2d(x, weight(), param("bias"), stride, padding);
+  }
+
+  /** act(conv2d(x) + bias) as one op when there is a bias and act is fusible (a slope ≥ 0), else the two in turn. */
+  @Override
+  public Tensor forwardActivated(Tensor x, Activation act) {
+    if (param("bias") == null || !act.op().fusible(act.slope())) return act.forward(forward(x));
+    return Convolution.conv2dActivation(x, weight(), param("bias"), stride, padding, act.op(), act.slope());
   }
 
   @Override

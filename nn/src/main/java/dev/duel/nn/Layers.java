@@ -6,9 +6,9 @@ import dev.duel.engine.Sampling;
 public final class Layers {
   private Layers() {}
 
-  public static Module relu() { return new Lambda("ReLU()", x -> x.relu()); }
+  public static Module relu() { return Activation.relu(); }
 
-  public static Module leakyRelu(float slope) { return new Lambda("LeakyReLU(" + slope + ")", x -> x.leakyRelu(slope)); }
+  public static Module leakyRelu(float slope) { return Activation.leakyRelu(slope); }
 
   public static Module tanh() { return new Lambda("Tanh()", x -> x.tanh()); }
 

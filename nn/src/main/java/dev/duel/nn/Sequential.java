@@ -11,9 +11,20 @@ public class Sequential extends Module {
     for (int i = 0; i < layers.length; i++) registerModule(Integer.toString(i), layers[i]);
   }
 
+  /**
+   * The layers in order; a layer that can apply the activation after it ({@link FusesActivation}: Conv2d with a
+   * bias, BatchNorm) is handed that {@link Activation} and the two run as one op (the same floats, one pass fewer).
+   */
   @Override
   public Tensor forward(Tensor x) {
-    for (Module m : layers) x = m.forward(x);
+    for (int i = 0; i < layers.length; i++) {
+      if (i + 1 < layers.length && layers[i] instanceof FusesActivation f && layers[i + 1] instanceof Activation a) {
+        x = f.forwardActivated(x, a);
+        i++;
+      } else {
+        x = layers[i].forward(x);
+      }
+    }
     return x;
   }
 

@@ -1,6 +1,7 @@
 package dev.duel.engine.cpu;
 
 import dev.duel.engine.ConvShape;
+import dev.duel.engine.UnaryOp;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -75,7 +76,7 @@ public final class Conv2dCpu {
 
   /** y[n,k,p,q] = Σ_{c,r,s} x[n,c,p·sh+r−ph, q·sw+s−pw] · w[k,c,r,s]. Overwrites y. */
   public static void forward(ConvShape s, float[] x, float[] w, float[] y) {
-    forward(s, x, w, null, y, Path.AUTO);
+    forward(s, x, w, null, null, 0f, y, Path.AUTO);
   }
 
   /**
@@ -83,7 +84,15 @@ public final class Conv2dCpu {
    * is in cache) rather than in a pass of its own: y = (Σ …) + bias[k], the same float sum as conv2d then add.
    */
   public static void forward(ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
-    forward(s, x, w, bias, y, Path.AUTO);
+    forward(s, x, w, bias, null, 0f, y, Path.AUTO);
+  }
+
+  /**
+   * {@link #forward} with a bias, then y = act(y) (RELU or LEAKY_RELU with slope alpha, or none when act is null),
+   * applied to each image's output as it is written: the same floats as the three ops in turn, in one pass over y.
+   */
+  public static void forward(ConvShape s, float[] x, float[] w, float[] bias, UnaryOp act, float alpha, float[] y) {
+    forward(s, x, w, bias, act, alpha, y, Path.AUTO);
   }
 
   /** gx = ∂/∂x of Σ gy·conv2d(x, w), the transposed convolution of gy with w. Overwrites gx. */
@@ -104,19 +113,28 @@ public final class Conv2dCpu {
   // ---- forward ------------------------------------------------------------------------------------
 
   static void forward(ConvShape s, float[] x, float[] w, float[] y, Path path) {
-    forward(s, x, w, null, y, path);
+    forward(s, x, w, null, null, 0f, y, path);
   }
 
   /** The forward by the given path, with a bias of K floats or none (null). */
   static void forward(ConvShape s, float[] x, float[] w, float[] bias, float[] y, Path path) {
+    forward(s, x, w, bias, null, 0f, y, path);
+  }
+
+  /** The forward by the given path, with a bias of K floats or none (null), and an activation or none (null). */
+  static void forward(ConvShape s, float[] x, float[] w, float[] bias, UnaryOp act, float alpha, float[] y, Path path) {
     check("forward", s, x, "x", w, "w", y, "y");
     checkBias("forward", s, bias, s.k());
+    if (act != null && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+      throw new IllegalArgumentException("conv2d: the fused activation is RELU or LEAKY_RELU, not " + act);
+    }
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
     int crs = t.crs, kk = s.k(), pq = t.pq, npq = s.n() * pq;
     if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
       forwardDirect(s, t, xp, w, bias, y);
+      activate(y, 0, s.n() * kk * pq, act, alpha);
       return;
     }
     if (path == Path.AUTO) {
@@ -147,6 +165,7 @@ public final class Conv2dCpu {
               for (int j = 0; j < pq; j++) y[out + j] = yt[at + j * kk] + b;
             }
           }
+        activate(y, n0 * kk * pq, images * kk * pq, act, alpha);
       });
       return;
     }
@@ -156,6 +175,7 @@ public final class Conv2dCpu {
     if (s.n() == 1) {
       GemmDriver.gemm(kk, npq, crs, 1f, wA, col, 0f, y, 0, npq);
       addBias(y, 0, kk, pq, bias);
+      activate(y, 0, kk * pq, act, alpha);
       return;
     }
     if (path == Path.PER_IMAGE_NCHW) {
@@ -165,6 +185,7 @@ public final class Conv2dCpu {
           IndexedMatrix colN = new IndexedMatrix(xp, t.off, 0, t.base, img * pq);
           GemmDriver.gemm(kk, pq, crs, 1f, wA, colN, 0f, y, img * kk * pq, pq);
           addBias(y, img * kk * pq, kk, pq, bias);
+          activate(y, img * kk * pq, kk * pq, act, alpha);
         }
       });
       return;
@@ -176,6 +197,7 @@ public final class Conv2dCpu {
       for (int nk = from; nk < to; nk++) {
         int n = nk / kk, k = nk % kk;
         copyPlusBias(yt, k * npq + n * pq, y, nk * pq, pq, bias, k);
+        activate(y, nk * pq, pq, act, alpha);
       }
     });
   }
@@ -689,6 +711,11 @@ public final class Conv2dCpu {
     int j = 0;
     for (; j < F.loopBound(len); j += F.length()) FloatVector.fromArray(F, src, s0 + j).add(b).intoArray(dst, d + j);
     for (; j < len; j++) dst[d + j] = src[s0 + j] + bias[channel];
+  }
+
+  /** y[at + i] = act(y[at + i]) for i < len, in place (a block just written, still in cache); nothing when act is null. */
+  private static void activate(float[] y, int at, int len, UnaryOp act, float alpha) {
+    if (act != null && !VectorLoops.unary(act, alpha, y, at, y, at, len)) throw new AssertionError(act);
   }
 
   /** y[at + k·len + j] += bias[k] for k < channels, j < len (one image's output, still in cache); none when null. */

@@ -147,6 +147,19 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void conv2dBiasActivation(ConvShape s, Buffer x, Buffer w, Buffer bias, UnaryOp act, float alpha, Buffer y) {
+    Conv2dCpu.forward(s, a(x), a(w), a(bias), act, alpha, a(y));
+  }
+
+  @Override
+  public void batchNormActivationForward(int n, int c, int hw, float eps, Buffer x, Buffer gamma, Buffer beta,
+                                         UnaryOp act, float alpha, Buffer y, Buffer mean, Buffer invStd,
+                                         Buffer varUnbiased) {
+    CpuKernels.batchNormForward(n, c, hw, eps, a(x), a(gamma), a(beta), act, alpha, a(y), a(mean), a(invStd),
+        a(varUnbiased));
+  }
+
+  @Override
   public void conv2dBackwardDataBias(ConvShape s, Buffer gy, Buffer w, Buffer bias, Buffer gx) {
     Conv2dCpu.backwardData(s, a(gy), a(w), a(bias), a(gx));
   }

@@ -232,6 +232,19 @@ final class CpuKernels {
    */
   static void batchNormForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta, float[] y,
                                float[] mean, float[] invStd, float[] varUnbiased) {
+    batchNormForward(n, c, hw, eps, x, gamma, beta, null, 0f, y, mean, invStd, varUnbiased);
+  }
+
+  /**
+   * {@link #batchNormForward}, then y = act(y) (RELU or LEAKY_RELU, or none when act is null), applied to each run
+   * (a row of BatchNorm1d, an image's plane of a channel) right after it is written, while it is in L1: the same
+   * floats as the two ops in turn, without a second pass over y.
+   */
+  static void batchNormForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta, UnaryOp act,
+                               float alpha, float[] y, float[] mean, float[] invStd, float[] varUnbiased) {
+    if (act != null && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+      throw new IllegalArgumentException("batch_norm: the fused activation is RELU or LEAKY_RELU, not " + act);
+    }
     long m = (long) n * hw;
     if (hw == 1) {
       // BatchNorm1d over (N, C): channels are columns; walk rows in memory order, a vector of channels at a time
@@ -249,7 +262,10 @@ final class CpuKernels {
         scale[ch] = is * gamma[ch];
         shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
       }
-      for (int i = 0; i < n; i++) VectorLoops.scaleShiftRow(x, i * c, scale, shift, y, c);
+      for (int i = 0; i < n; i++) {
+        VectorLoops.scaleShiftRow(x, i * c, scale, shift, y, c);
+        if (act != null) VectorLoops.unary(act, alpha, y, i * c, y, i * c, c);
+      }
       return;
     }
     int stride = c * hw;
@@ -265,6 +281,7 @@ final class CpuKernels {
         for (int i = 0; i < n; i++) {
           int base = (i * c + ch) * hw;
           for (int j = 0; j < hw; j++) y[base + j] = x[base + j] * scale + shift;
+          if (act != null) VectorLoops.unary(act, alpha, y, base, y, base, hw);
         }
       }
     });

@@ -171,6 +171,15 @@ class Conv2dCpuTest {
       Conv2dCpu.backwardData(s, gy, wt, bc, gxb, path);
       assertPlusBias(s, path + " forward y + bias", y, bk, p * q, yb);
       assertPlusBias(s, path + " backwardData gx + bias", gx, bc, h * w, gxb);
+      // And the activation applied as the output is written: leaky_relu(y + bias), bit for bit.
+      float[] ya = nans(y.length);
+      Conv2dCpu.forward(s, x, wt, bk, dev.duel.engine.UnaryOp.LEAKY_RELU, 0.2f, ya, path);
+      for (int e = 0; e < ya.length; e++) {
+        float want = yb[e] > 0f ? yb[e] : 0.2f * yb[e];
+        if (Float.floatToIntBits(want) != Float.floatToIntBits(ya[e])) {
+          fail("seed " + SEED + ": " + s + " " + path + " leaky_relu(y + bias)[" + e + "] = " + ya[e] + ", want " + want);
+        }
+      }
     }
     float[] y = nans(yRef.length), gx = nans(x.length), gw = nans(wt.length);
     Conv2dCpu.forward(s, x, wt, y);
