@@ -262,10 +262,7 @@ final class CpuKernels {
         scale[ch] = is * gamma[ch];
         shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
       }
-      for (int i = 0; i < n; i++) {
-        VectorLoops.scaleShiftRow(x, i * c, scale, shift, y, c);
-        if (act != null) VectorLoops.unary(act, alpha, y, i * c, y, i * c, c);
-      }
+      for (int i = 0; i < n; i++) VectorLoops.scaleShiftRow(x, i * c, scale, shift, act, alpha, y, c);
       return;
     }
     int stride = c * hw;
@@ -278,11 +275,7 @@ final class CpuKernels {
         invStd[ch] = is;
         varUnbiased[ch] = (float) (m > 1 ? ss / (m - 1) : 0.0);
         float scale = is * gamma[ch], shift = beta[ch] - (float) mu * scale;
-        for (int i = 0; i < n; i++) {
-          int base = (i * c + ch) * hw;
-          for (int j = 0; j < hw; j++) y[base + j] = x[base + j] * scale + shift;
-          if (act != null) VectorLoops.unary(act, alpha, y, base, y, base, hw);
-        }
+        for (int i = 0; i < n; i++) VectorLoops.scaleShiftActivate(x, (i * c + ch) * hw, hw, scale, shift, act, alpha, y);
       }
     });
   }

@@ -406,14 +406,49 @@ final class VectorLoops {
     for (; ch < c; ch++) { double d = x[row + ch] - mu[ch]; ss[ch] += d * d; }
   }
 
-  /** y[row + ch] = x[row + ch]·scale[ch] + shift[ch] for ch < c (a product, then a sum: no FMA, as the scalar form). */
-  static void scaleShiftRow(float[] x, int row, float[] scale, float[] shift, float[] y, int c) {
+  /**
+   * y[row + ch] = act(x[row + ch]·scale[ch] + shift[ch]) for ch < c (a product, then a sum: no FMA, as the scalar
+   * form), act RELU, LEAKY_RELU (slope alpha) or none (null), as {@link #scaleShiftActivate}.
+   */
+  static void scaleShiftRow(float[] x, int row, float[] scale, float[] shift, UnaryOp act, float alpha, float[] y,
+                            int c) {
     int ch = 0, upper = F.loopBound(c);
+    FloatVector zero = FloatVector.zero(F);
     for (; ch < upper; ch += L) {
-      FloatVector.fromArray(F, x, row + ch).mul(FloatVector.fromArray(F, scale, ch))
-          .add(FloatVector.fromArray(F, shift, ch)).intoArray(y, row + ch);
+      FloatVector v = FloatVector.fromArray(F, x, row + ch).mul(FloatVector.fromArray(F, scale, ch))
+          .add(FloatVector.fromArray(F, shift, ch));
+      if (act == UnaryOp.RELU) v = v.max(zero);
+      else if (act == UnaryOp.LEAKY_RELU) v = v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
+      v.intoArray(y, row + ch);
     }
-    for (; ch < c; ch++) y[row + ch] = x[row + ch] * scale[ch] + shift[ch];
+    for (; ch < c; ch++) {
+      float v = x[row + ch] * scale[ch] + shift[ch];
+      y[row + ch] = act == UnaryOp.RELU ? Math.max(v, 0f) : act == UnaryOp.LEAKY_RELU ? (v > 0f ? v : alpha * v) : v;
+    }
+  }
+
+  /**
+   * y[at + j] = act(x[at + j]·scale + shift) for j < len, act RELU, LEAKY_RELU (slope alpha) or none (null): batch
+   * norm's output run with its activation in the same loop; the product, then the sum (no FMA), then the activation,
+   * each as the separate ops compute it.
+   */
+  static void scaleShiftActivate(float[] x, int at, int len, float scale, float shift, UnaryOp act, float alpha,
+                                 float[] y) {
+    int j = 0, upper = F.loopBound(len);
+    FloatVector zero = FloatVector.zero(F);
+    if (act == null) {
+      for (; j < upper; j += L) FloatVector.fromArray(F, x, at + j).mul(scale).add(shift).intoArray(y, at + j);
+      for (; j < len; j++) y[at + j] = x[at + j] * scale + shift;
+    } else if (act == UnaryOp.RELU) {
+      for (; j < upper; j += L) FloatVector.fromArray(F, x, at + j).mul(scale).add(shift).max(zero).intoArray(y, at + j);
+      for (; j < len; j++) y[at + j] = Math.max(x[at + j] * scale + shift, 0f);
+    } else {
+      for (; j < upper; j += L) {
+        FloatVector v = FloatVector.fromArray(F, x, at + j).mul(scale).add(shift);
+        v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, at + j);
+      }
+      for (; j < len; j++) { float v = x[at + j] * scale + shift; y[at + j] = v > 0f ? v : alpha * v; }
+    }
   }
 
   /** sb[ch] += g and sg[ch] += g·x̂ (the product in float32, then widened), g = gy[row + ch], x̂ = (x − mean)·invStd. */

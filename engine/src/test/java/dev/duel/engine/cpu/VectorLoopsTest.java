@@ -284,7 +284,7 @@ class VectorLoopsTest {
         int row = i * c;
         VectorLoops.addRowWidened(x, row, s1, c);
         VectorLoops.addSquaredDeviationsRow(x, row, mu, ss1, c);
-        VectorLoops.scaleShiftRow(x, row, scale, shift, y1, c);
+        VectorLoops.scaleShiftRow(x, row, scale, shift, null, 0f, y1, c);
         VectorLoops.batchNorm1dSumsRow(gy, x, row, mean, invStd, sb1, sg1, c);
         VectorLoops.batchNorm1dGradRow(gy, x, row, mean, invStd, k, m, gb, gg, gx1, c);
         for (int ch = 0; ch < c; ch++) {
