@@ -68,6 +68,18 @@ public interface Backend {
   /** x viewed as contiguous (outer, len, inner): out[o·inner + i] = op_l x[xOff + (o·len + l)·inner + i]. */
   void reduce(ReduceOp op, Buffer x, long xOff, int outer, int len, int inner, Buffer out);
 
+  /**
+   * out[c] = Σ_{i < n, j < hw} x[(i·C + c)·hw + j]: the per-channel sum of an n×C×hw tensor (a convolution bias's
+   * gradient). The default takes the two reductions that a sum over axes (0, 2, 3) takes (over hw, then over n);
+   * the CPU sums each channel's n runs in shared SIMD lanes as batch norm does.
+   */
+  default void channelSum(int n, int c, int hw, Buffer x, Buffer out) {
+    try (Buffer rows = allocateForOverwrite((long) n * c)) {
+      reduce(ReduceOp.SUM, x, 0, n * c, hw, 1, rows);
+      reduce(ReduceOp.SUM, rows, 0, 1, n, c, out);
+    }
+  }
+
   // ---- matrix multiply ------------------------------------------------------------------------
 
   /**

@@ -102,9 +102,17 @@ public final class Convolution {
         Autograd.needsGrad(bc) ? channelSum(gg, s.c()) : null}, gc, wc, bc);
   }
 
-  /** Σ over n, h, w of g (N×C×H×W): C values, summed as the broadcast add's gradient sums them. */
+  /**
+   * Σ over n, h, w of g (N×C×H×W): C values, by {@link Backend#channelSum}. Its gradient spreads gg back over
+   * (n, h, w), as a sum's does, so a second derivative passes through it.
+   */
   private static Tensor channelSum(Tensor g, int channels) {
-    return ElementwiseOps.sumTo(g, new int[] {1, channels, 1, 1}).reshape(channels);
+    Tensor gc = g.compact();
+    int n = g.shape[0], hw = g.shape[2] * g.shape[3];
+    Tensor out = Tensor.empty(g.backend, channels);
+    g.backend.channelSum(n, channels, hw, gc.buffer(), out.buffer());
+    int[] shape = g.shape.clone();
+    return out.recordOp("sum", gg -> new Tensor[] {gg.reshape(1, channels, 1, 1).expand(shape)}, gc);
   }
 
   /** bias itself, if it is a vector of one value per channel on x's device. */

@@ -153,6 +153,11 @@ public final class ProfilingBackend implements Backend {
   }
 
   @Override
+  public void channelSum(int n, int c, int hw, Buffer x, Buffer out) {
+    time("channelSum " + n + "x" + c + "x" + hw, () -> inner.channelSum(n, c, hw, x, out));
+  }
+
+  @Override
   public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, Buffer a, long aOff, int lda,
                    long strideA, Buffer b, long bOff, int ldb, long strideB, float beta, Buffer c, long cOff,
                    int ldc, long strideC, int batch) {

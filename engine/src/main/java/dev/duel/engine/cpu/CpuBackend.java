@@ -114,6 +114,11 @@ public final class CpuBackend implements Backend {
     CpuKernels.reduce(op, a(x), (int) xOff, outer, len, inner, a(out));
   }
 
+  @Override
+  public void channelSum(int n, int c, int hw, Buffer x, Buffer out) {
+    CpuKernels.channelSum(n, c, hw, a(x), a(out));
+  }
+
   // ---- GEMM, convolution ----------------------------------------------------------------------
 
   @Override

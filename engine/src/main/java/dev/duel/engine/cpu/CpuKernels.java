@@ -223,6 +223,19 @@ final class CpuKernels {
     throw new AssertionError(op);
   }
 
+  /**
+   * out[ch] = Σ over the n runs of hw floats of channel ch in float64, each run's whole vectors in float32 lanes shared
+   * across runs ({@link VectorLoops#sumRuns}, batch norm's mean): one lane reduction per ~{@value
+   * VectorLoops#SUM_BLOCK} floats rather than one per row of hw. Parallel over channels; the order is fixed, whatever
+   * the thread count.
+   */
+  static void channelSum(int n, int c, int hw, float[] x, float[] out) {
+    long m = (long) n * hw;
+    CpuPool.parallelFor(c, Math.max(1, (int) (GRAIN / Math.max(1, m))), (c0, c1) -> {
+      for (int ch = c0; ch < c1; ch++) out[ch] = (float) VectorLoops.sumRuns(x, ch * hw, c * hw, n, hw);
+    });
+  }
+
   // ---- batch normalisation --------------------------------------------------------------------
 
   /**

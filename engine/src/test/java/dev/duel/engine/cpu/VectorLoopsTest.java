@@ -312,4 +312,21 @@ class VectorLoopsTest {
       }
     }
   }
+  /** CpuKernels.channelSum (a conv bias's gradient): each channel's float64 sum over n runs of hw, to float32 rounding. */
+  @Test
+  void channelSumsMatchFloat64() {
+    SplittableRandom rnd = new SplittableRandom(SEED + 8);
+    for (int[] sh : new int[][] {{64, 64, 196}, {64, 128, 49}, {3, 5, 1}, {2, 3, 130}, {1, 1, 7}}) {
+      int n = sh[0], c = sh[1], hw = sh[2];
+      float[] x = new float[n * c * hw], out = new float[c];
+      for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);
+      CpuKernels.channelSum(n, c, hw, x, out);
+      for (int ch = 0; ch < c; ch++) {
+        double want = 0, mag = 0;
+        for (int i = 0; i < n; i++)
+          for (int j = 0; j < hw; j++) { want += x[(i * c + ch) * hw + j]; mag += Math.abs(x[(i * c + ch) * hw + j]); }
+        assertEquals(want, out[ch], 1e-6 * mag + Math.ulp((float) want), "channel " + ch + " of " + java.util.Arrays.toString(sh));
+      }
+    }
+  }
 }

@@ -125,6 +125,11 @@ class CudaGemmConvTest {
     float[][] bound = on(Devices.cpu(), new float[][] {abs(x), abs(w), abs(gy), abs(bk), abs(bc), new float[ys],
         new float[xs]}, both);
     Compare.summed("conv2dBias " + s, r.cpu[5], bound[5], r.gpu[5], Compare.GEMM);
+    // the bias's gradient: the per-channel sum of gy (the backend's default, two reductions, on cuda-emu)
+    Twin.Op sum = (bk2, buf) -> bk2.channelSum(s.n(), s.k(), s.p() * s.q(), buf[0], buf[1]);
+    Twin rs = Twin.run(be, new float[][] {gy, new float[s.k()]}, sum);
+    float[] sumBound = on(Devices.cpu(), new float[][] {abs(gy), new float[s.k()]}, sum)[1];
+    Compare.summed("channelSum " + s, rs.cpu[1], sumBound, rs.gpu[1], Compare.GEMM);
     Compare.summed("conv2dBackwardDataBias " + s, r.cpu[6], bound[6], r.gpu[6], Compare.GEMM);
   }
 
