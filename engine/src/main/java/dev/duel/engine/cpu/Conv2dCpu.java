@@ -26,7 +26,9 @@ import jdk.incubator.vector.VectorSpecies;
  * ({@link IndexedMatrix}), so im2col is never stored. The per-image forms run one serial GEMM per
  * image on each thread: no barriers inside, and all of an image's data stays in cache. Which form
  * runs is chosen per shape (measured on dcgan28's layers, see docs/benchmarks.md); every form is
- * tested. Each method overwrites its output. Scratch buffers are per thread and reused.
+ * tested. Each method overwrites its output. Scratch buffers are per thread and reused. A bias (the forward's,
+ * per output channel; the transposed convolution's, per input channel) and the forward's activation (ReLU or
+ * LeakyReLU) are applied as each image's output is written, while it is in cache, never in a pass of their own.
  */
 public final class Conv2dCpu {
   private Conv2dCpu() {}
