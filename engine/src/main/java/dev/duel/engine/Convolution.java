@@ -14,7 +14,7 @@ public final class Convolution {
   /** x: N×C×H×W, w: K×C×R×S, bias: K or null. Output N×K×P×Q. */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int padding) {
     ConvShape s = shapeOf(x, w, stride, padding);
-    return bias == null ? conv(s, x, w) : convBias(s, x, w, checkBias("conv2d", bias, x, s.k()));
+    return bias == null ? conv(s, x, w) : convBias(s, x, w, checkBias("conv2d", bias, x, s.k()), null, 0f);
   }
 
   /** The convolution's shape, once x (N×C×H×W) and w (K×C×R×S) are checked to fit. */
@@ -55,40 +55,33 @@ public final class Convolution {
    */
   public static Tensor conv2dActivation(Tensor x, Tensor w, Tensor bias, int stride, int padding, UnaryOp act,
                                         float alpha) {
-    if (!act.fusible(alpha)) {
-      throw new IllegalArgumentException("conv2d: " + act + " with slope " + alpha + " cannot be fused (RELU, or "
-          + "LEAKY_RELU with a slope >= 0)");
-    }
+    ElementwiseOps.requireFusible("conv2d", act, alpha);
     if (bias == null) return ElementwiseOps.unary(act, alpha, conv2d(x, w, null, stride, padding));
     ConvShape s = shapeOf(x, w, stride, padding);
-    return convBiasActivation(s, x, w, checkBias("conv2d", bias, x, s.k()), act, alpha);
+    return convBias(s, x, w, checkBias("conv2d", bias, x, s.k()), act, alpha);
   }
 
-  static Tensor convBiasActivation(ConvShape s, Tensor x, Tensor w, Tensor bias, UnaryOp act, float alpha) {
+  /**
+   * y = act(conv(x, w) + bias[k]) as one op, act null for none: the backend adds the bias (and applies the
+   * activation) as it writes y, instead of a broadcast add making a second tensor. The gradients are those of conv,
+   * add and act in turn: the activation's from y, then ∂/∂bias[k] = Σ_{n,p,q} g[n,k,p,q].
+   */
+  static Tensor convBias(ConvShape s, Tensor x, Tensor w, Tensor bias, UnaryOp act, float alpha) {
     Tensor xc = x.compact(), wc = w.compact(), bc = bias.compact();
     Tensor y = Tensor.empty(x.backend, s.n(), s.k(), s.p(), s.q());
-    x.backend.conv2dBiasActivation(s, xc.buffer(), wc.buffer(), bc.buffer(), act, alpha, y.buffer());
-    return y.recordOp("conv2d_" + act.name().toLowerCase(java.util.Locale.ROOT), g -> {
-      Tensor gz = ElementwiseOps.activationGrad(act, alpha, y, g);
+    if (act == null) {
+      x.backend.conv2dBias(s, xc.buffer(), wc.buffer(), bc.buffer(), y.buffer());
+    } else {
+      x.backend.conv2dBiasActivation(s, xc.buffer(), wc.buffer(), bc.buffer(), act, alpha, y.buffer());
+    }
+    String name = act == null ? "conv2d" : "conv2d_" + act.name().toLowerCase(java.util.Locale.ROOT);
+    return y.recordOp(name, g -> {
+      Tensor gz = act == null ? g : ElementwiseOps.activationGrad(act, alpha, y, g);
       return new Tensor[] {
           Autograd.needsGrad(xc) ? convData(s, gz, wc) : null,
           Autograd.needsGrad(wc) ? convFilter(s, xc, gz) : null,
           Autograd.needsGrad(bc) ? channelSum(gz, s.k()) : null};
     }, xc, wc, bc);
-  }
-
-  /**
-   * y = conv(x, w) + bias[k] as one op: the backend adds the bias as it writes y, instead of a broadcast add
-   * making a second tensor. The gradients are those of conv then add: ∂/∂bias[k] = Σ_{n,p,q} g[n,k,p,q].
-   */
-  static Tensor convBias(ConvShape s, Tensor x, Tensor w, Tensor bias) {
-    Tensor xc = x.compact(), wc = w.compact(), bc = bias.compact();
-    Tensor y = Tensor.empty(x.backend, s.n(), s.k(), s.p(), s.q());
-    x.backend.conv2dBias(s, xc.buffer(), wc.buffer(), bc.buffer(), y.buffer());
-    return y.recordOp("conv2d", g -> new Tensor[] {
-        Autograd.needsGrad(xc) ? convData(s, g, wc) : null,
-        Autograd.needsGrad(wc) ? convFilter(s, xc, g) : null,
-        Autograd.needsGrad(bc) ? channelSum(g, s.k()) : null}, xc, wc, bc);
   }
 
   /** gx = BD(gy, w) + bias[c] as one op (a transposed convolution with a bias); ∂/∂bias[c] = Σ_{n,h,w} g[n,c,h,w]. */

@@ -64,6 +64,14 @@ final class ElementwiseOps {
     return g.mul(y.backendUnary(act == UnaryOp.RELU ? UnaryOp.STEP : UnaryOp.LEAKY_SLOPE, alpha));
   }
 
+  /** Refuses, naming op, an activation that cannot be fused into op ({@link UnaryOp#fusible}). */
+  static void requireFusible(String op, UnaryOp act, float alpha) {
+    if (!act.fusible(alpha)) {
+      throw new IllegalArgumentException(op + ": " + act + " with slope " + alpha + " cannot be fused (RELU, or "
+          + "LEAKY_RELU with a slope >= 0)");
+    }
+  }
+
   private static boolean fusedBackward(UnaryOp op) {
     return switch (op) {
       case RELU, LEAKY_RELU, TANH, SIGMOID, SOFTPLUS -> true;

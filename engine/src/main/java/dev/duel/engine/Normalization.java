@@ -24,10 +24,7 @@ public final class Normalization {
    */
   public static Tensor batchNormActivation(Tensor x, Tensor gamma, Tensor beta, Tensor runningMean, Tensor runningVar,
                                            boolean training, float momentum, float eps, UnaryOp act, float alpha) {
-    if (!act.fusible(alpha)) {
-      throw new IllegalArgumentException("batch_norm: " + act + " with slope " + alpha + " cannot be fused (RELU, or "
-          + "LEAKY_RELU with a slope >= 0)");
-    }
+    ElementwiseOps.requireFusible("batch_norm", act, alpha);
     return batchNorm(x, gamma, beta, runningMean, runningVar, training, momentum, eps, act, alpha);
   }
 

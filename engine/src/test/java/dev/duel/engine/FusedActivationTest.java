@@ -55,6 +55,13 @@ class FusedActivationTest {
     return out;
   }
 
+  /** The fused and the plain function give the same outputs, first and second derivatives, bit for bit. */
+  private static void assertSameFunction(Function<Tensor[], Tensor> plain, Function<Tensor[], Tensor> fused,
+                                         Tensor[] in, Tensor r, String what) {
+    assertSame(run(plain, in, r), run(fused, in, r), what);
+    assertSame(secondOrder(plain, in, r), secondOrder(fused, in, r), what + ", second order");
+  }
+
   private static void assertSame(float[][] want, float[][] got, String what) {
     for (int i = 0; i < want.length; i++) assertArrayEquals(want[i], got[i], 0f, what + ", output " + i);
   }
@@ -77,8 +84,7 @@ class FusedActivationTest {
           Function<Tensor[], Tensor> fused = t -> Convolution.conv2dActivation(t[0], t[1], t[2], stride, pad, op, slope);
           Function<Tensor[], Tensor> plain = t -> ElementwiseOps.unary(op, slope, Convolution.conv2d(t[0], t[1], t[2], stride, pad));
           String what = be.name() + " conv2d " + java.util.Arrays.toString(sh) + " " + op + " " + slope;
-          assertSame(run(plain, in, r), run(fused, in, r), what);
-          assertSame(secondOrder(plain, in, r), secondOrder(fused, in, r), what + ", second order");
+          assertSameFunction(plain, fused, in, r, what);
         }
       }
     }
@@ -103,8 +109,7 @@ class FusedActivationTest {
           Function<Tensor[], Tensor> plain = t -> ElementwiseOps.unary(op, slope, Normalization.batchNorm(t[0], t[1], t[2],
               null, null, true, 0.1f, 1e-5f));
           String what = be.name() + " batch norm " + java.util.Arrays.toString(shape) + " " + op + " " + slope;
-          assertSame(run(plain, in, r), run(fused, in, r), what);
-          assertSame(secondOrder(plain, in, r), secondOrder(fused, in, r), what + ", second order");
+          assertSameFunction(plain, fused, in, r, what);
         }
       }
     }
