@@ -80,6 +80,18 @@ public interface Backend {
     }
   }
 
+  /**
+   * gz = gy · act'(y) for the n×C×hw tensor y = act(z) (act RELU or LEAKY_RELU, as {@link #unaryBackward} takes it
+   * from y) and sums[c] = {@link #channelSum} of gz: the backward of an activation fused into a convolution with a
+   * bias, whose bias gradient is gz's channel sum. The default runs the two ops in turn; the CPU sums each run of gz
+   * as it is written.
+   */
+  default void activationBackwardChannelSum(UnaryOp act, float alpha, int n, int c, int hw, Buffer y, Buffer gy,
+                                            Buffer gz, Buffer sums) {
+    unaryBackward(act, alpha, y, y, gy, gz, (long) n * c * hw);
+    channelSum(n, c, hw, gz, sums);
+  }
+
   // ---- matrix multiply ------------------------------------------------------------------------
 
   /**

@@ -76,11 +76,22 @@ public final class Convolution {
     }
     String name = act == null ? "conv2d" : "conv2d_" + act.name().toLowerCase(java.util.Locale.ROOT);
     return y.recordOp(name, g -> {
-      Tensor gz = act == null ? g : ElementwiseOps.activationGrad(act, alpha, y, g);
+      Tensor gz, gb = null;
+      if (act != null && Autograd.needsGrad(bc) && !GradMode.isEnabled()) {
+        // First order only: the activation's gradient and its channel sum (the bias's gradient) in one pass.
+        Tensor gc = g.compact();
+        gz = Tensor.empty(y.backend, y.shape);
+        gb = Tensor.empty(y.backend, s.k());
+        y.backend.activationBackwardChannelSum(act, alpha, s.n(), s.k(), s.p() * s.q(), y.buffer(), gc.buffer(),
+            gz.buffer(), gb.buffer());
+      } else {
+        gz = act == null ? g : ElementwiseOps.activationGrad(act, alpha, y, g);
+        if (Autograd.needsGrad(bc)) gb = channelSum(gz, s.k());
+      }
       return new Tensor[] {
           Autograd.needsGrad(xc) ? convData(s, gz, wc) : null,
           Autograd.needsGrad(wc) ? convFilter(s, xc, gz) : null,
-          Autograd.needsGrad(bc) ? channelSum(gz, s.k()) : null};
+          gb};
     }, xc, wc, bc);
   }
 

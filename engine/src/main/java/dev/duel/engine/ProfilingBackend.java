@@ -153,6 +153,13 @@ public final class ProfilingBackend implements Backend {
   }
 
   @Override
+  public void activationBackwardChannelSum(UnaryOp act, float alpha, int n, int c, int hw, Buffer y, Buffer gy,
+                                           Buffer gz, Buffer sums) {
+    time("activationBackwardChannelSum " + act + " " + n + "x" + c + "x" + hw,
+        () -> inner.activationBackwardChannelSum(act, alpha, n, c, hw, y, gy, gz, sums));
+  }
+
+  @Override
   public void channelSum(int n, int c, int hw, Buffer x, Buffer out) {
     time("channelSum " + n + "x" + c + "x" + hw, () -> inner.channelSum(n, c, hw, x, out));
   }

@@ -637,16 +637,18 @@ public final class Conv2dCpu {
       int h = s.h(), w = s.w(), ph = s.padH(), pw = s.padW(), planes = s.n() * s.c();
       float[] xp = ws.padded(planes * hp * wp);
       CpuPool.parallelFor(planes, Math.max(1, COPY_GRAIN / (hp * wp)), (from, to) -> {
+        // The zeros between two rows' copies are one short run (the right border, then the next row's left), written
+        // by a plain loop: Arrays.fill per border (four calls a row, most of one float) took a third of the time.
         for (int plane = from; plane < to; plane++) {
           int dst = plane * hp * wp, src = plane * h * w;
-          Arrays.fill(xp, dst, dst + ph * wp, 0f);
+          int end = dst + ph * wp + pw;                   // the top rows and the first row's left border
+          for (int i = dst; i < end; i++) xp[i] = 0f;
           for (int ih = 0; ih < h; ih++) {
-            int row = dst + (ih + ph) * wp;
-            Arrays.fill(xp, row, row + pw, 0f);
-            System.arraycopy(x, src + ih * w, xp, row + pw, w);
-            Arrays.fill(xp, row + pw + w, row + wp, 0f);
+            int at = dst + (ih + ph) * wp + pw;
+            System.arraycopy(x, src + ih * w, xp, at, w);
+            int z0 = at + w, z1 = ih + 1 < h ? z0 + 2 * pw : dst + hp * wp;   // after the last row: the bottom rows
+            for (int i = z0; i < z1; i++) xp[i] = 0f;
           }
-          Arrays.fill(xp, dst + (h + ph) * wp, dst + hp * wp, 0f);
         }
       });
       return xp;

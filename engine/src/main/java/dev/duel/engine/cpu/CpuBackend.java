@@ -115,6 +115,12 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void activationBackwardChannelSum(UnaryOp act, float alpha, int n, int c, int hw, Buffer y, Buffer gy,
+                                           Buffer gz, Buffer sums) {
+    CpuKernels.activationBackwardChannelSum(act, alpha, n, c, hw, a(y), a(gy), a(gz), a(sums));
+  }
+
+  @Override
   public void channelSum(int n, int c, int hw, Buffer x, Buffer out) {
     CpuKernels.channelSum(n, c, hw, a(x), a(out));
   }

@@ -226,13 +226,66 @@ final class CpuKernels {
   /**
    * out[ch] = Σ over the n runs of hw floats of channel ch in float64, each run's whole vectors in float32 lanes shared
    * across runs ({@link VectorLoops#sumRuns}, batch norm's mean): one lane reduction per ~{@value
-   * VectorLoops#SUM_BLOCK} floats rather than one per row of hw. Parallel over channels; the order is fixed, whatever
-   * the thread count.
+   * VectorLoops#SUM_BLOCK} floats rather than one per row of hw. Each thread takes a range of channels and reads it
+   * image by image, in memory order ({@link ChannelRunSums}); the sums are the same whatever the thread count.
    */
   static void channelSum(int n, int c, int hw, float[] x, float[] out) {
-    long m = (long) n * hw;
-    CpuPool.parallelFor(c, Math.max(1, (int) (GRAIN / Math.max(1, m))), (c0, c1) -> {
-      for (int ch = c0; ch < c1; ch++) out[ch] = (float) VectorLoops.sumRuns(x, ch * hw, c * hw, n, hw);
+    channelRanges(n, c, hw, (c0, c1) -> {
+      ChannelRunSums sums = new ChannelRunSums(c1 - c0, hw);
+      for (int img = 0; img < n; img++)
+        for (int ch = c0; ch < c1; ch++) sums.add(ch - c0, x, (img * c + ch) * hw);
+      for (int ch = c0; ch < c1; ch++) out[ch] = (float) sums.sum(ch - c0);
+    });
+  }
+
+  /**
+   * gz = gy · act'(y) over an n×C×hw tensor (RELU or LEAKY_RELU, from the activation's output y as {@link
+   * dev.duel.engine.Backend#unaryBackward} takes it) and sums[ch] = {@link #channelSum} of gz, in one pass: each run
+   * is summed while it is in L1, right after it is written. The same floats as the two ops in turn.
+   */
+  static void activationBackwardChannelSum(UnaryOp act, float alpha, int n, int c, int hw, float[] y, float[] gy,
+                                           float[] gz, float[] sums) {
+    if (act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+      throw new IllegalArgumentException("activation backward with a channel sum: RELU or LEAKY_RELU, not " + act);
+    }
+    channelRanges(n, c, hw, (c0, c1) -> {
+      ChannelRunSums acc = new ChannelRunSums(c1 - c0, hw);
+      for (int img = 0; img < n; img++)
+        for (int ch = c0; ch < c1; ch++) {
+          int at = (img * c + ch) * hw;
+          VectorLoops.unaryBackward(act, alpha, y, y, gy, gz, at, at + hw);
+          acc.add(ch - c0, gz, at);
+        }
+      for (int ch = c0; ch < c1; ch++) sums[ch] = (float) acc.sum(ch - c0);
+    });
+  }
+
+  /**
+   * Runs body over ranges of the c channels of an n×c×hw tensor: one range per thread (each read image by image, a
+   * contiguous block of its channels per image), or all inline when the tensor is small.
+   */
+  private static void channelRanges(int n, int c, int hw, CpuPool.RangeBody body) {
+    long size = (long) n * c * hw;
+    int parts = size < 2L * GRAIN ? 1 : Math.min(c, CpuPool.threads());
+    CpuPool.parallelFor(c, Math.max(1, (c + parts - 1) / parts), body);
+  }
+
+  /**
+   * Runs body over ranges of the c columns of an n×c matrix (BatchNorm1d's channels), one per thread, cut at multiples
+   * of 16 so each thread's row segments start on a vector (and a cache line); inline when the matrix is small.
+   */
+  private static void columnRanges(int n, int c, CpuPool.RangeBody body) {
+    int parts = (long) n * c < 2L * GRAIN ? 1 : Math.min(CpuPool.threads(), (c + 15) / 16);
+    if (parts <= 1) {
+      body.run(0, c);
+      return;
+    }
+    CpuPool.parallelTasks(parts, (p0, p1) -> {
+      for (int p = p0; p < p1; p++) {
+        int c0 = Math.min(c, (int) ((long) p * c / parts + 15) / 16 * 16);
+        int c1 = p + 1 == parts ? c : Math.min(c, (int) ((long) (p + 1) * c / parts + 15) / 16 * 16);
+        if (c0 < c1) body.run(c0, c1);
+      }
     });
   }
 
@@ -262,20 +315,23 @@ final class CpuKernels {
     if (hw == 1) {
       // BatchNorm1d over (N, C): channels are columns; walk rows in memory order, a vector of channels at a time
       // (VectorLoops' row loops: the scalar loops' sums, bit for bit).
+      // Each thread takes a range of columns through all the rows: a channel's sums do not depend on the split.
       double[] s = new double[c], ss = new double[c];
-      for (int i = 0; i < n; i++) VectorLoops.addRowWidened(x, i * c, s, c);
-      for (int ch = 0; ch < c; ch++) s[ch] /= m;
-      for (int i = 0; i < n; i++) VectorLoops.addSquaredDeviationsRow(x, i * c, s, ss, c);
       float[] scale = new float[c], shift = new float[c];
-      for (int ch = 0; ch < c; ch++) {
-        float is = (float) (1.0 / Math.sqrt(ss[ch] / m + eps));
-        mean[ch] = (float) s[ch];
-        invStd[ch] = is;
-        varUnbiased[ch] = (float) (m > 1 ? ss[ch] / (m - 1) : 0.0);
-        scale[ch] = is * gamma[ch];
-        shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
-      }
-      for (int i = 0; i < n; i++) VectorLoops.scaleShiftRow(x, i * c, scale, shift, act, alpha, y, c);
+      columnRanges(n, c, (c0, c1) -> {
+        for (int i = 0; i < n; i++) VectorLoops.addRowWidened(x, i * c, s, c0, c1);
+        for (int ch = c0; ch < c1; ch++) s[ch] /= m;
+        for (int i = 0; i < n; i++) VectorLoops.addSquaredDeviationsRow(x, i * c, s, ss, c0, c1);
+        for (int ch = c0; ch < c1; ch++) {
+          float is = (float) (1.0 / Math.sqrt(ss[ch] / m + eps));
+          mean[ch] = (float) s[ch];
+          invStd[ch] = is;
+          varUnbiased[ch] = (float) (m > 1 ? ss[ch] / (m - 1) : 0.0);
+          scale[ch] = is * gamma[ch];
+          shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
+        }
+        for (int i = 0; i < n; i++) VectorLoops.scaleShiftRow(x, i * c, scale, shift, act, alpha, y, c0, c1);
+      });
       return;
     }
     int stride = c * hw;
@@ -303,14 +359,16 @@ final class CpuKernels {
     long m = (long) n * hw;
     if (hw == 1) {
       double[] sb = new double[c], sg = new double[c];
-      for (int i = 0; i < n; i++) VectorLoops.batchNorm1dSumsRow(gy, x, i * c, mean, invStd, sb, sg, c);
       float[] k = new float[c], fb = new float[c], fg = new float[c];
-      for (int ch = 0; ch < c; ch++) {
-        gBeta[ch] = fb[ch] = (float) sb[ch];
-        gGamma[ch] = fg[ch] = (float) sg[ch];
-        k[ch] = gamma[ch] * invStd[ch] / m;
-      }
-      for (int i = 0; i < n; i++) VectorLoops.batchNorm1dGradRow(gy, x, i * c, mean, invStd, k, m, fb, fg, gx, c);
+      columnRanges(n, c, (c0, c1) -> {
+        for (int i = 0; i < n; i++) VectorLoops.batchNorm1dSumsRow(gy, x, i * c, mean, invStd, sb, sg, c0, c1);
+        for (int ch = c0; ch < c1; ch++) {
+          gBeta[ch] = fb[ch] = (float) sb[ch];
+          gGamma[ch] = fg[ch] = (float) sg[ch];
+          k[ch] = gamma[ch] * invStd[ch] / m;
+        }
+        for (int i = 0; i < n; i++) VectorLoops.batchNorm1dGradRow(gy, x, i * c, mean, invStd, k, m, fb, fg, gx, c0, c1);
+      });
       return;
     }
     int stride = c * hw;

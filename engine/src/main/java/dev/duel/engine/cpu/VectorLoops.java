@@ -387,32 +387,32 @@ final class VectorLoops {
   // channel and the rows are walked in order, so every channel's float64 sum is taken in the same order, with the
   // same IEEE operations, as the scalar loops of CpuReference: bit for bit, D.length() channels per step.
 
-  /** s[ch] += x[row + ch] for ch < c, in float64. */
-  static void addRowWidened(float[] x, int row, double[] s, int c) {
-    int ch = 0, upper = FD.loopBound(c);
+  /** s[ch] += x[row + ch] for from ≤ ch < to, in float64. */
+  static void addRowWidened(float[] x, int row, double[] s, int from, int to) {
+    int ch = from, upper = from + FD.loopBound(to - from);
     for (; ch < upper; ch += FD.length()) {
       DoubleVector.fromArray(D, s, ch).add(widen(x, row + ch)).intoArray(s, ch);
     }
-    for (; ch < c; ch++) s[ch] += x[row + ch];
+    for (; ch < to; ch++) s[ch] += x[row + ch];
   }
 
-  /** ss[ch] += d·d, d = x[row + ch] − mu[ch], for ch < c, in float64. */
-  static void addSquaredDeviationsRow(float[] x, int row, double[] mu, double[] ss, int c) {
-    int ch = 0, upper = FD.loopBound(c);
+  /** ss[ch] += d·d, d = x[row + ch] − mu[ch], for from ≤ ch < to, in float64. */
+  static void addSquaredDeviationsRow(float[] x, int row, double[] mu, double[] ss, int from, int to) {
+    int ch = from, upper = from + FD.loopBound(to - from);
     for (; ch < upper; ch += FD.length()) {
       DoubleVector d = widen(x, row + ch).sub(DoubleVector.fromArray(D, mu, ch));
       DoubleVector.fromArray(D, ss, ch).add(d.mul(d)).intoArray(ss, ch);
     }
-    for (; ch < c; ch++) { double d = x[row + ch] - mu[ch]; ss[ch] += d * d; }
+    for (; ch < to; ch++) { double d = x[row + ch] - mu[ch]; ss[ch] += d * d; }
   }
 
   /**
-   * y[row + ch] = act(x[row + ch]·scale[ch] + shift[ch]) for ch < c (a product, then a sum: no FMA, as the scalar
+   * y[row + ch] = act(x[row + ch]·scale[ch] + shift[ch]) for from ≤ ch < to (a product, then a sum: no FMA, as the scalar
    * form), act RELU, LEAKY_RELU (slope alpha) or none (null), as {@link #scaleShiftActivate}.
    */
   static void scaleShiftRow(float[] x, int row, float[] scale, float[] shift, UnaryOp act, float alpha, float[] y,
-                            int c) {
-    int ch = 0, upper = F.loopBound(c);
+                            int from, int to) {
+    int ch = from, upper = from + F.loopBound(to - from);
     FloatVector zero = FloatVector.zero(F);
     for (; ch < upper; ch += L) {
       FloatVector v = FloatVector.fromArray(F, x, row + ch).mul(FloatVector.fromArray(F, scale, ch))
@@ -421,7 +421,7 @@ final class VectorLoops {
       else if (act == UnaryOp.LEAKY_RELU) v = v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
       v.intoArray(y, row + ch);
     }
-    for (; ch < c; ch++) {
+    for (; ch < to; ch++) {
       float v = x[row + ch] * scale[ch] + shift[ch];
       y[row + ch] = act == UnaryOp.RELU ? Math.max(v, 0f) : act == UnaryOp.LEAKY_RELU ? (v > 0f ? v : alpha * v) : v;
     }
@@ -453,8 +453,8 @@ final class VectorLoops {
 
   /** sb[ch] += g and sg[ch] += g·x̂ (the product in float32, then widened), g = gy[row + ch], x̂ = (x − mean)·invStd. */
   static void batchNorm1dSumsRow(float[] gy, float[] x, int row, float[] mean, float[] invStd, double[] sb,
-                                 double[] sg, int c) {
-    int ch = 0, upper = FD.loopBound(c);
+                                 double[] sg, int from, int to) {
+    int ch = from, upper = from + FD.loopBound(to - from);
     for (; ch < upper; ch += FD.length()) {
       FloatVector g = FloatVector.fromArray(FD, gy, row + ch);
       FloatVector xh = FloatVector.fromArray(FD, x, row + ch).sub(FloatVector.fromArray(FD, mean, ch))
@@ -462,17 +462,17 @@ final class VectorLoops {
       DoubleVector.fromArray(D, sb, ch).add(g.convertShape(VectorOperators.F2D, D, 0)).intoArray(sb, ch);
       DoubleVector.fromArray(D, sg, ch).add(g.mul(xh).convertShape(VectorOperators.F2D, D, 0)).intoArray(sg, ch);
     }
-    for (; ch < c; ch++) {
+    for (; ch < to; ch++) {
       float g = gy[row + ch];
       sb[ch] += g;
       sg[ch] += g * ((x[row + ch] - mean[ch]) * invStd[ch]);
     }
   }
 
-  /** gx[row + ch] = k[ch]·(m·gy − gβ[ch] − x̂·gγ[ch]), x̂ = (x − mean)·invStd, for ch < c, in float32 in that order. */
+  /** gx[row + ch] = k[ch]·(m·gy − gβ[ch] − x̂·gγ[ch]), x̂ = (x − mean)·invStd, for from ≤ ch < to, in float32 in that order. */
   static void batchNorm1dGradRow(float[] gy, float[] x, int row, float[] mean, float[] invStd, float[] k, float m,
-                                 float[] gBeta, float[] gGamma, float[] gx, int c) {
-    int ch = 0, upper = F.loopBound(c);
+                                 float[] gBeta, float[] gGamma, float[] gx, int from, int to) {
+    int ch = from, upper = from + F.loopBound(to - from);
     for (; ch < upper; ch += L) {
       FloatVector xh = FloatVector.fromArray(F, x, row + ch).sub(FloatVector.fromArray(F, mean, ch))
           .mul(FloatVector.fromArray(F, invStd, ch));
@@ -480,7 +480,7 @@ final class VectorLoops {
           .sub(xh.mul(FloatVector.fromArray(F, gGamma, ch)));
       FloatVector.fromArray(F, k, ch).mul(t).intoArray(gx, row + ch);
     }
-    for (; ch < c; ch++) {
+    for (; ch < to; ch++) {
       float xh = (x[row + ch] - mean[ch]) * invStd[ch];
       gx[row + ch] = k[ch] * (m * gy[row + ch] - gBeta[ch] - xh * gGamma[ch]);
     }

@@ -162,9 +162,10 @@ class CpuReferenceTest {
   void batchNormAgreesWithTheReference() {
     // (n, c, hw): one value per channel, BatchNorm1d (hw = 1) and 2d, around the vector length.
     // Also: BatchNorm1d with many channels; 7×7 planes of a batch of 64 (runs sharing the float lanes, flushed every
-    // few runs); planes longer than a float32 block (flushed within each run).
+    // few runs); planes longer than a float32 block (flushed within each run). BatchNorm1d of 64K or more values runs
+    // its columns in ranges on the threads (2000 and 4099 columns: ranges cut at multiples of 16, a ragged last one).
     int[][] shapes = {{1, 1, 1}, {2, 3, 1}, {L + 1, 3, 1}, {3, L - 1, 1}, {1, 2, L}, {2, 3, L - 1}, {4, 5, L + 1},
-        {3, 2, 37}, {0, 3, 4}, {64, 2000, 1}, {64, 3, 49}, {5, 2, 200}};
+        {3, 2, 37}, {0, 3, 4}, {64, 2000, 1}, {33, 4099, 1}, {64, 3, 49}, {5, 2, 200}};
     for (int[] sh : shapes) {
       int n = sh[0], c = sh[1], hw = sh[2], m = n * c * hw;
       float[] x = values(m, false), gy = values(m, false), gamma = values(c, false), beta = values(c, false);

@@ -282,11 +282,11 @@ class VectorLoopsTest {
       float[] y = new float[size], y1 = new float[size], gx = new float[size], gx1 = new float[size];
       for (int i = 0; i < n; i++) {
         int row = i * c;
-        VectorLoops.addRowWidened(x, row, s1, c);
-        VectorLoops.addSquaredDeviationsRow(x, row, mu, ss1, c);
-        VectorLoops.scaleShiftRow(x, row, scale, shift, null, 0f, y1, c);
-        VectorLoops.batchNorm1dSumsRow(gy, x, row, mean, invStd, sb1, sg1, c);
-        VectorLoops.batchNorm1dGradRow(gy, x, row, mean, invStd, k, m, gb, gg, gx1, c);
+        VectorLoops.addRowWidened(x, row, s1, 0, c);
+        VectorLoops.addSquaredDeviationsRow(x, row, mu, ss1, 0, c);
+        VectorLoops.scaleShiftRow(x, row, scale, shift, null, 0f, y1, 0, c);
+        VectorLoops.batchNorm1dSumsRow(gy, x, row, mean, invStd, sb1, sg1, 0, c);
+        VectorLoops.batchNorm1dGradRow(gy, x, row, mean, invStd, k, m, gb, gg, gx1, 0, c);
         for (int ch = 0; ch < c; ch++) {
           s[ch] += x[row + ch];
           double d = x[row + ch] - mu[ch];
@@ -326,6 +326,51 @@ class VectorLoopsTest {
         for (int i = 0; i < n; i++)
           for (int j = 0; j < hw; j++) { want += x[(i * c + ch) * hw + j]; mag += Math.abs(x[(i * c + ch) * hw + j]); }
         assertEquals(want, out[ch], 1e-6 * mag + Math.ulp((float) want), "channel " + ch + " of " + java.util.Arrays.toString(sh));
+      }
+    }
+  }
+
+  /**
+   * channelSum reads image by image (ChannelRunSums) but must give, bit for bit, the double that sumRuns gives walking
+   * each channel's runs: run lengths below, at and above SUM_BLOCK, not multiples of the vector length, one channel.
+   */
+  @Test
+  void channelSumInMemoryOrderIsSumRunsBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(SEED + 9);
+    for (int[] sh : new int[][] {{64, 64, 196}, {128, 128, 49}, {7, 3, 5}, {5, 2, 128}, {3, 4, 130}, {9, 1, 17},
+        {200, 2, 1}}) {
+      int n = sh[0], c = sh[1], hw = sh[2];
+      float[] x = new float[n * c * hw], out = new float[c];
+      for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextDouble(-1, 1);
+      CpuKernels.channelSum(n, c, hw, x, out);
+      for (int ch = 0; ch < c; ch++) {
+        float want = (float) VectorLoops.sumRuns(x, ch * hw, c * hw, n, hw);
+        assertBits(want, out[ch], "channel " + ch + " of " + java.util.Arrays.toString(sh));
+      }
+    }
+  }
+
+  /** The fused activation backward with a channel sum: the same floats as unaryBackward then channelSum. */
+  @Test
+  void activationBackwardWithChannelSumIsTheTwoOps() {
+    SplittableRandom rnd = new SplittableRandom(SEED + 10);
+    for (UnaryOp act : new UnaryOp[] {UnaryOp.RELU, UnaryOp.LEAKY_RELU}) {
+      for (int[] sh : new int[][] {{64, 64, 196}, {16, 128, 49}, {7, 3, 5}, {3, 4, 130}, {200, 2, 1}}) {
+        int n = sh[0], c = sh[1], hw = sh[2], size = n * c * hw;
+        float[] y = new float[size], gy = new float[size];
+        for (int i = 0; i < size; i++) {
+          double v = rnd.nextDouble(-1, 1);
+          y[i] = i % 17 == 0 ? 0f : (float) (act == UnaryOp.RELU ? Math.max(0, v) : v);   // exact zeros too
+          gy[i] = (float) rnd.nextDouble(-1, 1);
+        }
+        float[] gz = new float[size], sums = new float[c], gz1 = new float[size], sums1 = new float[c];
+        java.util.Arrays.fill(gz, Float.NaN);
+        CpuKernels.activationBackwardChannelSum(act, 0.2f, n, c, hw, y, gy, gz, sums);
+        CpuKernels.unaryBackward(act, 0.2f, y, y, gy, gz1, size);
+        CpuKernels.channelSum(n, c, hw, gz1, sums1);
+        String what = act + " " + java.util.Arrays.toString(sh);
+        for (int i = 0; i < size; i++) assertBits(gz1[i], gz[i], "gz " + what);
+        for (int ch = 0; ch < c; ch++) assertBits(sums1[ch], sums[ch], "sum " + what);
       }
     }
   }

@@ -130,6 +130,14 @@ class CudaGemmConvTest {
     Twin rs = Twin.run(be, new float[][] {gy, new float[s.k()]}, sum);
     float[] sumBound = on(Devices.cpu(), new float[][] {abs(gy), new float[s.k()]}, sum)[1];
     Compare.summed("channelSum " + s, rs.cpu[1], sumBound, rs.gpu[1], Compare.GEMM);
+    // a fused activation's backward with the bias's gradient (CPU: one pass; CUDA: the default, the two ops)
+    float[] y = Compare.uniform(rng, ys, -1, 1);
+    Twin.Op actSum = (bk2, buf) -> bk2.activationBackwardChannelSum(dev.duel.engine.UnaryOp.LEAKY_RELU, 0.2f, s.n(),
+        s.k(), s.p() * s.q(), buf[0], buf[1], buf[2], buf[3]);
+    Twin ra = Twin.run(be, new float[][] {y, gy, nanY, new float[s.k()]}, actSum);
+    Compare.bitwise("activationBackwardChannelSum gz " + s, ra.cpu[2], ra.gpu[2]);
+    float[] actBound = on(Devices.cpu(), new float[][] {abs(y), abs(gy), new float[ys], new float[s.k()]}, actSum)[3];
+    Compare.summed("activationBackwardChannelSum sums " + s, ra.cpu[3], actBound, ra.gpu[3], Compare.GEMM);
     Compare.summed("conv2dBackwardDataBias " + s, r.cpu[6], bound[6], r.gpu[6], Compare.GEMM);
   }
 
