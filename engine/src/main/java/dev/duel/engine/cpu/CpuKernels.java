@@ -334,6 +334,10 @@ final class CpuKernels {
       });
       return;
     }
+    if (hw >= VectorLoops.SUM_BLOCK) {
+      batchNormForwardByImage(n, c, hw, eps, x, gamma, beta, act, alpha, y, mean, invStd, varUnbiased);
+      return;
+    }
     int stride = c * hw;
     CpuPool.parallelFor(c, Math.max(1, (int) (GRAIN / Math.max(1, m))), (c0, c1) -> {
       for (int ch = c0; ch < c1; ch++) {
@@ -346,6 +350,43 @@ final class CpuKernels {
         float scale = is * gamma[ch], shift = beta[ch] - (float) mu * scale;
         for (int i = 0; i < n; i++) VectorLoops.scaleShiftActivate(x, (i * c + ch) * hw, hw, scale, shift, act, alpha, y);
       }
+    });
+  }
+
+  /**
+   * {@link #batchNormForward} for planes of at least {@value VectorLoops#SUM_BLOCK} floats, read in memory order: each
+   * thread takes a range of channels and walks the images in turn, a contiguous block of its channels per image, in
+   * each of the three passes (Σx, Σ(x − μ)², the output), instead of each channel's n planes C·hw floats apart, which
+   * the prefetcher does not follow. Planes this long are summed one by one ({@link VectorLoops#sum}), each added to
+   * its channel's total in image order, as {@link VectorLoops#sumRuns} adds them: the same floats.
+   */
+  private static void batchNormForwardByImage(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
+                                              UnaryOp act, float alpha, float[] y, float[] mean, float[] invStd,
+                                              float[] varUnbiased) {
+    long m = (long) n * hw;
+    channelRanges(n, c, hw, (c0, c1) -> {
+      int nc = c1 - c0;
+      double[] total = new double[nc], ss = new double[nc];
+      float[] mu = new float[nc], scale = new float[nc], shift = new float[nc];
+      for (int i = 0; i < n; i++)
+        for (int ch = c0; ch < c1; ch++) total[ch - c0] += VectorLoops.sum(x, (i * c + ch) * hw, hw);
+      for (int k = 0; k < nc; k++) mu[k] = (float) (total[k] / m);
+      for (int i = 0; i < n; i++)
+        for (int ch = c0; ch < c1; ch++) ss[ch - c0] += VectorLoops.sumSquaredDeviations(x, (i * c + ch) * hw, hw, mu[ch - c0]);
+      for (int ch = c0; ch < c1; ch++) {
+        int k = ch - c0;
+        double muD = total[k] / m;
+        float is = (float) (1.0 / Math.sqrt(ss[k] / m + eps));
+        mean[ch] = (float) muD;
+        invStd[ch] = is;
+        varUnbiased[ch] = (float) (m > 1 ? ss[k] / (m - 1) : 0.0);
+        scale[k] = is * gamma[ch];
+        shift[k] = beta[ch] - (float) muD * scale[k];
+      }
+      for (int i = 0; i < n; i++)
+        for (int ch = c0; ch < c1; ch++) {
+          VectorLoops.scaleShiftActivate(x, (i * c + ch) * hw, hw, scale[ch - c0], shift[ch - c0], act, alpha, y);
+        }
     });
   }
 
@@ -371,6 +412,10 @@ final class CpuKernels {
       });
       return;
     }
+    if (hw >= VectorLoops.SUM_BLOCK) {
+      batchNormBackwardByImage(n, c, hw, x, gy, gamma, mean, invStd, gx, gGamma, gBeta);
+      return;
+    }
     int stride = c * hw;
     CpuPool.parallelFor(c, Math.max(1, (int) (GRAIN / Math.max(1, m))), (c0, c1) -> {
       double[] sums = new double[2];
@@ -389,6 +434,46 @@ final class CpuKernels {
           }
         }
       }
+    });
+  }
+
+  /**
+   * {@link #batchNormBackward} for planes of at least {@value VectorLoops#SUM_BLOCK} floats in memory order, as {@link
+   * #batchNormForwardByImage}: the sums plane by plane onto each channel's running totals ({@link
+   * VectorLoops#addBatchNormBackwardSums}, the same floats as one call over the channel), then gx.
+   */
+  private static void batchNormBackwardByImage(int n, int c, int hw, float[] x, float[] gy, float[] gamma,
+                                               float[] mean, float[] invStd, float[] gx, float[] gGamma,
+                                               float[] gBeta) {
+    long m = (long) n * hw;
+    channelRanges(n, c, hw, (c0, c1) -> {
+      int nc = c1 - c0;
+      double[] sums = new double[2 * nc], run = new double[2];
+      for (int i = 0; i < n; i++)
+        for (int ch = c0; ch < c1; ch++) {
+          int k = ch - c0;
+          run[0] = sums[2 * k];
+          run[1] = sums[2 * k + 1];
+          VectorLoops.addBatchNormBackwardSums(gy, x, (i * c + ch) * hw, 0, 1, hw, mean[ch], invStd[ch], run);
+          sums[2 * k] = run[0];
+          sums[2 * k + 1] = run[1];
+        }
+      float[] kf = new float[nc], fb = new float[nc], fg = new float[nc];
+      for (int ch = c0; ch < c1; ch++) {
+        int k = ch - c0;
+        gBeta[ch] = fb[k] = (float) sums[2 * k];
+        gGamma[ch] = fg[k] = (float) sums[2 * k + 1];
+        kf[k] = gamma[ch] * invStd[ch] / m;
+      }
+      for (int i = 0; i < n; i++)
+        for (int ch = c0; ch < c1; ch++) {
+          int k = ch - c0, base = (i * c + ch) * hw;
+          float mu = mean[ch], is = invStd[ch], kk = kf[k], b = fb[k], g = fg[k];
+          for (int j = 0; j < hw; j++) {
+            float xh = (x[base + j] - mu) * is;
+            gx[base + j] = kk * (m * gy[base + j] - b - xh * g);
+          }
+        }
     });
   }
 

@@ -341,8 +341,20 @@ final class VectorLoops {
    */
   static void batchNormBackwardSums(float[] gy, float[] x, int base, int stride, int runs, int len, float mu,
                                     float invStd, double[] sums) {
+    sums[0] = 0;
+    sums[1] = 0;
+    addBatchNormBackwardSums(gy, x, base, stride, runs, len, mu, invStd, sums);
+  }
+
+  /**
+   * {@link #batchNormBackwardSums} added onto the running totals sums[0], sums[1] (each flush goes into them, as
+   * into the totals from 0): with runs of at least {@value #SUM_BLOCK} floats, whose lanes are flushed at every run's
+   * end, a channel's runs fed one call each, in order, give the totals of one call over all of them, bit for bit.
+   */
+  static void addBatchNormBackwardSums(float[] gy, float[] x, int base, int stride, int runs, int len, float mu,
+                                       float invStd, double[] sums) {
     int upper = F.loopBound(len), held = 0;
-    double sb = 0, sg = 0;
+    double sb = sums[0], sg = sums[1];
     float[] buf = new float[L];
     FloatVector accB = FloatVector.zero(F), accG = accB;
     for (int r = 0; r < runs; r++) {

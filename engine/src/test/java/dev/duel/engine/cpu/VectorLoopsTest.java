@@ -374,4 +374,53 @@ class VectorLoopsTest {
       }
     }
   }
+
+  /**
+   * Batch norm over planes of SUM_BLOCK floats or more runs image by image: the same floats, bit for bit, as the
+   * channel-by-channel loops (sumRuns, sumSquaredDeviationsRuns and batchNormBackwardSums over each channel's planes).
+   */
+  @Test
+  void batchNormByImageIsTheChannelLoopsBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(SEED + 12);
+    for (int[] sh : new int[][] {{64, 64, 196}, {3, 5, 128}, {2, 3, 300}, {9, 1, 130}}) {
+      int n = sh[0], c = sh[1], hw = sh[2], size = n * c * hw, stride = c * hw;
+      long m = (long) n * hw;
+      float[] x = new float[size], gy = new float[size], gamma = new float[c], beta = new float[c];
+      for (int i = 0; i < size; i++) {
+        x[i] = (float) rnd.nextDouble(-2, 3);
+        gy[i] = (float) rnd.nextDouble(-1, 1);
+      }
+      for (int ch = 0; ch < c; ch++) {
+        gamma[ch] = (float) rnd.nextDouble(0.5, 1.5);
+        beta[ch] = (float) rnd.nextDouble(-1, 1);
+      }
+      float[] y = new float[size], mean = new float[c], invStd = new float[c], var = new float[c];
+      CpuKernels.batchNormForward(n, c, hw, 1e-5f, x, gamma, beta, UnaryOp.LEAKY_RELU, 0.2f, y, mean, invStd, var);
+      float[] gx = new float[size], gGamma = new float[c], gBeta = new float[c];
+      CpuKernels.batchNormBackward(n, c, hw, x, gy, gamma, mean, invStd, gx, gGamma, gBeta);
+      String what = " " + java.util.Arrays.toString(sh);
+      double[] sums = new double[2];
+      for (int ch = 0; ch < c; ch++) {
+        double mu = VectorLoops.sumRuns(x, ch * hw, stride, n, hw) / m;
+        double ss = VectorLoops.sumSquaredDeviationsRuns(x, ch * hw, stride, n, hw, (float) mu);
+        float is = (float) (1.0 / Math.sqrt(ss / m + 1e-5f));
+        assertBits((float) mu, mean[ch], "mean" + what);
+        assertBits(is, invStd[ch], "invStd" + what);
+        assertBits((float) (ss / (m - 1)), var[ch], "var" + what);
+        float scale = is * gamma[ch], shift = beta[ch] - (float) mu * scale;
+        VectorLoops.batchNormBackwardSums(gy, x, ch * hw, stride, n, hw, mean[ch], is, sums);
+        assertBits((float) sums[0], gBeta[ch], "gBeta" + what);
+        assertBits((float) sums[1], gGamma[ch], "gGamma" + what);
+        float k = gamma[ch] * is / m, fb = (float) sums[0], fg = (float) sums[1];
+        for (int i = 0; i < n; i++)
+          for (int j = 0; j < hw; j++) {
+            int e = (i * c + ch) * hw + j;
+            float v = x[e] * scale + shift;
+            assertBits(v > 0f ? v : 0.2f * v, y[e], "y" + what);
+            float xh = (x[e] - mean[ch]) * is;
+            assertBits(k * (m * gy[e] - fb - xh * fg), gx[e], "gx" + what);
+          }
+      }
+    }
+  }
 }
