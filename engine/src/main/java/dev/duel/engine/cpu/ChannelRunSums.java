@@ -8,9 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link VectorLoops#sumRuns} for many channels at once, fed one run (an image's plane of one channel) at a time in
  * memory order: image by image, channel by channel, so an N×C×HW tensor is read as one stream instead of C strided
- * walks of N short runs each (a 7×7 or 14×14 plane is 3–13 cache lines, too short for the prefetcher to follow a
- * stride of C·HW floats). Each channel keeps its own float32 lanes, held count and double total, so the runs of a
- * channel, added in image order, give bit for bit the double that sumRuns gives.
+ * walks of N short runs each (a 14×14 plane is 13 cache lines, C·HW floats from the next; 128×64×196 summed a third
+ * faster with the caches cold, 7×7 planes no faster: docs/benchmarks.md, session 15). Each channel keeps its own
+ * float32 lanes, held count and double total, so the runs of a channel, added in image order, give bit for bit the
+ * double that sumRuns gives.
  */
 final class ChannelRunSums {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;

@@ -356,9 +356,10 @@ final class CpuKernels {
   /**
    * {@link #batchNormForward} for planes of at least {@value VectorLoops#SUM_BLOCK} floats, read in memory order: each
    * thread takes a range of channels and walks the images in turn, a contiguous block of its channels per image, in
-   * each of the three passes (Σx, Σ(x − μ)², the output), instead of each channel's n planes C·hw floats apart, which
-   * the prefetcher does not follow. Planes this long are summed one by one ({@link VectorLoops#sum}), each added to
-   * its channel's total in image order, as {@link VectorLoops#sumRuns} adds them: the same floats.
+   * each of the three passes (Σx, Σ(x − μ)², the output), instead of each channel's n planes C·hw floats apart (a
+   * quarter faster on dcgan28's 64×14×14 maps at batch 128 in the step: docs/benchmarks.md, session 15). Planes this
+   * long are summed one by one ({@link VectorLoops#sum}), each added to its channel's total in image order, as {@link
+   * VectorLoops#sumRuns} adds them: the same floats.
    */
   private static void batchNormForwardByImage(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta,
                                               UnaryOp act, float alpha, float[] y, float[] mean, float[] invStd,
