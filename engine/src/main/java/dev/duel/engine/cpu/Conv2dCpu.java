@@ -127,9 +127,7 @@ public final class Conv2dCpu {
   static void forward(ConvShape s, float[] x, float[] w, float[] bias, UnaryOp act, float alpha, float[] y, Path path) {
     check("forward", s, x, "x", w, "w", y, "y");
     checkBias("forward", s, bias, s.k());
-    if (act != null && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
-      throw new IllegalArgumentException("conv2d: the fused activation is RELU or LEAKY_RELU, not " + act);
-    }
+    if (act != null) CpuKernels.requireFusedActivation("conv2d", act);
     if (s.n() == 0) return;
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);

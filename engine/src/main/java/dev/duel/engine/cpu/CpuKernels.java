@@ -245,9 +245,7 @@ final class CpuKernels {
    */
   static void activationBackwardChannelSum(UnaryOp act, float alpha, int n, int c, int hw, float[] y, float[] gy,
                                            float[] gz, float[] sums) {
-    if (act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
-      throw new IllegalArgumentException("activation backward with a channel sum: RELU or LEAKY_RELU, not " + act);
-    }
+    requireFusedActivation("activation backward with a channel sum", act);
     channelRanges(n, c, hw, (c0, c1) -> {
       ChannelRunSums acc = new ChannelRunSums(c1 - c0, hw);
       for (int img = 0; img < n; img++)
@@ -265,9 +263,7 @@ final class CpuKernels {
    * contiguous block of its channels per image), or all inline when the tensor is small.
    */
   private static void channelRanges(int n, int c, int hw, CpuPool.RangeBody body) {
-    long size = (long) n * c * hw;
-    int parts = size < 2L * GRAIN ? 1 : Math.min(c, CpuPool.threads());
-    CpuPool.parallelFor(c, Math.max(1, (c + parts - 1) / parts), body);
+    splitRanges(c, (long) n * c * hw < 2L * GRAIN ? 1 : Math.min(c, CpuPool.threads()), 1, body);
   }
 
   /**
@@ -275,15 +271,19 @@ final class CpuKernels {
    * of 16 so each thread's row segments start on a vector (and a cache line); inline when the matrix is small.
    */
   private static void columnRanges(int n, int c, CpuPool.RangeBody body) {
-    int parts = (long) n * c < 2L * GRAIN ? 1 : Math.min(CpuPool.threads(), (c + 15) / 16);
+    splitRanges(c, (long) n * c < 2L * GRAIN ? 1 : Math.min(CpuPool.threads(), (c + 15) / 16), 16, body);
+  }
+
+  /** body over [0, c) cut into `parts` ranges, one task each, every cut at a multiple of `align`; inline for one part. */
+  private static void splitRanges(int c, int parts, int align, CpuPool.RangeBody body) {
     if (parts <= 1) {
       body.run(0, c);
       return;
     }
     CpuPool.parallelTasks(parts, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
-        int c0 = Math.min(c, (int) ((long) p * c / parts + 15) / 16 * 16);
-        int c1 = p + 1 == parts ? c : Math.min(c, (int) ((long) (p + 1) * c / parts + 15) / 16 * 16);
+        int c0 = Math.min(c, (int) (((long) p * c / parts + align - 1) / align * align));
+        int c1 = p + 1 == parts ? c : Math.min(c, (int) (((long) (p + 1) * c / parts + align - 1) / align * align));
         if (c0 < c1) body.run(c0, c1);
       }
     });
@@ -308,9 +308,7 @@ final class CpuKernels {
    */
   static void batchNormForward(int n, int c, int hw, float eps, float[] x, float[] gamma, float[] beta, UnaryOp act,
                                float alpha, float[] y, float[] mean, float[] invStd, float[] varUnbiased) {
-    if (act != null && act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
-      throw new IllegalArgumentException("batch_norm: the fused activation is RELU or LEAKY_RELU, not " + act);
-    }
+    if (act != null) requireFusedActivation("batch_norm", act);
     long m = (long) n * hw;
     if (hw == 1) {
       // BatchNorm1d over (N, C): channels are columns; walk rows in memory order, a vector of channels at a time
@@ -323,11 +321,7 @@ final class CpuKernels {
         for (int ch = c0; ch < c1; ch++) s[ch] /= m;
         for (int i = 0; i < n; i++) VectorLoops.addSquaredDeviationsRow(x, i * c, s, ss, c0, c1);
         for (int ch = c0; ch < c1; ch++) {
-          float is = (float) (1.0 / Math.sqrt(ss[ch] / m + eps));
-          mean[ch] = (float) s[ch];
-          invStd[ch] = is;
-          varUnbiased[ch] = (float) (m > 1 ? ss[ch] / (m - 1) : 0.0);
-          scale[ch] = is * gamma[ch];
+          scale[ch] = storeStatistics(ch, s[ch], ss[ch], m, eps, mean, invStd, varUnbiased) * gamma[ch];
           shift[ch] = beta[ch] - (float) s[ch] * scale[ch];
         }
         for (int i = 0; i < n; i++) VectorLoops.scaleShiftRow(x, i * c, scale, shift, act, alpha, y, c0, c1);
@@ -343,11 +337,8 @@ final class CpuKernels {
       for (int ch = c0; ch < c1; ch++) {
         double mu = VectorLoops.sumRuns(x, ch * hw, stride, n, hw) / m;
         double ss = VectorLoops.sumSquaredDeviationsRuns(x, ch * hw, stride, n, hw, (float) mu);
-        float is = (float) (1.0 / Math.sqrt(ss / m + eps));
-        mean[ch] = (float) mu;
-        invStd[ch] = is;
-        varUnbiased[ch] = (float) (m > 1 ? ss / (m - 1) : 0.0);
-        float scale = is * gamma[ch], shift = beta[ch] - (float) mu * scale;
+        float scale = storeStatistics(ch, mu, ss, m, eps, mean, invStd, varUnbiased) * gamma[ch];
+        float shift = beta[ch] - (float) mu * scale;
         for (int i = 0; i < n; i++) VectorLoops.scaleShiftActivate(x, (i * c + ch) * hw, hw, scale, shift, act, alpha, y);
       }
     });
@@ -377,11 +368,7 @@ final class CpuKernels {
       for (int ch = c0; ch < c1; ch++) {
         int k = ch - c0;
         double muD = total[k] / m;
-        float is = (float) (1.0 / Math.sqrt(ss[k] / m + eps));
-        mean[ch] = (float) muD;
-        invStd[ch] = is;
-        varUnbiased[ch] = (float) (m > 1 ? ss[k] / (m - 1) : 0.0);
-        scale[k] = is * gamma[ch];
+        scale[k] = storeStatistics(ch, muD, ss[k], m, eps, mean, invStd, varUnbiased) * gamma[ch];
         shift[k] = beta[ch] - (float) muD * scale[k];
       }
       for (int i = 0; i < n; i++)
@@ -427,13 +414,7 @@ final class CpuKernels {
         gGamma[ch] = (float) sums[1];
         float k = gamma[ch] * is / m;
         float fb = (float) sums[0], fg = (float) sums[1];
-        for (int i = 0; i < n; i++) {
-          int base = (i * c + ch) * hw;
-          for (int j = 0; j < hw; j++) {
-            float xh = (x[base + j] - mu) * is;
-            gx[base + j] = k * (m * gy[base + j] - fb - xh * fg);
-          }
-        }
+        for (int i = 0; i < n; i++) gradRun(x, gy, (i * c + ch) * hw, hw, mu, is, k, m, fb, fg, gx);
       }
     });
   }
@@ -449,15 +430,12 @@ final class CpuKernels {
     long m = (long) n * hw;
     channelRanges(n, c, hw, (c0, c1) -> {
       int nc = c1 - c0;
-      double[] sums = new double[2 * nc], run = new double[2];
+      double[] sums = new double[2 * nc];
+      float[] buf = new float[VectorLoops.L];
       for (int i = 0; i < n; i++)
         for (int ch = c0; ch < c1; ch++) {
-          int k = ch - c0;
-          run[0] = sums[2 * k];
-          run[1] = sums[2 * k + 1];
-          VectorLoops.addBatchNormBackwardSums(gy, x, (i * c + ch) * hw, 0, 1, hw, mean[ch], invStd[ch], run);
-          sums[2 * k] = run[0];
-          sums[2 * k + 1] = run[1];
+          VectorLoops.addBatchNormBackwardSums(gy, x, (i * c + ch) * hw, 0, 1, hw, mean[ch], invStd[ch], sums,
+              2 * (ch - c0), buf);
         }
       float[] kf = new float[nc], fb = new float[nc], fg = new float[nc];
       for (int ch = c0; ch < c1; ch++) {
@@ -468,14 +446,39 @@ final class CpuKernels {
       }
       for (int i = 0; i < n; i++)
         for (int ch = c0; ch < c1; ch++) {
-          int k = ch - c0, base = (i * c + ch) * hw;
-          float mu = mean[ch], is = invStd[ch], kk = kf[k], b = fb[k], g = fg[k];
-          for (int j = 0; j < hw; j++) {
-            float xh = (x[base + j] - mu) * is;
-            gx[base + j] = kk * (m * gy[base + j] - b - xh * g);
-          }
+          int k = ch - c0;
+          gradRun(x, gy, (i * c + ch) * hw, hw, mean[ch], invStd[ch], kf[k], m, fb[k], fg[k], gx);
         }
     });
+  }
+
+  /**
+   * Writes channel ch's mean (μ), invStd = 1/sqrt(σ² + eps) and unbiased variance from μ and Σ(x − μ)² over m values,
+   * all in float64 until stored; returns invStd.
+   */
+  private static float storeStatistics(int ch, double mu, double ss, long m, float eps, float[] mean, float[] invStd,
+                                       float[] varUnbiased) {
+    float is = (float) (1.0 / Math.sqrt(ss / m + eps));
+    mean[ch] = (float) mu;
+    invStd[ch] = is;
+    varUnbiased[ch] = (float) (m > 1 ? ss / (m - 1) : 0.0);
+    return is;
+  }
+
+  /** Batch norm's input gradient over one plane: gx = k·(m·gy − gβ − x̂·gγ), x̂ = (x − mu)·is, in float32 in that order. */
+  private static void gradRun(float[] x, float[] gy, int base, int hw, float mu, float is, float k, long m, float gBeta,
+                              float gGamma, float[] gx) {
+    for (int j = 0; j < hw; j++) {
+      float xh = (x[base + j] - mu) * is;
+      gx[base + j] = k * (m * gy[base + j] - gBeta - xh * gGamma);
+    }
+  }
+
+  /** Refuses, naming op, an activation that a CPU kernel cannot apply as it writes: RELU and LEAKY_RELU only. */
+  static void requireFusedActivation(String op, UnaryOp act) {
+    if (act != UnaryOp.RELU && act != UnaryOp.LEAKY_RELU) {
+      throw new IllegalArgumentException(op + ": the fused activation is RELU or LEAKY_RELU, not " + act);
+    }
   }
 
   // ---- random ---------------------------------------------------------------------------------

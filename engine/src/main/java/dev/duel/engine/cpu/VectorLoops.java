@@ -30,7 +30,7 @@ final class VectorLoops {
   private VectorLoops() {}
 
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-  private static final int L = F.length();
+  static final int L = F.length();
 
   /** out[o + i] = op(x[xOff + i]) for i < n; RELU, LEAKY_RELU, SCALE, ADD_SCALAR, SQUARE, NEG, TANH. */
   static boolean unary(UnaryOp op, float alpha, float[] x, int xOff, float[] out, int o, int n) {
@@ -343,19 +343,19 @@ final class VectorLoops {
                                     float invStd, double[] sums) {
     sums[0] = 0;
     sums[1] = 0;
-    addBatchNormBackwardSums(gy, x, base, stride, runs, len, mu, invStd, sums);
+    addBatchNormBackwardSums(gy, x, base, stride, runs, len, mu, invStd, sums, 0, new float[L]);
   }
 
   /**
-   * {@link #batchNormBackwardSums} added onto the running totals sums[0], sums[1] (each flush goes into them, as
-   * into the totals from 0): with runs of at least {@value #SUM_BLOCK} floats, whose lanes are flushed at every run's
-   * end, a channel's runs fed one call each, in order, give the totals of one call over all of them, bit for bit.
+   * {@link #batchNormBackwardSums} added onto the running totals sums[at0], sums[at0 + 1] (each flush goes into them, as
+   * into the totals from 0), with buf (L floats) as scratch: with runs of at least {@value #SUM_BLOCK} floats, whose
+   * lanes are flushed at every run's end, a channel's runs fed one call each, in order, give the totals of one call
+   * over all of them, bit for bit.
    */
   static void addBatchNormBackwardSums(float[] gy, float[] x, int base, int stride, int runs, int len, float mu,
-                                       float invStd, double[] sums) {
+                                       float invStd, double[] sums, int at0, float[] buf) {
     int upper = F.loopBound(len), held = 0;
-    double sb = sums[0], sg = sums[1];
-    float[] buf = new float[L];
+    double sb = sums[at0], sg = sums[at0 + 1];
     FloatVector accB = FloatVector.zero(F), accG = accB;
     for (int r = 0; r < runs; r++) {
       int at = base + r * stride, i = 0;
@@ -388,9 +388,9 @@ final class VectorLoops {
       }
     }
     accB.intoArray(buf, 0);
-    sums[0] = sb + inOrder(buf);
+    sums[at0] = sb + inOrder(buf);
     accG.intoArray(buf, 0);
-    sums[1] = sg + inOrder(buf);
+    sums[at0 + 1] = sg + inOrder(buf);
   }
 
   // ---- BatchNorm1d's rows ----------------------------------------------------------------------

@@ -36,19 +36,7 @@ class IndexedMatrixTest {
           for (int i = 0; i < src.length; i++) src[i] = (float) rnd.nextDouble(-1, 1);
           IndexedMatrix a = new IndexedMatrix(src, rows, 3, cols, 5);
           for (int[] block : new int[][] {{0, m, 0, k}, {mr, m - mr, 4, k - 4}, {5, 11, 1, 13}}) {
-            int i0 = block[0], mc = block[1], p0 = block[2], kc = block[3];
-            int panels = (mc + mr - 1) / mr;
-            float[] ap = new float[panels * kc * mr + 7];
-            java.util.Arrays.fill(ap, Float.NaN);
-            a.packA(i0, mc, p0, kc, mr, ap, 7);
-            for (int r = 0; r < panels; r++)
-              for (int p = 0; p < kc; p++)
-                for (int i = 0; i < mr; i++) {
-                  int row = r * mr + i;
-                  float want = row < mc ? src[rows[3 + i0 + row] + cols[5 + p0 + p]] : 0f;
-                  assertEquals(want, ap[7 + r * kc * mr + p * mr + i], 0f, "mr " + mr + ", row run " + rr[0]
-                      + ", depth run " + colRun + ", block " + java.util.Arrays.toString(block) + ": row " + row + ", depth " + p);
-                }
+            assertPacked(a, block, mr, 7, "mr " + mr + ", row run " + rr[0] + ", depth run " + colRun);
           }
         }
       }
@@ -73,24 +61,32 @@ class IndexedMatrixTest {
             for (int i = 0; i < src.length; i++) src[i] = (float) rnd.nextDouble(-1, 1);
             IndexedMatrix a = new IndexedMatrix(src, rows, 0, cols, 0);
             for (int[] block : new int[][] {{0, m, 0, k}, {3, 40, 4, 36}, {8, 16, 0, 9}}) {
-              int i0 = block[0], mc = block[1], p0 = block[2], kc = block[3];
-              int panels = (mc + mr - 1) / mr;
-              float[] ap = new float[panels * kc * mr];
-              java.util.Arrays.fill(ap, Float.NaN);
-              a.packA(i0, mc, p0, kc, mr, ap, 0);
-              for (int r = 0; r < panels; r++)
-                for (int p = 0; p < kc; p++)
-                  for (int i = 0; i < mr; i++) {
-                    int row = r * mr + i;
-                    float want = row < mc ? src[rows[i0 + row] + cols[p0 + p]] : 0f;
-                    assertEquals(want, ap[r * kc * mr + p * mr + i], 0f, "stride " + stride + ", Q " + q + ", mr " + mr
-                        + (tight ? ", tight src" : "") + ", block " + java.util.Arrays.toString(block) + ": row " + row
-                        + ", depth " + p);
-                  }
+              assertPacked(a, block, mr, 0, "stride " + stride + ", Q " + q + ", mr " + mr + (tight ? ", tight src" : ""));
             }
           }
         }
       }
     }
+  }
+
+  /**
+   * a.packA of block {i0, mc, p0, kc} into mr-row panels at offset apOff (NaN around and before it) against the
+   * definition: ap[apOff + r·kc·mr + p·mr + i] = src[rowIdx[rowStart + i0 + row] + colIdx[colStart + p0 + p]], zero
+   * past the block's last row.
+   */
+  private static void assertPacked(IndexedMatrix a, int[] block, int mr, int apOff, String what) {
+    int i0 = block[0], mc = block[1], p0 = block[2], kc = block[3];
+    int panels = (mc + mr - 1) / mr;
+    float[] ap = new float[apOff + panels * kc * mr];
+    java.util.Arrays.fill(ap, Float.NaN);
+    a.packA(i0, mc, p0, kc, mr, ap, apOff);
+    for (int r = 0; r < panels; r++)
+      for (int p = 0; p < kc; p++)
+        for (int i = 0; i < mr; i++) {
+          int row = r * mr + i;
+          float want = row < mc ? a.src[a.rowIdx[a.rowStart + i0 + row] + a.colIdx[a.colStart + p0 + p]] : 0f;
+          assertEquals(want, ap[apOff + r * kc * mr + p * mr + i], 0f,
+              what + ", block " + java.util.Arrays.toString(block) + ": row " + row + ", depth " + p);
+        }
   }
 }
