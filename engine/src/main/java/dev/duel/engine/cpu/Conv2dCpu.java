@@ -38,7 +38,7 @@ public final class Conv2dCpu {
    * GEMM per image on the tensors' own layouts, is a form of the forward and of backwardFilter; backwardData takes it
    * as AUTO.
    */
-  enum Path { AUTO, BATCHED, PER_IMAGE, PER_IMAGE_NCHW, DIRECT }
+  enum Path { AUTO, BATCHED, PER_IMAGE, PER_IMAGE_NCHW, DIRECT, WINOGRAD }
 
   /**
    * Output channels up to which AUTO computes directly ({@link #forwardDirect}): with K this small a GEMM
@@ -67,6 +67,26 @@ public final class Conv2dCpu {
    * enough images, PER_IMAGE_NCHW for the forward and backwardFilter.
    */
   private static final int LONG_SUM = 256;
+
+  /**
+   * Whether AUTO computes a forward by {@link PhaseWinograd}: a 4×4 stride-2 convolution with at least {@link
+   * #WINOGRAD_CHANNELS} channels on both sides (the transforms small beside the products) whose output takes F(7, 2)
+   * tiles (7×7 outputs: dcgan28's 64→128 layer, measured in docs/benchmarks.md, session 16; F(4, 2) was not faster
+   * there, and backwardData by Winograd was within the noise of the direct path, so AUTO keeps the direct one).
+   * -Dduel.conv.winograd=false turns it off: the direct paths' floats.
+   */
+  static volatile boolean winograd = !"false".equals(System.getProperty("duel.conv.winograd"));
+  static final int WINOGRAD_CHANNELS = 32;
+
+  /** Whether AUTO takes {@link PhaseWinograd#backwardFilter}: the shapes of {@link #winogradForward}. */
+  static boolean winogradFilter(ConvShape s) {
+    return winogradForward(s);
+  }
+
+  static boolean winogradForward(ConvShape s) {
+    return winograd && PhaseWinograd.eligible(s) && s.c() >= WINOGRAD_CHANNELS && s.k() >= WINOGRAD_CHANNELS
+        && PhaseWinograd.tileFor(s.p(), s.q()) == WinogradTransform.F7;
+  }
 
   /** Whether the batch gives every thread at least two images: the per-image forms spread images, not work in one. */
   private static boolean enoughImages(ConvShape s) {
@@ -129,6 +149,11 @@ public final class Conv2dCpu {
     checkBias("forward", s, bias, s.k());
     if (act != null) CpuKernels.requireFusedActivation("conv2d", act);
     if (s.n() == 0) return;
+    if (path == Path.WINOGRAD ? PhaseWinograd.eligible(s) : path == Path.AUTO && winogradForward(s)) {
+      PhaseWinograd.forward(s, x, w, bias, act, alpha, y);
+      return;
+    }
+    if (path == Path.WINOGRAD) path = Path.AUTO;
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
     int crs = t.crs, kk = s.k(), pq = t.pq, npq = s.n() * pq;
@@ -255,6 +280,11 @@ public final class Conv2dCpu {
       Arrays.fill(gw, 0, kk * crs, 0f);
       return;
     }
+    if (path == Path.WINOGRAD ? PhaseWinograd.eligible(s) : path == Path.AUTO && winogradFilter(s)) {
+      PhaseWinograd.backwardFilter(s, x, gy, gw);
+      return;
+    }
+    if (path == Path.WINOGRAD) path = Path.AUTO;
     Tables t = Tables.of(s, Workspace.get());
     float[] xp = t.padded(x);
     if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {
@@ -361,7 +391,11 @@ public final class Conv2dCpu {
     check("backwardData", s, gx, "gx", w, "w", gy, "gy");
     checkBias("backwardData", s, bias, s.c());
     if (s.n() == 0) return;
-    if (path == Path.PER_IMAGE_NCHW) path = Path.AUTO;
+    if (path == Path.WINOGRAD && PhaseWinograd.eligible(s)) {
+      PhaseWinograd.backwardData(s, gy, w, bias, gx);
+      return;
+    }
+    if (path == Path.PER_IMAGE_NCHW || path == Path.WINOGRAD) path = Path.AUTO;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
     if (path == Path.DIRECT || (path == Path.AUTO && kk <= DIRECT_MAX_K)) {

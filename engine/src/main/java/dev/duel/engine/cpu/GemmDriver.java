@@ -201,9 +201,16 @@ final class GemmDriver {
   /** {@link #gemm} with B already packed by {@link #packWholeB} (n ≤ NC). */
   static void gemmPackedB(int m, int n, int k, float alpha, APacker packA, float[] bPacked,
                           float beta, float[] c, int cOff, int ldc) {
+    gemmPackedB(m, n, k, alpha, packA, bPacked, 0, beta, c, cOff, ldc);
+  }
+
+  /** {@link #gemmPackedB} with the packed B at bPacked[bOff]: one of several packed side by side. */
+  static void gemmPackedB(int m, int n, int k, float alpha, APacker packA, float[] bPacked, int bOff,
+                          float beta, float[] c, int cOff, int ldc) {
     if (n > NC) throw new IllegalArgumentException("GemmDriver.gemmPackedB: n=" + n + " > NC=" + NC);
     Workspace ws = WORKSPACE.get();
     Job job = ws.job.running ? new Job() : ws.job;
+    job.bOff = bOff;
     job.run(0, 0, m, n, k, SgemmKernel.ROWS, alpha, packA, null, beta, c, cOff, ldc, bPacked, n, null);
   }
 
@@ -289,6 +296,8 @@ final class GemmDriver {
   private static final class Job {
     boolean running;
     int rowBase, colBase, m, n, k, mr, ldc, cOff;
+    /** Where a B packed whole starts in bPack (gemmPackedB); 0 otherwise. */
+    int bOff;
     float alpha, beta;
     APacker packA;
     BPacker packB;
@@ -358,6 +367,7 @@ final class GemmDriver {
         }
       } finally {
         running = false;
+        bOff = 0;
         this.c = this.bPack = this.aWhole = null; // keep neither the caller's arrays nor its packers alive
         this.packA = null;
         this.packB = null;
@@ -415,7 +425,7 @@ final class GemmDriver {
             int pc = s * KC, kc = Math.min(KC, k - pc);
             float stepBeta = pc == 0 ? beta : 1f;
             int aBase = aWhole != null ? (block * slices + s) * MC * KC : (s - s0) * MC * KC;
-            int bAt = s * sliceStride + q * kc * NR;
+            int bAt = bOff + s * sliceStride + q * kc * NR;
             for (int r = 0; r < mc; r += mr) {
               int rows = Math.min(mr, mc - r), aAt = aBase + r * kc, cAt = cRow + r * ldc;
               if (rows == mr && nr == NR) {

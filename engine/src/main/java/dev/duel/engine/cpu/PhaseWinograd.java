@@ -1,0 +1,582 @@
+package dev.duel.engine.cpu;
+
+import dev.duel.engine.ConvShape;
+import dev.duel.engine.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The forward, backwardData and backwardFilter of a 4×4 convolution at stride 2 (DCGAN's down-sampling layers, and
+ * so its transposed up-sampling ones) by Winograd's minimal filtering over the input's four phases.
+ *
+ * <pre>
+ * Phases. Kernel row r = 2a + u (a, u ∈ {0, 1}) reads input row 2(p + a) + u − ph, so with the phase planes
+ *   X_{c'}[i, j] = x[c, 2i + u − ph, 2j + v − pw]  (zero outside x),   c' = (c, u, v): C' = 4C channels
+ * the convolution is a stride-1 2×2 correlation:
+ *   y[k, p, q] = Σ_{c'} Σ_{a,b} X_{c'}[p + a, q + b] · W_{k,c'}[a, b],    W_{k,c'}[a, b] = w[k, c, 2a + u, 2b + v]
+ * Winograd F(m×m, 2×2) ({@link WinogradTransform}) takes each m×m output tile from an α×α input tile d, α = m + 1:
+ *   Y_k = Aᵀ [ Σ_{c'} U_{k,c'} ⊙ V_{c'} ] A,    U = G W Gᵀ,  V = Bᵀ d B
+ * The sum over c' is α² independent products, one per transform point ξ = (ξ1, ξ2):
+ *   M_ξ[row, k] = Σ_{c'} V_ξ[row, c'] · U_ξ[c', k],    row = (n, tile)
+ * α²·(rows)·C'·K multiplications instead of 4·(outputs)·C'·K: 64 for 196 with dcgan28's 7×7 outputs (F7).
+ *
+ * backwardData is the transposed correlation, over the K channels of gy:
+ *   gX_{c'}[i, j] = Σ_k Σ_{a,b} gy[k, i − a, j − b] · W_{k,c'}[a, b]
+ *                 = Σ_k Σ_{a',b'} gy[k, i − 1 + a', j − 1 + b'] · W_{k,c'}[1 − a', 1 − b']
+ * a 2×2 correlation of gy (zero beyond its edges) with the flipped kernel, M_ξ[row, c'] = Σ_k V_ξ[row, k]·U_ξ[k, c'],
+ * and gx[c, 2i + u − ph, 2j + v − pw] = gX_{c'}[i, j].
+ *
+ * backwardFilter correlates the phases with gy, a 2×2 output per (k, c') from 7×7 chunks of gy: F(2×2, 7×7)
+ * ({@link #backwardFilter}), 64 multiplications per chunk and pair instead of 196.
+ * </pre>
+ *
+ * Each transform runs on L lanes at once (channels c', or k; gathered from x, gy and w, scattered into y and gx),
+ * the α² products on {@link GemmDriver}, spread over the pool. The sums are those of the convolution up to
+ * rounding; the transforms add rounding of their own (see {@link WinogradTransform}), so the results are not the
+ * direct paths' floats.
+ */
+final class PhaseWinograd {
+  private PhaseWinograd() {}
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+
+  /** Tile override for experiments and tests: 4 or 7 forces F4 or F7, 0 picks by {@link #tileFor}. */
+  static volatile int tileOverride = Integer.getInteger("duel.winograd.tile", 0);
+
+  /** Whether the shape is a 4×4 convolution at stride 2 whose buffers this class can index. */
+  static boolean eligible(ConvShape s) {
+    if (s.r() != 4 || s.s() != 4 || s.strideH() != 2 || s.strideW() != 2 || L % 4 != 0) return false;
+    if (s.k() > GemmDriver.NC || 4L * s.c() > GemmDriver.NC) return false;   // U_ξ packed whole
+    long c4 = 4L * s.c();
+    long rows = Math.max(rowsOf(s.n(), s.p(), s.q(), WinogradTransform.F4),
+        rowsOf(s.n(), (s.h() - 1 + s.padH()) / 2 + 1, (s.w() - 1 + s.padW()) / 2 + 1, WinogradTransform.F4));
+    long most = 64L * rows * Math.max(c4, s.k()) + 64L * c4 * s.k();
+    long padded = (long) s.n() * s.c() * (s.h() + 2L * s.padH() + 18) * (s.w() + 2L * s.padW() + 18);
+    return most < Integer.MAX_VALUE && padded < Integer.MAX_VALUE;
+  }
+
+  /** The tile with the fewest products for a rows × cols output: F7 for 7×7 (64 against F4's 4·25), else often F4. */
+  static WinogradTransform tileFor(int rows, int cols) {
+    int forced = tileOverride;
+    if (forced == 4) return WinogradTransform.F4;
+    if (forced == 7) return WinogradTransform.F7;
+    return products(WinogradTransform.F7, rows, cols) < products(WinogradTransform.F4, rows, cols)
+        ? WinogradTransform.F7 : WinogradTransform.F4;
+  }
+
+  private static long products(WinogradTransform t, int rows, int cols) {
+    return (long) ceilDiv(rows, t.m) * ceilDiv(cols, t.m) * t.alpha * t.alpha;
+  }
+
+  private static long rowsOf(int n, int rows, int cols, WinogradTransform t) {
+    return (long) n * ceilDiv(rows, t.m) * ceilDiv(cols, t.m);
+  }
+
+  private static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  // ---- forward ------------------------------------------------------------------------------------
+
+  /** y = act(conv(x, w) + bias) (bias and act may be null), overwriting y. */
+  static void forward(ConvShape s, float[] x, float[] w, float[] bias, UnaryOp act, float alpha, float[] y) {
+    int n = s.n(), cc = s.c(), kk = s.k(), pp = s.p(), qq = s.q(), c4 = 4 * cc;
+    WinogradTransform t = tileFor(pp, qq);
+    int a2 = t.alpha * t.alpha, tp = ceilDiv(pp, t.m), tq = ceilDiv(qq, t.m), rows = n * tp * tq;
+    Workspace ws = Workspace.get();
+    float[] taps = ws.u(c4 * 4 * kk), v = ws.v(a2 * rows * c4), mm = ws.m(a2 * rows * kk + L);   // + L: a tail's loads
+    forwardTaps(cc, kk, w, taps);
+    int hp = Math.max(2 * tp * t.m + 2, s.h() + s.padH()), wp = Math.max(2 * tq * t.m + 2, s.w() + s.padW());
+    float[] xp = padded(x, n * cc, s.h(), s.w(), s.padH(), s.padW(), hp, wp, ws.padded(n * cc * hp * wp));
+    forwardInput(t, s, tp, tq, rows, xp, hp, wp, v);
+    products(t, rows, kk, c4, v, taps, mm);
+    forwardOutput(t, s, tp, tq, rows, mm, bias, act, alpha, y);
+  }
+
+  /**
+   * taps[(c'·4 + a·2 + b)·K + k] = W_{k,c'}[a, b] = w[k, c, 2a + u, 2b + v]: the kernel's four taps per phase channel,
+   * K floats each, so that every U_ξ is four vector loads per output (see {@link #kernelTransform}); lanes over k,
+   * gathered C·16 floats apart.
+   */
+  private static void forwardTaps(int cc, int kk, float[] w, float[] taps) {
+    int c4 = 4 * cc;
+    int[][] lanes = strided(cc * 16, kk);
+    CpuPool.parallelFor(c4, 8, (from, to) -> {
+      for (int cp = from; cp < to; cp++) {
+        int tap00 = (cp >> 2) * 16 + ((cp >> 1) & 1) * 4 + (cp & 1);    // w[k, c, u, v] less k·C·16
+        for (int k0 = 0; k0 < kk; k0 += L) {
+          VectorMask<Float> mask = F.indexInRange(k0, kk);
+          int at = k0 * cc * 16 + tap00, out = cp * 4 * kk + k0;
+          int[] ix = lanes[k0 + L <= kk ? 0 : 1];
+          // Taps (a, b): rows 2a + u, columns 2b + v, so a adds 8 floats and b adds 2. Lanes past K repeat K − 1.
+          FloatVector.fromArray(F, w, at, ix, 0).intoArray(taps, out, mask);
+          FloatVector.fromArray(F, w, at + 2, ix, 0).intoArray(taps, out + kk, mask);
+          FloatVector.fromArray(F, w, at + 8, ix, 0).intoArray(taps, out + 2 * kk, mask);
+          FloatVector.fromArray(F, w, at + 10, ix, 0).intoArray(taps, out + 3 * kk, mask);
+        }
+      }
+    });
+  }
+
+  /** Where {@link GemmDriver#packWholeB} puts B[p, j] of a depth × cols B: slice, panel of NR columns, row, column. */
+  private static int packedB(int p, int j, int cols, int depth) {
+    int pc = p / GemmDriver.KC * GemmDriver.KC, kc = Math.min(GemmDriver.KC, depth - pc);
+    return pc * GemmDriver.roundUp(cols, SgemmKernel.NR) + j / SgemmKernel.NR * kc * SgemmKernel.NR
+        + (p - pc) * SgemmKernel.NR + j % SgemmKernel.NR;
+  }
+
+  /**
+   * U_ξ[p, j] = Σ_{a,b} G[ξ1, a]·G[ξ2, b]·taps[(p·4 + a·2 + b)·cols + j] for one ξ, a depth × cols B packed as
+   * {@link GemmDriver#packWholeB} packs it (the zeros past cols left as they are): built right before its product, in
+   * the thread's cache. (All α² of them at once were 16 times the weights, 8 MB for dcgan28's layer with F7, and
+   * writing them took a third of the forward in a training step.)
+   */
+  private static void kernelTransform(WinogradTransform t, int xi, float[] taps, int depth, int cols, float[] packed) {
+    float[] g = t.g;
+    int x1 = xi / t.alpha, x2 = xi % t.alpha;
+    FloatVector g00 = FloatVector.broadcast(F, g[2 * x1] * g[2 * x2]), g01 = FloatVector.broadcast(F, g[2 * x1] * g[2 * x2 + 1]);
+    FloatVector g10 = FloatVector.broadcast(F, g[2 * x1 + 1] * g[2 * x2]);
+    FloatVector g11 = FloatVector.broadcast(F, g[2 * x1 + 1] * g[2 * x2 + 1]);
+    for (int p = 0; p < depth; p++)
+      for (int j0 = 0; j0 < cols; j0 += L) {
+        VectorMask<Float> mask = F.indexInRange(j0, cols);
+        int at = p * 4 * cols + j0;
+        FloatVector acc = FloatVector.fromArray(F, taps, at, mask).mul(g00);
+        acc = FloatVector.fromArray(F, taps, at + cols, mask).fma(g01, acc);
+        acc = FloatVector.fromArray(F, taps, at + 2 * cols, mask).fma(g10, acc);
+        acc = FloatVector.fromArray(F, taps, at + 3 * cols, mask).fma(g11, acc);
+        acc.intoArray(packed, packedB(p, j0, cols, depth), mask);
+      }
+  }
+
+  /**
+   * V_ξ[row, c'] = (Bᵀ d B)_ξ for row = (n, ti, tj), d[i, j] = X_{c'}[ti·m + i, tj·m + j]; lanes over c' (four
+   * channels of four phases with 16 lanes), gathered from xp, x zero-padded to hp × wp planes (the padding and past
+   * the last tile), so no lane needs a mask. V holds row by row all α² of a row's values (V_ξ: rows α²·C' apart).
+   */
+  private static void forwardInput(WinogradTransform t, ConvShape s, int tp, int tq, int rows, float[] xp, int hp,
+                                   int wp, float[] v) {
+    int cc = s.c(), c4 = 4 * cc, m = t.m, a = t.alpha;
+    int[][] lanes = phaseLanes(hp * wp, wp, c4);
+    CpuPool.parallelFor(rows, 1, (from, to) -> {
+      float[] d = Workspace.get().tile(2 * a * a * L);
+      for (int row = from; row < to; row++) {
+        int n = row / (tp * tq), ti = row / tq % tp, tj = row % tq;
+        for (int cp0 = 0; cp0 < c4; cp0 += L) {
+          VectorMask<Float> tail = F.indexInRange(cp0, c4);
+          int[] ix = lanes[cp0 + L <= c4 ? 0 : 1];      // lanes past C' repeat an inside one, discarded
+          int image = (n * cc + cp0 / 4) * hp * wp;
+          for (int i = 0; i < a; i++) {
+            int r0 = image + 2 * (ti * m + i) * wp;          // the row of phase u = 0, in the zero-padded planes
+            for (int j = 0; j < a; j++) {
+              FloatVector.fromArray(F, xp, r0 + 2 * (tj * m + j), ix, 0).intoArray(d, (i * a + j) * L);
+            }
+          }
+          transformInput(t.bt, a, d, v, row * a * a * c4 + cp0, c4, tail);
+        }
+      }
+    });
+  }
+
+  /**
+   * lanes[0][l] = the offset of lane l's float from its block's phase-(0, 0) float: channel l/4, phase u = (l/2) % 2
+   * (one row down), v = l % 2 (one column right), in planes of {@code plane} floats with rows {@code width} long.
+   * lanes[1] is for the last block of c4 channels when it is partial: its lanes past the channels repeat the last
+   * channel's offsets, because the Vector API checks the index of every lane of a gather or scatter, masked or not
+   * (JDK 25); a mask or the store keeps those lanes out.
+   */
+  private static int[][] phaseLanes(int plane, int width, int c4) {
+    int tailLanes = c4 % L == 0 ? L : c4 % L;
+    int[][] lanes = new int[2][L];
+    for (int l = 0; l < L; l++) {
+      lanes[0][l] = (l >> 2) * plane + ((l >> 1) & 1) * width + (l & 1);
+      lanes[1][l] = lanes[0][Math.min(l, tailLanes - 1)];
+    }
+    return lanes;
+  }
+
+  /**
+   * {l·stride}: lanes[0] for a full block of {@code count} channels, lanes[1] for the last block when it is
+   * partial, its lanes past the end repeating the last channel's offset (see {@link #phaseLanes}).
+   */
+  private static int[][] strided(int stride, int count) {
+    int tailLanes = count % L == 0 ? L : count % L;
+    int[][] lanes = new int[2][L];
+    for (int l = 0; l < L; l++) {
+      lanes[0][l] = l * stride;
+      lanes[1][l] = Math.min(l, tailLanes - 1) * stride;
+    }
+    return lanes;
+  }
+
+  /**
+   * out[at + ξ·stride] = (Bᵀ d B)_ξ (L lanes, masked) for the α×α tile at d[(i·α + j)·L], Bᵀ any α × α matrix (G
+   * padded, for the weight gradient's gy): the columns first, s[ξ1, j] = Σ_i Bᵀ[ξ1, i]·d[i, j] (into d's second
+   * half), then the rows, Σ_j Bᵀ[ξ2, j]·s[ξ1, j].
+   */
+  private static void transformInput(float[] bt, int a, float[] d, float[] out, int at, int stride,
+                                     VectorMask<Float> mask) {
+    int half = a * a * L;
+    for (int j = 0; j < a; j++) apply(bt, a, a, d, j * L, a * L, d, half + j * L, a * L, ALL);
+    for (int x1 = 0; x1 < a; x1++) apply(bt, a, a, d, half + x1 * a * L, L, out, at + x1 * a * stride, stride, mask);
+  }
+
+  private static final VectorMask<Float> ALL = F.maskAll(true);
+
+  /**
+   * dst[d0 + r·ds] = Σ_c mat[r·cols + c]·src[s0 + c·ss] (L lanes each; the store masked) for r < rows, with cols = 5
+   * or 8 (α of F4, F7): the inputs held in registers and every output a straight chain of FMAs. (Loops over the
+   * matrix's nonzeros with α unknown to C2 took dcgan28:128's forward input transform 2.2–2.3 ms against 1.8 ms,
+   * an ad-hoc probe.)
+   */
+  private static void apply(float[] mat, int rows, int cols, float[] src, int s0, int ss, float[] dst, int d0, int ds,
+                            VectorMask<Float> mask) {
+    if (cols == 8) {
+      FloatVector i0 = FloatVector.fromArray(F, src, s0), i1 = FloatVector.fromArray(F, src, s0 + ss);
+      FloatVector i2 = FloatVector.fromArray(F, src, s0 + 2 * ss), i3 = FloatVector.fromArray(F, src, s0 + 3 * ss);
+      FloatVector i4 = FloatVector.fromArray(F, src, s0 + 4 * ss), i5 = FloatVector.fromArray(F, src, s0 + 5 * ss);
+      FloatVector i6 = FloatVector.fromArray(F, src, s0 + 6 * ss), i7 = FloatVector.fromArray(F, src, s0 + 7 * ss);
+      for (int r = 0, o = 0; r < rows; r++, o += 8) {
+        FloatVector acc = i0.mul(mat[o]);
+        acc = i1.fma(FloatVector.broadcast(F, mat[o + 1]), acc);
+        acc = i2.fma(FloatVector.broadcast(F, mat[o + 2]), acc);
+        acc = i3.fma(FloatVector.broadcast(F, mat[o + 3]), acc);
+        acc = i4.fma(FloatVector.broadcast(F, mat[o + 4]), acc);
+        acc = i5.fma(FloatVector.broadcast(F, mat[o + 5]), acc);
+        acc = i6.fma(FloatVector.broadcast(F, mat[o + 6]), acc);
+        acc = i7.fma(FloatVector.broadcast(F, mat[o + 7]), acc);
+        acc.intoArray(dst, d0 + r * ds, mask);
+      }
+    } else if (cols == 5) {
+      FloatVector i0 = FloatVector.fromArray(F, src, s0), i1 = FloatVector.fromArray(F, src, s0 + ss);
+      FloatVector i2 = FloatVector.fromArray(F, src, s0 + 2 * ss), i3 = FloatVector.fromArray(F, src, s0 + 3 * ss);
+      FloatVector i4 = FloatVector.fromArray(F, src, s0 + 4 * ss);
+      for (int r = 0, o = 0; r < rows; r++, o += 5) {
+        FloatVector acc = i0.mul(mat[o]);
+        acc = i1.fma(FloatVector.broadcast(F, mat[o + 1]), acc);
+        acc = i2.fma(FloatVector.broadcast(F, mat[o + 2]), acc);
+        acc = i3.fma(FloatVector.broadcast(F, mat[o + 3]), acc);
+        acc = i4.fma(FloatVector.broadcast(F, mat[o + 4]), acc);
+        acc.intoArray(dst, d0 + r * ds, mask);
+      }
+    } else {
+      throw new AssertionError("a transform of " + cols + " inputs");
+    }
+  }
+
+  /**
+   * y[n, k, ti·m + p, tj·m + q] = (Aᵀ M A)[p, q] (+ bias[k]) for the tile's rows, then act over the image: one image
+   * per task, lanes over k, scattered PQ floats apart.
+   */
+  private static void forwardOutput(WinogradTransform t, ConvShape s, int tp, int tq, int rows, float[] mm,
+                                    float[] bias, UnaryOp act, float alpha, float[] y) {
+    int kk = s.k(), pp = s.p(), qq = s.q(), m = t.m, a = t.alpha;
+    int[][] lanes = strided(pp * qq, kk);
+    CpuPool.parallelFor(s.n(), 1, (from, to) -> {
+      float[] sc = Workspace.get().tile(2 * a * a * L);
+      for (int n = from; n < to; n++) {
+        for (int ti = 0; ti < tp; ti++)
+          for (int tj = 0; tj < tq; tj++) {
+            int row = (n * tp + ti) * tq + tj;
+            for (int k0 = 0; k0 < kk; k0 += L) {
+              VectorMask<Float> tail = F.indexInRange(k0, kk);
+              boolean full = k0 + L <= kk;
+              FloatVector b = bias == null ? null : FloatVector.fromArray(F, bias, k0, tail);
+              transformOutput(t, mm, row * a * a * kk + k0, kk, sc);
+              for (int p = 0; p < m && ti * m + p < pp; p++)
+                for (int q = 0; q < m && tj * m + q < qq; q++) {
+                  FloatVector out = FloatVector.fromArray(F, sc, (a * a + p * m + q) * L);
+                  if (b != null) out = out.add(b);
+                  int at = ((n * kk + k0) * pp + ti * m + p) * qq + tj * m + q;
+                  if (full) out.intoArray(y, at, lanes[0], 0);
+                  else out.intoArray(y, at, lanes[1], 0, tail);
+                }
+            }
+          }
+        if (act != null && !VectorLoops.unary(act, alpha, y, n * kk * pp * qq, y, n * kk * pp * qq, kk * pp * qq)) {
+          throw new AssertionError(act);
+        }
+      }
+    });
+  }
+
+  /**
+   * The tile's m×m outputs (Aᵀ M A)[p, q] at sc[(α² + p·m + q)·L], M_ξ at mm[at + ξ·stride]: the columns first,
+   * sc[(p·α + ξ2)·L] = Σ_{ξ1} Aᵀ[p, ξ1]·M_{ξ1,ξ2}, then the rows.
+   */
+  private static void transformOutput(WinogradTransform t, float[] mm, int at, int stride, float[] sc) {
+    int a = t.alpha, m = t.m, out = a * a * L;
+    for (int x2 = 0; x2 < a; x2++) apply(t.at, m, a, mm, at + x2 * stride, a * stride, sc, x2 * L, a * L, ALL);
+    for (int p = 0; p < m; p++) apply(t.at, m, a, sc, p * a * L, L, sc, out + p * m * L, L, ALL);
+  }
+
+  // ---- backwardData -------------------------------------------------------------------------------
+
+  /** gx = conv2dᵀ(gy, w) (+ bias[c], or none when null), overwriting gx. */
+  static void backwardData(ConvShape s, float[] gy, float[] w, float[] bias, float[] gx) {
+    int n = s.n(), cc = s.c(), kk = s.k(), c4 = 4 * cc;
+    int ip = (s.h() - 1 + s.padH()) / 2 + 1, iq = (s.w() - 1 + s.padW()) / 2 + 1;   // phase-plane rows, columns
+    WinogradTransform t = tileFor(ip, iq);
+    int a2 = t.alpha * t.alpha, tp = ceilDiv(ip, t.m), tq = ceilDiv(iq, t.m), rows = n * tp * tq;
+    Workspace ws = Workspace.get();
+    float[] taps = ws.u(kk * 4 * c4), v = ws.v(a2 * rows * kk), mm = ws.m(a2 * rows * c4 + L);
+    dataTaps(cc, kk, w, taps);
+    gyTiles(t.bt, t.m, t.alpha, 1, t.alpha, s, tp, tq, rows, gy, v);
+    products(t, rows, c4, kk, v, taps, mm);
+    int hp = Math.max(2 * tp * t.m, s.h() + s.padH()), wp = Math.max(2 * tq * t.m, s.w() + s.padW());
+    float[] gxp = ws.padded(n * cc * hp * wp);
+    dataOutput(t, s, tp, tq, rows, mm, bias, gxp, hp, wp);
+    CpuPool.parallelFor(n * cc, 16, (from, to) -> {
+      for (int plane = from; plane < to; plane++)
+        for (int i = 0; i < s.h(); i++) {
+          System.arraycopy(gxp, (plane * hp + s.padH() + i) * wp + s.padW(), gx, (plane * s.h() + i) * s.w(), s.w());
+        }
+    });
+  }
+
+  /**
+   * taps[(k·4 + a'·2 + b')·C' + c'] = W_{k,c'}[1 − a', 1 − b'] = w[k, c, 2(1 − a') + u, 2(1 − b') + v]: the flipped
+   * kernel's taps, C' floats each (see {@link #forwardTaps}); lanes over c'.
+   */
+  private static void dataTaps(int cc, int kk, float[] w, float[] taps) {
+    int c4 = 4 * cc;
+    int[][] phases = phaseLanes(16, 4, c4);
+    CpuPool.parallelFor(kk, 4, (from, to) -> {
+      for (int k = from; k < to; k++)
+        for (int cp0 = 0; cp0 < c4; cp0 += L) {
+          VectorMask<Float> mask = F.indexInRange(cp0, c4);
+          int at = (k * cc + cp0 / 4) * 16, out = k * 4 * c4 + cp0;
+          int[] ix = phases[cp0 + L <= c4 ? 0 : 1];    // lanes past C' repeat an inside one
+          // Flipped: (a', b') = (0, 0) reads tap (a, b) = (1, 1), rows 2 + u and columns 2 + v.
+          FloatVector.fromArray(F, w, at + 10, ix, 0).intoArray(taps, out, mask);
+          FloatVector.fromArray(F, w, at + 8, ix, 0).intoArray(taps, out + c4, mask);
+          FloatVector.fromArray(F, w, at + 2, ix, 0).intoArray(taps, out + 2 * c4, mask);
+          FloatVector.fromArray(F, w, at, ix, 0).intoArray(taps, out + 3 * c4, mask);
+        }
+    });
+  }
+
+  /**
+   * V_ξ[row, k] = (T d Tᵀ)_ξ, d[i, j] = gy[n, k, ti·m + i − shift, tj·m + j − shift] for i, j < taps (zero outside gy
+   * and from taps on), T = mat (α × α); lanes over k. backwardData: T = Bᵀ, shift 1, all α taps; backwardFilter:
+   * T = F(2, 7)'s G padded, shift 0, 7 taps.
+   */
+  private static void gyTiles(float[] mat, int m, int a, int shift, int taps, ConvShape s, int tp, int tq, int rows,
+                              float[] gy, float[] v) {
+    int kk = s.k(), pp = s.p(), qq = s.q();
+    int[][] lanes = strided(pp * qq, kk);
+    CpuPool.parallelFor(rows, 1, (from, to) -> {
+      float[] d = Workspace.get().tile(2 * a * a * L);
+      for (int row = from; row < to; row++) {
+        int n = row / (tp * tq), ti = row / tq % tp, tj = row % tq;
+        for (int k0 = 0; k0 < kk; k0 += L) {
+          VectorMask<Float> tail = F.indexInRange(k0, kk);
+          boolean full = k0 + L <= kk;
+          for (int i = 0; i < a; i++) {
+            int r = ti * m + i - shift;
+            for (int j = 0; j < a; j++) {
+              int c = tj * m + j - shift, at = (i * a + j) * L;
+              if (i >= taps || j >= taps || r < 0 || r >= pp || c < 0 || c >= qq) {
+                FloatVector.zero(F).intoArray(d, at);
+              } else {
+                int base = ((n * kk + k0) * pp + r) * qq + c;
+                FloatVector.fromArray(F, gy, base, lanes[full ? 0 : 1], 0).intoArray(d, at);   // lanes past K: discarded
+              }
+            }
+          }
+          transformInput(mat, a, d, v, row * a * a * kk + k0, kk, tail);
+        }
+      }
+    });
+  }
+
+  /**
+   * gxp[n, c, 2i + u, 2j + v] = (Aᵀ M A)[p, q] (+ bias[c]) for i = ti·m + p, j = tj·m + q, into planes of hp × wp
+   * (gx padded: gx[n, c, ih, iw] is gxp[n, c, ph + ih, pw + iw]); one image per task, lanes over c', scattered.
+   */
+  private static void dataOutput(WinogradTransform t, ConvShape s, int tp, int tq, int rows, float[] mm,
+                                 float[] bias, float[] gxp, int hp, int wp) {
+    int cc = s.c(), c4 = 4 * cc, m = t.m, a = t.alpha;
+    int[][] lanes = phaseLanes(hp * wp, wp, c4);
+    float[] biasLanes = bias == null ? null : new float[c4];
+    for (int cp = 0; biasLanes != null && cp < c4; cp++) biasLanes[cp] = bias[cp / 4];
+    CpuPool.parallelFor(s.n(), 1, (from, to) -> {
+      float[] sc = Workspace.get().tile(2 * a * a * L);
+      for (int n = from; n < to; n++)
+        for (int ti = 0; ti < tp; ti++)
+          for (int tj = 0; tj < tq; tj++) {
+            int row = (n * tp + ti) * tq + tj;
+            for (int cp0 = 0; cp0 < c4; cp0 += L) {
+              VectorMask<Float> tail = F.indexInRange(cp0, c4);
+              boolean full = cp0 + L <= c4;
+              FloatVector b = biasLanes == null ? null : FloatVector.fromArray(F, biasLanes, cp0, tail);
+              transformOutput(t, mm, row * a * a * c4 + cp0, c4, sc);
+              int image = (n * cc + cp0 / 4) * hp * wp;
+              for (int p = 0; p < m; p++)
+                for (int q = 0; q < m; q++) {
+                  FloatVector out = FloatVector.fromArray(F, sc, (a * a + p * m + q) * L);
+                  if (b != null) out = out.add(b);
+                  int at = image + 2 * (ti * m + p) * wp + 2 * (tj * m + q);
+                  if (full) out.intoArray(gxp, at, lanes[0], 0);
+                  else out.intoArray(gxp, at, lanes[1], 0, tail);
+                }
+            }
+          }
+    });
+  }
+
+  // ---- backwardFilter -----------------------------------------------------------------------------
+
+  /**
+   * gw = Σ_n x_n ⋆ gy_n, overwriting gw, by F(2×2, 7×7) (the transposed role of the forward's F(7×7, 2×2)):
+   * <pre>
+   *   gW_{k,c'}[a, b] = Σ_{n,p,q} gy[n, k, p, q] · X_{n,c'}[p + a, q + b]    (a, b < 2; gw[k, c, 2a + u, 2b + v])
+   * </pre>
+   * gy in 7×7 chunks (zero past P×Q), each with the 8×8 phase tile of x it meets: rows = (n, chunk), and for each of
+   * the 64 points ξ, M_ξ[k, c'] = Σ_rows U_ξ[row, k]·V_ξ[row, c'], U = G gy Gᵀ, V = Bᵀ X B (the forward's
+   * transform); then gW = Aᵀ M A. The 64 products run as 8 tasks, one per ξ1, each folding its M_{ξ1,ξ2} into
+   * h_{ξ1}[b] = Σ_{ξ2} Aᵀ[b, ξ2]·M_{ξ1,ξ2} as they come; gW[a, b] = Σ_{ξ1} Aᵀ[a, ξ1]·h_{ξ1}[b] sums the tasks in
+   * order, so the floats do not depend on the threads.
+   */
+  static void backwardFilter(ConvShape s, float[] x, float[] gy, float[] gw) {
+    WinogradTransform t = WinogradTransform.F7, f = WinogradTransform.F2X7;
+    int n = s.n(), cc = s.c(), kk = s.k(), pp = s.p(), qq = s.q(), c4 = 4 * cc, a = t.alpha, a2 = a * a;
+    int tp = ceilDiv(pp, t.m), tq = ceilDiv(qq, t.m), rows = n * tp * tq;
+    Workspace ws = Workspace.get();
+    float[] u = ws.u(a2 * rows * kk), v = ws.v(a2 * rows * c4), h = ws.m(a * 2 * kk * c4);
+    int hp = Math.max(2 * tp * t.m + 2, s.h() + s.padH()), wp = Math.max(2 * tq * t.m + 2, s.w() + s.padW());
+    float[] xp = padded(x, n * cc, s.h(), s.w(), s.padH(), s.padW(), hp, wp, ws.padded(n * cc * hp * wp));
+    forwardInput(t, s, tp, tq, rows, xp, hp, wp, v);
+    gyTiles(f.gSquare, t.m, a, 0, f.r, s, tp, tq, rows, gy, u);
+    int plane = kk * c4;
+    CpuPool.parallelTasks(a, (from, to) -> {
+      Sgemm.MatrixA ua = new Sgemm.MatrixA();
+      Sgemm.MatrixB vb = new Sgemm.MatrixB();
+      float[] mx = Workspace.get().product(plane);
+      for (int x1 = from; x1 < to; x1++) {
+        int h0 = x1 * 2 * plane, h1 = h0 + plane;
+        for (int x2 = 0; x2 < a; x2++) {
+          int xi = x1 * a + x2;
+          ua.set(true, u, xi * kk, a2 * kk);
+          vb.set(false, v, xi * c4, a2 * c4);
+          GemmDriver.gemm(kk, c4, rows, 1f, ua, vb, 0f, mx, 0, c4);
+          float c0 = f.at[x2], c1 = f.at[a + x2];
+          FloatVector b0 = FloatVector.broadcast(F, c0), b1 = FloatVector.broadcast(F, c1);
+          for (int e = 0; e < plane; e += L) {
+            VectorMask<Float> mask = F.indexInRange(e, plane);
+            FloatVector me = FloatVector.fromArray(F, mx, e, mask);
+            FloatVector was0 = x2 == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, h, h0 + e, mask);
+            FloatVector was1 = x2 == 0 ? FloatVector.zero(F) : FloatVector.fromArray(F, h, h1 + e, mask);
+            me.fma(b0, was0).intoArray(h, h0 + e, mask);
+            me.fma(b1, was1).intoArray(h, h1 + e, mask);
+          }
+        }
+      }
+    });
+    // gW[a, b][k, c'] = Σ_{ξ1} Aᵀ[a, ξ1]·h_{ξ1}[b][k, c'], then into gw[k, c, 2a + u, 2b + v]; lanes over c'.
+    int[][] lanes = phaseLanes(16, 4, c4);
+    CpuPool.parallelFor(kk, 4, (from, to) -> {
+      for (int k = from; k < to; k++)
+        for (int cp0 = 0; cp0 < c4; cp0 += L) {
+          VectorMask<Float> tail = F.indexInRange(cp0, c4);
+          boolean full = cp0 + L <= c4;
+          int at = k * c4 + cp0, base = (k * cc + cp0 / 4) * 16;
+          for (int ra = 0; ra < 2; ra++)
+            for (int rb = 0; rb < 2; rb++) {
+              FloatVector acc = FloatVector.zero(F);
+              for (int x1 = 0; x1 < a; x1++) {
+                acc = FloatVector.fromArray(F, h, (x1 * 2 + rb) * plane + at, tail)
+                    .fma(FloatVector.broadcast(F, f.at[ra * a + x1]), acc);
+              }
+              int out = base + 2 * ra * 4 + 2 * rb;
+              if (full) acc.intoArray(gw, out, lanes[0], 0);
+              else acc.intoArray(gw, out, lanes[1], 0, tail);
+            }
+        }
+    });
+  }
+
+  /** x's planes copied into planes of hp × wp floats, x[·, i, j] at [ph + i, pw + j], zeros around (into xp). */
+  private static float[] padded(float[] x, int planes, int h, int w, int ph, int pw, int hp, int wp, float[] xp) {
+    CpuPool.parallelFor(planes, 16, (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int dst = plane * hp * wp, src = plane * h * w;
+        java.util.Arrays.fill(xp, dst, dst + hp * wp, 0f);
+        for (int i = 0; i < h; i++) System.arraycopy(x, src + i * w, xp, dst + (ph + i) * wp + pw, w);
+      }
+    });
+    return xp;
+  }
+
+  // ---- the α² products ----------------------------------------------------------------------------
+
+  /**
+   * M_ξ[rows × cols] = V_ξ[rows × depth] · U_ξ[depth × cols] for the α² points ξ, spread over the pool, one thread
+   * each; V and M hold row by row all α² of a row's values (V_ξ is rows × depth with rows α²·depth apart), and each
+   * U_ξ is built from the taps into the thread's packed buffer just before its product.
+   */
+  private static void products(WinogradTransform t, int rows, int cols, int depth, float[] v, float[] taps, float[] mm) {
+    int count = t.alpha * t.alpha;
+    CpuPool.parallelFor(count, 1, (from, to) -> {
+      Sgemm.MatrixA a = new Sgemm.MatrixA();
+      float[] packed = Workspace.get().packed(GemmDriver.wholeBSize(cols, depth));
+      if (cols % SgemmKernel.NR != 0) java.util.Arrays.fill(packed, 0f);   // the last panel's padding, never written
+      for (int xi = from; xi < to; xi++) {
+        kernelTransform(t, xi, taps, depth, cols, packed);
+        a.set(false, v, xi * depth, count * depth);
+        GemmDriver.gemmPackedB(rows, cols, depth, 1f, a, packed, 0, 0f, mm, xi * cols, count * cols);
+      }
+    });
+  }
+
+  /** Per-thread scratch, grown on demand and reused: the transformed weights, inputs and products, and a tile. */
+  private static final class Workspace {
+    private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
+    private float[] u = new float[0], v = new float[0], m = new float[0], tile = new float[0], padded = new float[0], packed = new float[0];
+    private float[] product = new float[0];
+
+    /** One product M_ξ of the weight gradient. */
+    float[] product(int size) {
+      if (product.length < size) product = new float[size];
+      return product;
+    }
+
+    /** One U_ξ packed for its product. */
+    float[] packed(int size) {
+      if (packed.length != size) packed = new float[size];
+      return packed;
+    }
+
+    /** x or gx with zero borders. */
+    float[] padded(int size) {
+      if (padded.length < size) padded = new float[size];
+      return padded;
+    }
+
+    static Workspace get() {
+      return LOCAL.get();
+    }
+
+    float[] u(int size) {
+      if (u.length < size) u = new float[size];
+      return u;
+    }
+
+    float[] v(int size) {
+      if (v.length < size) v = new float[size];
+      return v;
+    }
+
+    float[] m(int size) {
+      if (m.length < size) m = new float[size];
+      return m;
+    }
+
+    float[] tile(int size) {
+      if (tile.length < size) tile = new float[size];
+      return tile;
+    }
+  }
+}
