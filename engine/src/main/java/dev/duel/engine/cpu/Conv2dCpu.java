@@ -78,6 +78,14 @@ public final class Conv2dCpu {
   static volatile boolean winograd = !"false".equals(System.getProperty("duel.conv.winograd"));
   static final int WINOGRAD_CHANNELS = 32;
 
+  /** What AUTO chooses, for {@code duel info}: the Winograd shapes and whether they are on. */
+  public static String describe() {
+    return winograd
+        ? "implicit GEMM; 4×4 stride-2 with 7×7 outputs and ≥ " + WINOGRAD_CHANNELS + " channels: forward and weight"
+            + " gradient by Winograd F(7×7, 2×2) / F(2×2, 7×7) over the input's phases (-Dduel.conv.winograd=false: off)"
+        : "implicit GEMM (Winograd off: -Dduel.conv.winograd=false)";
+  }
+
   /** Whether AUTO takes {@link PhaseWinograd#backwardFilter}: the shapes of {@link #winogradForward}. */
   static boolean winogradFilter(ConvShape s) {
     return winogradForward(s);

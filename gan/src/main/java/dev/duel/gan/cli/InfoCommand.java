@@ -73,8 +73,8 @@ final class InfoCommand implements Callable<Integer> {
   private static final class VectorProbe {
     static String describe() {
       var s = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
-      return String.format(Locale.ROOT, "FloatVector preferred species %d bits (%d floats)%n  sgemm       %s", s.vectorBitSize(),
-          s.length(), dev.duel.engine.cpu.Sgemm.describe());
+      return String.format(Locale.ROOT, "FloatVector preferred species %d bits (%d floats)%n  sgemm       %s%n  conv        %s",
+          s.vectorBitSize(), s.length(), dev.duel.engine.cpu.Sgemm.describe(), dev.duel.engine.cpu.Conv2dCpu.describe());
     }
   }
 

@@ -283,6 +283,7 @@ class CliTest {
     int bits = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
     int rows = bits >= 512 ? 8 : 4;   // SgemmKernel.ROWS: 8 rows with 512-bit vectors (the CI JVM sets no override)
     assertTrue(r.out().contains("sgemm       micro-kernel " + rows + "×" + (2 * bits / 32) + " "), r.out());
+    assertTrue(r.out().contains("conv        implicit GEMM; 4×4 stride-2 with 7×7 outputs"), r.out());
   }
 
   @Test
