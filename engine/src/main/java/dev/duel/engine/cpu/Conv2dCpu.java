@@ -70,29 +70,33 @@ public final class Conv2dCpu {
 
   /**
    * Whether AUTO computes a forward by {@link PhaseWinograd}: a 4×4 stride-2 convolution with at least {@link
-   * #WINOGRAD_CHANNELS} channels on both sides (the transforms small beside the products) whose output takes F(7, 2)
+   * #winogradChannels} channels on both sides (the transforms small beside the products) whose output takes F(7, 2)
    * tiles (7×7 outputs: dcgan28's 64→128 layer, measured in docs/benchmarks.md, session 16; F(4, 2) was not faster
    * there, and backwardData by Winograd was within the noise of the direct path, so AUTO keeps the direct one).
    * -Dduel.conv.winograd=false turns it off: the direct paths' floats.
    */
   static volatile boolean winograd = !"false".equals(System.getProperty("duel.conv.winograd"));
-  static final int WINOGRAD_CHANNELS = 32;
+  /**
+   * The fewest channels (input and output) for which AUTO takes the Winograd forms: 32, where they were measured.
+   * Tests set 1 to run them through autograd on shapes small enough for float64 finite differences.
+   */
+  public static volatile int winogradChannels = 32;
 
   /** What AUTO chooses, for {@code duel info}: the Winograd shapes and whether they are on. */
   public static String describe() {
     return winograd
-        ? "implicit GEMM; 4×4 stride-2 with 7×7 outputs and ≥ " + WINOGRAD_CHANNELS + " channels: forward and weight"
+        ? "implicit GEMM; 4×4 stride-2 with 7×7 outputs and ≥ " + winogradChannels + " channels: forward and weight"
             + " gradient by Winograd F(7×7, 2×2) / F(2×2, 7×7) over the input's phases (-Dduel.conv.winograd=false: off)"
         : "implicit GEMM (Winograd off: -Dduel.conv.winograd=false)";
   }
 
   /** Whether AUTO takes {@link PhaseWinograd#backwardFilter}: the shapes of {@link #winogradForward}. */
-  static boolean winogradFilter(ConvShape s) {
+  public static boolean winogradFilter(ConvShape s) {
     return winogradForward(s);
   }
 
-  static boolean winogradForward(ConvShape s) {
-    return winograd && PhaseWinograd.eligible(s) && s.c() >= WINOGRAD_CHANNELS && s.k() >= WINOGRAD_CHANNELS
+  public static boolean winogradForward(ConvShape s) {
+    return winograd && PhaseWinograd.eligible(s) && s.c() >= winogradChannels && s.k() >= winogradChannels
         && PhaseWinograd.tileFor(s.p(), s.q()) == WinogradTransform.F7;
   }
 
