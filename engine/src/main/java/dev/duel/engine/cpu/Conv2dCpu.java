@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  *                   threads; for a short CRS, gwᵀ = Σ_n col_n · gy_nᵀ, one GEMM per image
  *   backwardData    gcol_nᵀ[PQ × CRS] = gy_n'ᵀ · w (w packed once), then col2im(gcol_nᵀ) → gx_n,
  *                   per image, or for chunks of images when the batch is small
+ * 4×4 stride-2 with 7×7 outputs and enough channels: the forward and backwardFilter by Winograd over the input's
+ * phases ({@link PhaseWinograd}).
  * </pre>
  *
  * col and gy' are packed straight from a zero-padded copy of x and from gy through index tables
@@ -36,7 +38,8 @@ public final class Conv2dCpu {
   /**
    * How a call is computed; AUTO picks per shape. The others exist so that tests run every form. PER_IMAGE_NCHW, one
    * GEMM per image on the tensors' own layouts, is a form of the forward and of backwardFilter; backwardData takes it
-   * as AUTO.
+   * as AUTO. WINOGRAD is {@link PhaseWinograd} for a 4×4 stride-2 shape (its tile by {@link PhaseWinograd#tileFor});
+   * any other shape takes AUTO.
    */
   enum Path { AUTO, BATCHED, PER_IMAGE, PER_IMAGE_NCHW, DIRECT, WINOGRAD }
 
@@ -68,13 +71,7 @@ public final class Conv2dCpu {
    */
   private static final int LONG_SUM = 256;
 
-  /**
-   * Whether AUTO computes a forward by {@link PhaseWinograd}: a 4×4 stride-2 convolution with at least {@link
-   * #winogradChannels} channels on both sides (the transforms small beside the products) whose output takes F(7, 2)
-   * tiles (7×7 outputs: dcgan28's 64→128 layer, measured in docs/benchmarks.md, session 16; F(4, 2) was not faster
-   * there, and backwardData by Winograd was within the noise of the direct path, so AUTO keeps the direct one).
-   * -Dduel.conv.winograd=false turns it off: the direct paths' floats.
-   */
+  /** Whether AUTO may take the Winograd forms ({@link #winogradForward}); -Dduel.conv.winograd=false: the direct paths. */
   static volatile boolean winograd = !"false".equals(System.getProperty("duel.conv.winograd"));
   /**
    * The fewest channels (input and output) for which AUTO takes the Winograd forms: 32, where they were measured.
@@ -95,6 +92,12 @@ public final class Conv2dCpu {
     return winogradForward(s);
   }
 
+  /**
+   * Whether AUTO computes a forward by {@link PhaseWinograd}: a 4×4 stride-2 convolution with at least {@link
+   * #winogradChannels} channels on both sides (the transforms small beside the products) whose output takes F(7, 2)
+   * tiles (7×7 outputs: dcgan28's 64→128 layer, measured in docs/benchmarks.md, session 16). F(4, 2) was not faster
+   * there for the forward, and backwardData by Winograd was slower than the direct path, so AUTO keeps the latter.
+   */
   public static boolean winogradForward(ConvShape s) {
     return winograd && PhaseWinograd.eligible(s) && s.c() >= winogradChannels && s.k() >= winogradChannels
         && PhaseWinograd.tileFor(s.p(), s.q()) == WinogradTransform.F7;

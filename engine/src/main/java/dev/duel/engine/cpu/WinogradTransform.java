@@ -38,6 +38,7 @@ final class WinogradTransform {
   final float[] gSquare;
   /** Bᵀ, α × α, row-major. */
   final float[] bt;
+
   private WinogradTransform(int m, int r, double... points) {
     this.m = m;
     this.r = r;

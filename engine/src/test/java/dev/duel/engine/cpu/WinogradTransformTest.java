@@ -1,5 +1,6 @@
 package dev.duel.engine.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -38,5 +39,11 @@ class WinogradTransformTest {
         }
       }
     }
+  }
+
+  /** PhaseWinograd's weight gradient transforms x with F7's Bᵀ and gy with F(2, 7)'s G: the two must share Bᵀ. */
+  @Test
+  void theDualSharesBt() {
+    assertArrayEquals(WinogradTransform.F7.bt, WinogradTransform.F2X7.bt, 0f);
   }
 }
