@@ -38,8 +38,8 @@ public final class Conv2dCpu {
   /**
    * How a call is computed; AUTO picks per shape. The others exist so that tests run every form. PER_IMAGE_NCHW, one
    * GEMM per image on the tensors' own layouts, is a form of the forward and of backwardFilter; backwardData takes it
-   * as AUTO. WINOGRAD is {@link PhaseWinograd} for a 4×4 stride-2 shape (its tile by {@link PhaseWinograd#tileFor});
-   * any other shape takes AUTO.
+   * as AUTO. WINOGRAD is {@link PhaseWinograd}'s forward or backwardFilter for a 4×4 stride-2 shape (its tile by {@link
+   * PhaseWinograd#tileFor}); backwardData and any other shape take AUTO.
    */
   enum Path { AUTO, BATCHED, PER_IMAGE, PER_IMAGE_NCHW, DIRECT, WINOGRAD }
 
@@ -96,7 +96,8 @@ public final class Conv2dCpu {
    * Whether AUTO computes a forward by {@link PhaseWinograd}: a 4×4 stride-2 convolution with at least {@link
    * #winogradChannels} channels on both sides (the transforms small beside the products) whose output takes F(7, 2)
    * tiles (7×7 outputs: dcgan28's 64→128 layer, measured in docs/benchmarks.md, session 16). F(4, 2) was not faster
-   * there for the forward, and backwardData by Winograd was slower than the direct path, so AUTO keeps the latter.
+   * there for the forward, and backwardData by Winograd (built twice, measured, removed) was not faster than the
+   * direct path.
    */
   public static boolean winogradForward(ConvShape s) {
     return winograd && PhaseWinograd.eligible(s) && s.c() >= winogradChannels && s.k() >= winogradChannels
@@ -406,10 +407,6 @@ public final class Conv2dCpu {
     check("backwardData", s, gx, "gx", w, "w", gy, "gy");
     checkBias("backwardData", s, bias, s.c());
     if (s.n() == 0) return;
-    if (path == Path.WINOGRAD && PhaseWinograd.eligible(s)) {
-      PhaseWinograd.backwardData(s, gy, w, bias, gx);
-      return;
-    }
     if (path == Path.PER_IMAGE_NCHW || path == Path.WINOGRAD) path = Path.AUTO;
     Tables t = Tables.of(s, Workspace.get());
     int crs = t.crs, pq = t.pq, kk = s.k();
@@ -681,25 +678,32 @@ public final class Conv2dCpu {
     /** x with zero borders of padH rows and padW columns (x itself when there is no padding). */
     float[] padded(float[] x) {
       if (s.padH() == 0 && s.padW() == 0) return x;
-      int h = s.h(), w = s.w(), ph = s.padH(), pw = s.padW(), planes = s.n() * s.c();
-      float[] xp = ws.padded(planes * hp * wp);
-      CpuPool.parallelFor(planes, Math.max(1, COPY_GRAIN / (hp * wp)), (from, to) -> {
-        // The zeros between two rows' copies are one short run (the right border, then the next row's left), written
-        // by a plain loop: Arrays.fill per border (four calls a row, most of one float) took a third of the time.
-        for (int plane = from; plane < to; plane++) {
-          int dst = plane * hp * wp, src = plane * h * w;
-          int end = dst + ph * wp + pw;                   // the top rows and the first row's left border
-          for (int i = dst; i < end; i++) xp[i] = 0f;
-          for (int ih = 0; ih < h; ih++) {
-            int at = dst + (ih + ph) * wp + pw;
-            System.arraycopy(x, src + ih * w, xp, at, w);
-            int z0 = at + w, z1 = ih + 1 < h ? z0 + 2 * pw : dst + hp * wp;   // after the last row: the bottom rows
-            for (int i = z0; i < z1; i++) xp[i] = 0f;
-          }
-        }
-      });
-      return xp;
+      int planes = s.n() * s.c();
+      return padPlanes(x, planes, s.h(), s.w(), s.padH(), s.padW(), hp, wp, ws.padded(planes * hp * wp));
     }
+  }
+
+  /**
+   * x's h × w planes copied into xp's hp × wp planes at row ph, column pw, zeros around (hp ≥ ph + h, wp ≥ pw + w;
+   * the bottom and right borders may be wider than the top and left). Returns xp.
+   */
+  static float[] padPlanes(float[] x, int planes, int h, int w, int ph, int pw, int hp, int wp, float[] xp) {
+    CpuPool.parallelFor(planes, Math.max(1, COPY_GRAIN / (hp * wp)), (from, to) -> {
+      // The zeros between two rows' copies are one short run (the right border, then the next row's left), written
+      // by a plain loop: Arrays.fill per border (four calls a row, most of one float) took a third of the time.
+      for (int plane = from; plane < to; plane++) {
+        int dst = plane * hp * wp, src = plane * h * w;
+        int end = dst + ph * wp + pw;                   // the top rows and the first row's left border
+        for (int i = dst; i < end; i++) xp[i] = 0f;
+        for (int ih = 0; ih < h; ih++) {
+          int at = dst + (ih + ph) * wp + pw;
+          System.arraycopy(x, src + ih * w, xp, at, w);
+          int z0 = at + w, z1 = ih + 1 < h ? z0 + wp - w : dst + hp * wp;   // after the last row: the bottom rows
+          for (int i = z0; i < z1; i++) xp[i] = 0f;
+        }
+      }
+    });
+    return xp;
   }
 
   /** Per-thread scratch, grown on demand and reused. */

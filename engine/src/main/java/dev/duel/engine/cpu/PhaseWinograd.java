@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The forward, backwardData and backwardFilter of a 4×4 convolution at stride 2 (DCGAN's down-sampling layers, and
- * so its transposed up-sampling ones) by Winograd's minimal filtering over the input's four phases.
+ * The forward and backwardFilter of a 4×4 convolution at stride 2 (DCGAN's down-sampling layers, and through the
+ * adjoints its transposed up-sampling ones) by Winograd's minimal filtering over the input's four phases.
  *
  * <pre>
  * Phases. Kernel row r = 2a + u (a, u ∈ {0, 1}) reads input row 2(p + a) + u − ph, so with the phase planes
@@ -21,17 +21,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   M_ξ[row, k] = Σ_{c'} V_ξ[row, c'] · U_ξ[c', k],    row = (n, tile)
  * α²·(rows)·C'·K multiplications instead of 4·(outputs)·C'·K: 64 for 196 with dcgan28's 7×7 outputs (F7).
  *
- * backwardData is the transposed correlation, over the K channels of gy:
- *   gX_{c'}[i, j] = Σ_k Σ_{a,b} gy[k, i − a, j − b] · W_{k,c'}[a, b]
- *                 = Σ_k Σ_{a',b'} gy[k, i − 1 + a', j − 1 + b'] · W_{k,c'}[1 − a', 1 − b']
- * a 2×2 correlation of gy (zero beyond its edges) with the flipped kernel, M_ξ[row, c'] = Σ_k V_ξ[row, k]·U_ξ[k, c'],
- * and gx[c, 2i + u − ph, 2j + v − pw] = gX_{c'}[i, j].
- *
  * backwardFilter correlates the phases with gy, a 2×2 output per (k, c') from 7×7 chunks of gy: F(2×2, 7×7)
  * ({@link #backwardFilter}), 64 multiplications per chunk and pair instead of 196.
  * </pre>
  *
- * Each transform runs on L lanes at once (channels c', or k; gathered from x, gy and w, scattered into y and gx),
+ * Each transform runs on L lanes at once (channels c', or k; gathered from x, gy and w, scattered into y and gw),
  * the α² products on {@link GemmDriver}, spread over the pool. The sums are those of the convolution up to
  * rounding; the transforms add rounding of their own (see {@link WinogradTransform}), so the results are not the
  * direct paths' floats.
@@ -49,10 +43,10 @@ final class PhaseWinograd {
   static boolean eligible(ConvShape s) {
     if (s.r() != 4 || s.s() != 4 || s.strideH() != 2 || s.strideW() != 2 || L % 4 != 0) return false;
     if (s.k() > GemmDriver.NC || 4L * s.c() > GemmDriver.NC) return false;   // U_ξ packed whole
-    long c4 = 4L * s.c();
-    long rows = Math.max(rowsOf(s.n(), s.p(), s.q(), WinogradTransform.F4),
-        rowsOf(s.n(), (s.h() - 1 + s.padH()) / 2 + 1, (s.w() - 1 + s.padW()) / 2 + 1, WinogradTransform.F4));
-    long most = 64L * rows * Math.max(c4, s.k()) + 64L * c4 * s.k();
+    // The largest buffers: V and M (or U) at most 64 points × rows × channels, with F4's rows the most; the
+    // weight gradient's h, 16·K·C'.
+    long c4 = 4L * s.c(), rows = rowsOf(s.n(), s.p(), s.q(), WinogradTransform.F4);
+    long most = 64L * rows * Math.max(c4, s.k()) + 16L * c4 * s.k();
     long padded = (long) s.n() * s.c() * (s.h() + 2L * s.padH() + 18) * (s.w() + 2L * s.padW() + 18);
     return most < Integer.MAX_VALUE && padded < Integer.MAX_VALUE;
   }
@@ -88,9 +82,7 @@ final class PhaseWinograd {
     Workspace ws = Workspace.get();
     float[] taps = ws.u(c4 * 4 * kk), v = ws.v(a2 * rows * c4), mm = ws.m(a2 * rows * kk + L);   // + L: a tail's loads
     forwardTaps(cc, kk, w, taps);
-    int hp = Math.max(2 * tp * t.m + 2, s.h() + s.padH()), wp = Math.max(2 * tq * t.m + 2, s.w() + s.padW());
-    float[] xp = padded(x, n * cc, s.h(), s.w(), s.padH(), s.padW(), hp, wp, ws.padded(n * cc * hp * wp));
-    forwardInput(t, s, tp, tq, rows, xp, hp, wp, v);
+    forwardInput(t, s, tp, tq, rows, x, v);
     products(t, rows, kk, c4, v, taps, mm);
     forwardOutput(t, s, tp, tq, rows, mm, bias, act, alpha, y);
   }
@@ -153,12 +145,14 @@ final class PhaseWinograd {
 
   /**
    * V_ξ[row, c'] = (Bᵀ d B)_ξ for row = (n, ti, tj), d[i, j] = X_{c'}[ti·m + i, tj·m + j]; lanes over c' (four
-   * channels of four phases with 16 lanes), gathered from xp, x zero-padded to hp × wp planes (the padding and past
-   * the last tile), so no lane needs a mask. V holds row by row all α² of a row's values (V_ξ: rows α²·C' apart).
+   * channels of four phases with 16 lanes), gathered from x zero-padded to hp × wp planes (the padding and past the
+   * last tile), so no lane needs a mask. V holds row by row all α² of a row's values (V_ξ: rows α²·C' apart).
    */
-  private static void forwardInput(WinogradTransform t, ConvShape s, int tp, int tq, int rows, float[] xp, int hp,
-                                   int wp, float[] v) {
+  private static void forwardInput(WinogradTransform t, ConvShape s, int tp, int tq, int rows, float[] x, float[] v) {
     int cc = s.c(), c4 = 4 * cc, m = t.m, a = t.alpha;
+    int hp = Math.max(2 * tp * m + 2, s.h() + s.padH()), wp = Math.max(2 * tq * m + 2, s.w() + s.padW());
+    float[] xp = Conv2dCpu.padPlanes(x, s.n() * cc, s.h(), s.w(), s.padH(), s.padW(), hp, wp,
+        Workspace.get().padded(s.n() * cc * hp * wp));
     int[][] lanes = phaseLanes(hp * wp, wp, c4);
     CpuPool.parallelFor(rows, 1, (from, to) -> {
       float[] d = Workspace.get().tile(2 * a * a * L);
@@ -312,60 +306,12 @@ final class PhaseWinograd {
     for (int p = 0; p < m; p++) apply(t.at, m, a, sc, p * a * L, L, sc, out + p * m * L, L, ALL);
   }
 
-  // ---- backwardData -------------------------------------------------------------------------------
-
-  /** gx = conv2dᵀ(gy, w) (+ bias[c], or none when null), overwriting gx. */
-  static void backwardData(ConvShape s, float[] gy, float[] w, float[] bias, float[] gx) {
-    int n = s.n(), cc = s.c(), kk = s.k(), c4 = 4 * cc;
-    int ip = (s.h() - 1 + s.padH()) / 2 + 1, iq = (s.w() - 1 + s.padW()) / 2 + 1;   // phase-plane rows, columns
-    WinogradTransform t = tileFor(ip, iq);
-    int a2 = t.alpha * t.alpha, tp = ceilDiv(ip, t.m), tq = ceilDiv(iq, t.m), rows = n * tp * tq;
-    Workspace ws = Workspace.get();
-    float[] taps = ws.u(kk * 4 * c4), v = ws.v(a2 * rows * kk), mm = ws.m(a2 * rows * c4 + L);
-    dataTaps(cc, kk, w, taps);
-    gyTiles(t.bt, t.m, t.alpha, 1, t.alpha, s, tp, tq, rows, gy, v);
-    products(t, rows, c4, kk, v, taps, mm);
-    int hp = Math.max(2 * tp * t.m, s.h() + s.padH()), wp = Math.max(2 * tq * t.m, s.w() + s.padW());
-    float[] gxp = ws.padded(n * cc * hp * wp);
-    dataOutput(t, s, tp, tq, rows, mm, bias, gxp, hp, wp);
-    CpuPool.parallelFor(n * cc, 16, (from, to) -> {
-      for (int plane = from; plane < to; plane++)
-        for (int i = 0; i < s.h(); i++) {
-          System.arraycopy(gxp, (plane * hp + s.padH() + i) * wp + s.padW(), gx, (plane * s.h() + i) * s.w(), s.w());
-        }
-    });
-  }
-
   /**
-   * taps[(k·4 + a'·2 + b')·C' + c'] = W_{k,c'}[1 − a', 1 − b'] = w[k, c, 2(1 − a') + u, 2(1 − b') + v]: the flipped
-   * kernel's taps, C' floats each (see {@link #forwardTaps}); lanes over c'.
+   * U_ξ[row, k] = (G d Gᵀ)_ξ for backwardFilter's F(2, 7), d[i, j] = gy[n, k, ti·7 + i, tj·7 + j] for i, j < 7 (zero
+   * outside gy), G padded to 8 × 8 (its zero last column meets d's zero last row and column); lanes over k.
    */
-  private static void dataTaps(int cc, int kk, float[] w, float[] taps) {
-    int c4 = 4 * cc;
-    int[][] phases = phaseLanes(16, 4, c4);
-    CpuPool.parallelFor(kk, 4, (from, to) -> {
-      for (int k = from; k < to; k++)
-        for (int cp0 = 0; cp0 < c4; cp0 += L) {
-          VectorMask<Float> mask = F.indexInRange(cp0, c4);
-          int at = (k * cc + cp0 / 4) * 16, out = k * 4 * c4 + cp0;
-          int[] ix = phases[cp0 + L <= c4 ? 0 : 1];    // lanes past C' repeat an inside one
-          // Flipped: (a', b') = (0, 0) reads tap (a, b) = (1, 1), rows 2 + u and columns 2 + v.
-          FloatVector.fromArray(F, w, at + 10, ix, 0).intoArray(taps, out, mask);
-          FloatVector.fromArray(F, w, at + 8, ix, 0).intoArray(taps, out + c4, mask);
-          FloatVector.fromArray(F, w, at + 2, ix, 0).intoArray(taps, out + 2 * c4, mask);
-          FloatVector.fromArray(F, w, at, ix, 0).intoArray(taps, out + 3 * c4, mask);
-        }
-    });
-  }
-
-  /**
-   * V_ξ[row, k] = (T d Tᵀ)_ξ, d[i, j] = gy[n, k, ti·m + i − shift, tj·m + j − shift] for i, j < taps (zero outside gy
-   * and from taps on), T = mat (α × α); lanes over k. backwardData: T = Bᵀ, shift 1, all α taps; backwardFilter:
-   * T = F(2, 7)'s G padded, shift 0, 7 taps.
-   */
-  private static void gyTiles(float[] mat, int m, int a, int shift, int taps, ConvShape s, int tp, int tq, int rows,
-                              float[] gy, float[] v) {
-    int kk = s.k(), pp = s.p(), qq = s.q();
+  private static void gyTiles(WinogradTransform f, ConvShape s, int tp, int tq, int rows, float[] gy, float[] u) {
+    int kk = s.k(), pp = s.p(), qq = s.q(), m = f.r, a = f.alpha, taps = f.r;
     int[][] lanes = strided(pp * qq, kk);
     CpuPool.parallelFor(rows, 1, (from, to) -> {
       float[] d = Workspace.get().tile(2 * a * a * L);
@@ -375,9 +321,9 @@ final class PhaseWinograd {
           VectorMask<Float> tail = F.indexInRange(k0, kk);
           boolean full = k0 + L <= kk;
           for (int i = 0; i < a; i++) {
-            int r = ti * m + i - shift;
+            int r = ti * m + i;
             for (int j = 0; j < a; j++) {
-              int c = tj * m + j - shift, at = (i * a + j) * L;
+              int c = tj * m + j, at = (i * a + j) * L;
               if (i >= taps || j >= taps || r < 0 || r >= pp || c < 0 || c >= qq) {
                 FloatVector.zero(F).intoArray(d, at);
               } else {
@@ -386,44 +332,9 @@ final class PhaseWinograd {
               }
             }
           }
-          transformInput(mat, a, d, v, row * a * a * kk + k0, kk, tail);
+          transformInput(f.gSquare, a, d, u, row * a * a * kk + k0, kk, tail);
         }
       }
-    });
-  }
-
-  /**
-   * gxp[n, c, 2i + u, 2j + v] = (Aᵀ M A)[p, q] (+ bias[c]) for i = ti·m + p, j = tj·m + q, into planes of hp × wp
-   * (gx padded: gx[n, c, ih, iw] is gxp[n, c, ph + ih, pw + iw]); one image per task, lanes over c', scattered.
-   */
-  private static void dataOutput(WinogradTransform t, ConvShape s, int tp, int tq, int rows, float[] mm,
-                                 float[] bias, float[] gxp, int hp, int wp) {
-    int cc = s.c(), c4 = 4 * cc, m = t.m, a = t.alpha;
-    int[][] lanes = phaseLanes(hp * wp, wp, c4);
-    float[] biasLanes = bias == null ? null : new float[c4];
-    for (int cp = 0; biasLanes != null && cp < c4; cp++) biasLanes[cp] = bias[cp / 4];
-    CpuPool.parallelFor(s.n(), 1, (from, to) -> {
-      float[] sc = Workspace.get().tile(2 * a * a * L);
-      for (int n = from; n < to; n++)
-        for (int ti = 0; ti < tp; ti++)
-          for (int tj = 0; tj < tq; tj++) {
-            int row = (n * tp + ti) * tq + tj;
-            for (int cp0 = 0; cp0 < c4; cp0 += L) {
-              VectorMask<Float> tail = F.indexInRange(cp0, c4);
-              boolean full = cp0 + L <= c4;
-              FloatVector b = biasLanes == null ? null : FloatVector.fromArray(F, biasLanes, cp0, tail);
-              transformOutput(t, mm, row * a * a * c4 + cp0, c4, sc);
-              int image = (n * cc + cp0 / 4) * hp * wp;
-              for (int p = 0; p < m; p++)
-                for (int q = 0; q < m; q++) {
-                  FloatVector out = FloatVector.fromArray(F, sc, (a * a + p * m + q) * L);
-                  if (b != null) out = out.add(b);
-                  int at = image + 2 * (ti * m + p) * wp + 2 * (tj * m + q);
-                  if (full) out.intoArray(gxp, at, lanes[0], 0);
-                  else out.intoArray(gxp, at, lanes[1], 0, tail);
-                }
-            }
-          }
     });
   }
 
@@ -446,10 +357,8 @@ final class PhaseWinograd {
     int tp = ceilDiv(pp, t.m), tq = ceilDiv(qq, t.m), rows = n * tp * tq;
     Workspace ws = Workspace.get();
     float[] u = ws.u(a2 * rows * kk), v = ws.v(a2 * rows * c4), h = ws.m(a * 2 * kk * c4);
-    int hp = Math.max(2 * tp * t.m + 2, s.h() + s.padH()), wp = Math.max(2 * tq * t.m + 2, s.w() + s.padW());
-    float[] xp = padded(x, n * cc, s.h(), s.w(), s.padH(), s.padW(), hp, wp, ws.padded(n * cc * hp * wp));
-    forwardInput(t, s, tp, tq, rows, xp, hp, wp, v);
-    gyTiles(f.gSquare, t.m, a, 0, f.r, s, tp, tq, rows, gy, u);
+    forwardInput(t, s, tp, tq, rows, x, v);
+    gyTiles(f, s, tp, tq, rows, gy, u);
     int plane = kk * c4;
     CpuPool.parallelTasks(a, (from, to) -> {
       Sgemm.MatrixA ua = new Sgemm.MatrixA();
@@ -498,18 +407,6 @@ final class PhaseWinograd {
     });
   }
 
-  /** x's planes copied into planes of hp × wp floats, x[·, i, j] at [ph + i, pw + j], zeros around (into xp). */
-  private static float[] padded(float[] x, int planes, int h, int w, int ph, int pw, int hp, int wp, float[] xp) {
-    CpuPool.parallelFor(planes, 16, (from, to) -> {
-      for (int plane = from; plane < to; plane++) {
-        int dst = plane * hp * wp, src = plane * h * w;
-        java.util.Arrays.fill(xp, dst, dst + hp * wp, 0f);
-        for (int i = 0; i < h; i++) System.arraycopy(x, src + i * w, xp, dst + (ph + i) * wp + pw, w);
-      }
-    });
-    return xp;
-  }
-
   // ---- the α² products ----------------------------------------------------------------------------
 
   /**
@@ -531,52 +428,35 @@ final class PhaseWinograd {
     });
   }
 
-  /** Per-thread scratch, grown on demand and reused: the transformed weights, inputs and products, and a tile. */
+  /**
+   * Per-thread scratch, grown on demand and reused: the kernel's taps (or the weight gradient's U), V, the products
+   * (or its h), x zero-padded, one packed U_ξ, one product M_ξ of the weight gradient, and a tile.
+   */
   private static final class Workspace {
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-    private float[] u = new float[0], v = new float[0], m = new float[0], tile = new float[0], padded = new float[0], packed = new float[0];
-    private float[] product = new float[0];
-
-    /** One product M_ξ of the weight gradient. */
-    float[] product(int size) {
-      if (product.length < size) product = new float[size];
-      return product;
-    }
-
-    /** One U_ξ packed for its product. */
-    float[] packed(int size) {
-      if (packed.length != size) packed = new float[size];
-      return packed;
-    }
-
-    /** x or gx with zero borders. */
-    float[] padded(int size) {
-      if (padded.length < size) padded = new float[size];
-      return padded;
-    }
+    private float[] u = new float[0], v = new float[0], m = new float[0], padded = new float[0];
+    private float[] packed = new float[0], product = new float[0], tile = new float[0];
 
     static Workspace get() {
       return LOCAL.get();
     }
 
-    float[] u(int size) {
-      if (u.length < size) u = new float[size];
-      return u;
+    private static float[] atLeast(float[] a, int size) {
+      return a.length < size ? new float[size] : a;
     }
 
-    float[] v(int size) {
-      if (v.length < size) v = new float[size];
-      return v;
-    }
+    float[] u(int size) { return u = atLeast(u, size); }
 
-    float[] m(int size) {
-      if (m.length < size) m = new float[size];
-      return m;
-    }
+    float[] v(int size) { return v = atLeast(v, size); }
 
-    float[] tile(int size) {
-      if (tile.length < size) tile = new float[size];
-      return tile;
-    }
+    float[] m(int size) { return m = atLeast(m, size); }
+
+    float[] padded(int size) { return padded = atLeast(padded, size); }
+
+    float[] packed(int size) { return packed = atLeast(packed, size); }
+
+    float[] product(int size) { return product = atLeast(product, size); }
+
+    float[] tile(int size) { return tile = atLeast(tile, size); }
   }
 }

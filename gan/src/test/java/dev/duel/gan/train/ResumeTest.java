@@ -58,6 +58,29 @@ class ResumeTest {
     checkResume(c, 2);
   }
 
+  /**
+   * dcgan28 with its 4×4 stride-2 layers on the CPU's Winograd forms (their channel threshold lowered so that width 2
+   * reaches them; at the default width 64 D's 64→128 layer takes them): their fixed order keeps resume exact.
+   */
+  @Test
+  void dcganOnWinogradConvolutionsResumesBitIdentically() throws IOException {
+    int saved = dev.duel.engine.cpu.Conv2dCpu.winogradChannels;
+    dev.duel.engine.cpu.Conv2dCpu.winogradChannels = 1;
+    try {
+      assertTrue(dev.duel.engine.cpu.Conv2dCpu.winogradForward(
+          new dev.duel.engine.ConvShape(4, 2, 14, 14, 4, 4, 4, 2, 2, 1, 1)), "D's second layer takes Winograd");
+      TrainConfig c = TinyData.smallMlp();
+      c.model = "dcgan28";
+      c.width = 2;
+      c.batch = 4;
+      c.limit = 3;
+      c.checkpointEvery = 2;
+      checkResume(c, 2);
+    } finally {
+      dev.duel.engine.cpu.Conv2dCpu.winogradChannels = saved;
+    }
+  }
+
   /** keras-dcgan: dropout masks come from the saved train stream, reals are on [0, 1], BN momentum 0.2. */
   @Test
   void kerasDcganWithDropoutResumesBitIdentically() throws IOException {
