@@ -48,14 +48,20 @@ class ResumeTest {
   /** dcgan28: BatchNorm running statistics live in the checkpoint, feature matching reads D's features. */
   @Test
   void dcganWithBatchNormResumesBitIdentically() throws IOException {
+    TrainConfig c = tinyDcgan();
+    c.featureMatching = true;
+    checkResume(c, 2);
+  }
+
+  /** dcgan28 at width 2, batch 4, three batches, a checkpoint every two steps. */
+  private static TrainConfig tinyDcgan() {
     TrainConfig c = TinyData.smallMlp();
     c.model = "dcgan28";
     c.width = 2;
     c.batch = 4;
     c.limit = 3;
     c.checkpointEvery = 2;
-    c.featureMatching = true;
-    checkResume(c, 2);
+    return c;
   }
 
   /**
@@ -69,13 +75,7 @@ class ResumeTest {
     try {
       assertTrue(dev.duel.engine.cpu.Conv2dCpu.winogradForward(
           new dev.duel.engine.ConvShape(4, 2, 14, 14, 4, 4, 4, 2, 2, 1, 1)), "D's second layer takes Winograd");
-      TrainConfig c = TinyData.smallMlp();
-      c.model = "dcgan28";
-      c.width = 2;
-      c.batch = 4;
-      c.limit = 3;
-      c.checkpointEvery = 2;
-      checkResume(c, 2);
+      checkResume(tinyDcgan(), 2);
     } finally {
       dev.duel.engine.cpu.Conv2dCpu.winogradChannels = saved;
     }
