@@ -109,6 +109,53 @@ public final class Conv2dCpu {
     return s.n() >= 2 * CpuPool.threads();
   }
 
+  /**
+   * The forward's form under AUTO (not DIRECT or Winograd). Per image pays a PQ×K transpose per image, worth it when
+   * each output is a long sum (CRS large). With a short sum (CRS < 256: dcgan28's 1→64 layer has 16) the output is most
+   * of the traffic, and one GEMM per image written straight into y beats the batched GEMM and its copy of y' (in one
+   * JVM on the Intel Xeon of docs/benchmarks.md, session 13: 346–468 µs against 556–609 µs for that layer at batch 64;
+   * at CRS = 1024 it was slower, 6.9 against 4.8 ms). Too few images for every thread keep the batched form, and so do
+   * too few output pixels for the weights ({@link #fewPixels}).
+   */
+  static Path forwardForm(ConvShape s) {
+    if (!enoughImages(s) || fewPixels(s)) return Path.BATCHED;
+    return s.c() * s.r() * s.s() >= LONG_SUM ? Path.PER_IMAGE : Path.PER_IMAGE_NCHW;
+  }
+
+  /**
+   * backwardData's form under AUTO (not DIRECT). Per image keeps each image's gcolᵀ (PQ × CRS) in L2; with a short CRS
+   * the chunked form is as fast, and with {@link #fewPixels} it is faster.
+   */
+  static Path backwardDataForm(ConvShape s) {
+    return enoughImages(s) && s.c() * s.r() * s.s() >= LONG_SUM && !fewPixels(s) ? Path.PER_IMAGE : Path.BATCHED;
+  }
+
+  /**
+   * Fewer than 8 output pixels per output channel over the batch (N·P·Q < 8·K): the per-image forms would pack the K×CRS
+   * weights whole on one thread for little work (each weight meets N·P·Q pixels), where the batched GEMM packs them in
+   * parallel. pix2pix's U-Net bottleneck at batch 16 (docs/benchmarks.md, session 17: 256 → 256 channels on 2×2
+   * inputs, N·P·Q = 16) took 1.18 ms per image and 0.46 ms batched for the forward, 1.07 and 0.36 ms for
+   * backwardData; at N·P·Q = 4·K the batched forms were 4–17% faster, at 8·K within 10% either way, from 16·K the
+   * per-image forms were 10–25% faster (dcgan28's 64 → 128 layer has N·P·Q = 24.5·K).
+   */
+  static boolean fewPixels(ConvShape s) {
+    return (long) s.n() * s.p() * s.q() < 8L * s.k();
+  }
+
+  /**
+   * backwardFilter's batched GEMM, one of two ways round:
+   * <pre>
+   *   gw  [K × CRS] = gy'  · colᵀ   gy' packs by contiguous runs, colᵀ (NPQ × CRS) is gathered
+   *   gwᵀ [CRS × K] = col · gy'ᵀ    col packs by runs of S, gy'ᵀ (NPQ × K) is gathered, then gwᵀ is transposed into gw
+   * </pre>
+   * The one that moves fewer floats: gathering NPQ·K and transposing K·CRS against gathering NPQ·CRS. (Comparing the
+   * gathers alone took the transposed way whenever CRS > K, and at pix2pix's U-Net bottleneck, K·CRS = 1M weights
+   * against N·P·Q = 16 pixels, the transpose was most of the call: 3.70 ms, 0.28 ms the other way round.)
+   */
+  static boolean filterTransposed(int npq, int crs, int kk) {
+    return (long) npq * kk + (long) crs * kk < (long) npq * crs;
+  }
+
   /** Four lanes: col2im adds kernel rows, S = 4 in dcgan28's layers. */
   private static final VectorSpecies<Float> Q4 = FloatVector.SPECIES_128;
 
@@ -178,15 +225,7 @@ public final class Conv2dCpu {
       activate(y, 0, s.n() * kk * pq, act, alpha);
       return;
     }
-    if (path == Path.AUTO) {
-      // Per image pays a PQ×K transpose per image, worth it when each output is a long sum (CRS large). With a
-      // short sum (CRS < 256: dcgan28's 1→64 layer has 16) the output is most of the traffic, and one GEMM per
-      // image written straight into y beats the batched GEMM and its copy of y' (in one JVM on the Intel Xeon of
-      // docs/benchmarks.md, session 13: 346–468 µs against 556–609 µs for that layer at batch 64; at CRS = 1024 it
-      // was slower, 6.9 against 4.8 ms). Too few images for every thread keep the batched form.
-      if (!enoughImages(s)) path = Path.BATCHED;
-      else path = crs >= LONG_SUM ? Path.PER_IMAGE : Path.PER_IMAGE_NCHW;
-    }
+    if (path == Path.AUTO) path = forwardForm(s);
     if (path == Path.PER_IMAGE && kk <= GemmDriver.NC) {
       float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(kk, crs));
       Sgemm.MatrixB wT = new Sgemm.MatrixB();
@@ -312,10 +351,7 @@ public final class Conv2dCpu {
       return;
     }
     int npq = s.n() * t.pq;
-    // Two ways round; the one whose gathered operand is the smaller:
-    //   gw  [K × CRS] = gy'  · colᵀ   gy' packs by contiguous runs, colᵀ (NPQ × CRS) is gathered
-    //   gwᵀ [CRS × K] = col · gy'ᵀ    col packs by runs of S, gy'ᵀ (NPQ × K) is gathered
-    boolean transposed = crs > kk;
+    boolean transposed = filterTransposed(npq, crs, kk);
     int rows = transposed ? crs : kk, cols = transposed ? kk : crs;
     float[] out = transposed ? t.ws.temp2(crs * kk) : gw;
     // The sum over n·p·q is split into independent serial GEMMs, one partial result each (PER_IMAGE,
@@ -414,10 +450,7 @@ public final class Conv2dCpu {
       backwardDataDirect(s, t, gy, w, bias, gx);
       return;
     }
-    if (path == Path.AUTO) {
-      // Per image keeps each image's gcolᵀ (PQ × CRS) in L2; with a short CRS the chunked form is as fast.
-      path = enoughImages(s) && crs >= LONG_SUM ? Path.PER_IMAGE : Path.BATCHED;
-    }
+    if (path == Path.AUTO) path = backwardDataForm(s);
     if (path == Path.PER_IMAGE && crs <= GemmDriver.NC) {
       float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(crs, kk));
       Sgemm.MatrixB wB = new Sgemm.MatrixB();

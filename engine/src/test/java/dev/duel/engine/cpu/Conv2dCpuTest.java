@@ -1,9 +1,11 @@
 package dev.duel.engine.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.duel.engine.ConvShape;
 import java.util.Arrays;
@@ -107,6 +109,31 @@ class Conv2dCpuTest {
     assertEquals(1, Conv2dCpu.imagesPerGemm(many, 64, 64 * 128), "64 rows already fill their tiles");
     assertEquals(2, Conv2dCpu.imagesPerGemm(many, 49, 49 * 1024), "gcol of 49×1024 floats: two images within the scratch");
     assertEquals(1, Conv2dCpu.imagesPerGemm(2, 49, 49 * 128), "a batch too small to give each thread two groups");
+  }
+
+  /**
+   * Few output pixels for many weights (N·P·Q < 8·K, a U-Net's bottleneck): AUTO takes the batched forward and
+   * backwardData, and backwardFilter's GEMM the way round that needs no transpose of gw, even with CRS > K; with
+   * many pixels per weight (dcgan28's 64 → 128 layer) the per-image forms and the transposed GEMM stay.
+   */
+  @Test
+  void fewPixelsForManyWeightsTakeTheBatchedForms() {
+    assumeTrue(CpuPool.threads() <= 32, "dcgan28's batch of 64 has enough images for at most 32 threads");
+    ConvShape bottleneck = new ConvShape(16, 256, 2, 2, 256, 4, 4, 2, 2, 1, 1);
+    assertTrue(Conv2dCpu.fewPixels(bottleneck));
+    assertEquals(Conv2dCpu.Path.BATCHED, Conv2dCpu.forwardForm(bottleneck));
+    assertEquals(Conv2dCpu.Path.BATCHED, Conv2dCpu.backwardDataForm(bottleneck));
+    assertFalse(Conv2dCpu.filterTransposed(16, 256 * 16, 256), "N·P·Q = 16 against CRS = 4096, K = 256");
+    ConvShape dcgan = new ConvShape(64, 64, 14, 14, 128, 4, 4, 2, 2, 1, 1);
+    assertFalse(Conv2dCpu.fewPixels(dcgan));
+    assertEquals(Conv2dCpu.Path.PER_IMAGE, Conv2dCpu.forwardForm(dcgan));
+    assertEquals(Conv2dCpu.Path.PER_IMAGE, Conv2dCpu.backwardDataForm(dcgan));
+    assertTrue(Conv2dCpu.filterTransposed(64 * 49, 64 * 16, 128));
+    // The new choices' numbers: CRS = 256 > K = 8 with N·P·Q = 4 (gw straight, no transpose), and N·P·Q = 20 < 8·K.
+    ConvShape straight = new ConvShape(4, 16, 2, 2, 8, 4, 4, 2, 2, 1, 1);
+    assertFalse(Conv2dCpu.filterTransposed(4, 256, 8));
+    checkAll(straight);
+    checkAll(new ConvShape(5, 32, 4, 4, 16, 4, 4, 2, 2, 1, 1));
   }
 
   @Test
