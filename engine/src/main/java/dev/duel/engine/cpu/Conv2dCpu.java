@@ -528,16 +528,16 @@ public final class Conv2dCpu {
 
   // ---- direct loops (few output channels) ---------------------------------------------------------
   //
-  // With stride 1 each (c, r, s) tap is one long axpy or dot product: an output plane kept with the padded
-  // input's row length Wp, y_W[p·Wp + q] (q < Q valid), reads xp at plane + r·Wp + s + (p·Wp + q), a
-  // contiguous run of L = (P − 1)·Wp + Q floats that stays inside the plane (p + r ≤ Hp − 1, q + s ≤ Wp − 1).
-  // Other strides take the same loops element by element.
+  // With stride 1 all three are DirectConv's correlations, the outputs (or the filter's taps) in vector registers.
+  // Other strides take the loops below, element by element.
 
   /** y[n,k,p,q] = Σ_{c,r,s} w[k,c,r,s]·xp[n,c,p·sh+r,q·sw+s]: one (n, k) plane per task. */
   private static void forwardDirect(ConvShape s, Tables t, float[] xp, float[] w, float[] bias, float[] y) {
     int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp;
-    boolean unit = s.strideH() == 1 && s.strideW() == 1;
-    int len = (pp - 1) * wp + qq;
+    if (s.strideH() == 1 && s.strideW() == 1) {
+      DirectConv.correlate(s.n(), cc, kk, rr, ss, xp, hp, wp, w, 0, 0, pp, qq, bias, y);
+      return;
+    }
     CpuPool.parallelFor(s.n() * kk, 1, (from, to) -> {
       float[] yw = Workspace.get().temp2(pp * wp);
       for (int nk = from; nk < to; nk++) {
@@ -549,12 +549,8 @@ public final class Conv2dCpu {
           for (int r = 0; r < rr; r++)
             for (int u = 0; u < ss; u++) {
               float wv = w[((k * cc + c) * rr + r) * ss + u];
-              if (unit) {
-                axpy(wv, xp, plane + r * wp + u, yw, 0, len);
-              } else {
-                for (int p = 0; p < pp; p++)
-                  for (int q = 0; q < qq; q++) yw[p * wp + q] += wv * xp[plane + (p * s.strideH() + r) * wp + q * s.strideW() + u];
-              }
+              for (int p = 0; p < pp; p++)
+                for (int q = 0; q < qq; q++) yw[p * wp + q] += wv * xp[plane + (p * s.strideH() + r) * wp + q * s.strideW() + u];
             }
         }
         for (int p = 0; p < pp; p++) copyPlusBias(yw, p * wp, y, out + p * qq, qq, bias, k);
@@ -568,8 +564,19 @@ public final class Conv2dCpu {
    */
   private static void backwardDataDirect(ConvShape s, Tables t, float[] gy, float[] w, float[] bias, float[] gx) {
     int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp, h = s.h(), wd = s.w();
-    boolean unit = s.strideH() == 1 && s.strideW() == 1;
-    int len = (pp - 1) * wp + qq;
+    if (s.strideH() == 1 && s.strideW() == 1) {
+      // The padded gx's plane (Hp × Wp) is gy padded by R − 1, S − 1 all round, correlated with the kernel flipped and
+      // its channel axes swapped (wFlip[c, k, u, v] = w[k, c, R−1−u, S−1−v]); gx is that plane's interior.
+      int gh = pp + 2 * (rr - 1), gw = qq + 2 * (ss - 1);
+      float[] gyFull = padPlanes(gy, s.n() * kk, pp, qq, rr - 1, ss - 1, gh, gw, t.ws.temp(s.n() * kk * gh * gw));
+      float[] wFlip = t.ws.temp2(kk * cc * rr * ss);
+      for (int k = 0; k < kk; k++)
+        for (int c = 0; c < cc; c++)
+          for (int u = 0; u < rr; u++)
+            for (int v = 0; v < ss; v++) wFlip[((c * kk + k) * rr + u) * ss + v] = w[((k * cc + c) * rr + rr - 1 - u) * ss + ss - 1 - v];
+      DirectConv.correlate(s.n(), kk, cc, rr, ss, gyFull, gh, gw, wFlip, s.padH(), s.padW(), h, wd, bias, gx);
+      return;
+    }
     float[] gyw = gyWide(s, t, gy);
     CpuPool.parallelFor(s.n() * cc, 1, (from, to) -> {
       float[] gxp = Workspace.get().temp2(hp * wp);
@@ -581,12 +588,8 @@ public final class Conv2dCpu {
           for (int r = 0; r < rr; r++)
             for (int u = 0; u < ss; u++) {
               float wv = w[((k * cc + c) * rr + r) * ss + u];
-              if (unit) {
-                axpy(wv, gyw, src, gxp, r * wp + u, len);
-              } else {
-                for (int p = 0; p < pp; p++)
-                  for (int q = 0; q < qq; q++) gxp[(p * s.strideH() + r) * wp + q * s.strideW() + u] += wv * gyw[src + p * wp + q];
-              }
+              for (int p = 0; p < pp; p++)
+                for (int q = 0; q < qq; q++) gxp[(p * s.strideH() + r) * wp + q * s.strideW() + u] += wv * gyw[src + p * wp + q];
             }
         }
         int out = nc * h * wd;
@@ -598,11 +601,12 @@ public final class Conv2dCpu {
   /** gw[k,c,r,s] = Σ_{n,p,q} gy[n,k,p,q]·xp[n,c,p·sh+r,q·sw+s]: one (k, c) pair per task, R·S dot products. */
   private static void backwardFilterDirect(ConvShape s, Tables t, float[] xp, float[] gy, float[] gw) {
     int kk = s.k(), cc = s.c(), rr = s.r(), ss = s.s(), pp = s.p(), qq = s.q(), hp = t.hp, wp = t.wp, nn = s.n();
-    boolean unit = s.strideH() == 1 && s.strideW() == 1;
-    int len = (pp - 1) * wp + qq;
+    if (s.strideH() == 1 && s.strideW() == 1) {
+      DirectConv.filter(nn, cc, kk, rr, ss, xp, hp, wp, gy, pp, qq, gw);
+      return;
+    }
     float[] gyw = gyWide(s, t, gy);
     CpuPool.parallelFor(kk * cc, 1, (from, to) -> {
-      float[] lanes = new float[F.length()];
       for (int kc = from; kc < to; kc++) {
         int k = kc / cc, c = kc % cc;
         for (int r = 0; r < rr; r++)
@@ -610,14 +614,10 @@ public final class Conv2dCpu {
             double sum = 0;
             for (int n = 0; n < nn && pp > 0 && qq > 0; n++) {
               int g0 = (n * kk + k) * pp * wp, x0 = (n * cc + c) * hp * wp;
-              if (unit) {
-                sum += dot(gyw, g0, xp, x0 + r * wp + u, len, lanes);
-              } else {
-                float acc = 0f;
-                for (int p = 0; p < pp; p++)
-                  for (int q = 0; q < qq; q++) acc += gyw[g0 + p * wp + q] * xp[x0 + (p * s.strideH() + r) * wp + q * s.strideW() + u];
-                sum += acc;
-              }
+              float acc = 0f;
+              for (int p = 0; p < pp; p++)
+                for (int q = 0; q < qq; q++) acc += gyw[g0 + p * wp + q] * xp[x0 + (p * s.strideH() + r) * wp + q * s.strideW() + u];
+              sum += acc;
             }
             gw[((k * cc + c) * rr + r) * ss + u] = (float) sum;
           }
@@ -636,34 +636,6 @@ public final class Conv2dCpu {
         Arrays.fill(gyw, dst + qq, dst + wp, 0f);
       }
     return gyw;
-  }
-
-  /** dst[d0 + j] += a·src[s0 + j], j < len. */
-  private static void axpy(float a, float[] src, int s0, float[] dst, int d0, int len) {
-    FloatVector av = FloatVector.broadcast(F, a);
-    int j = 0;
-    for (; j + F.length() <= len; j += F.length()) {
-      FloatVector.fromArray(F, src, s0 + j).fma(av, FloatVector.fromArray(F, dst, d0 + j)).intoArray(dst, d0 + j);
-    }
-    for (; j < len; j++) dst[d0 + j] += a * src[s0 + j];
-  }
-
-  /**
-   * Σ_j a[a0 + j]·b[b0 + j], j < len, in float lanes summed in lane order through {@code lanes}: not
-   * reduceLanes, whose order differs between the C2 intrinsic and the interpreter's fallback, so the
-   * result would depend on when the method was compiled (and a resumed run would not be bit-identical).
-   */
-  private static float dot(float[] a, int a0, float[] b, int b0, int len, float[] lanes) {
-    FloatVector acc = FloatVector.zero(F);
-    int j = 0;
-    for (; j + F.length() <= len; j += F.length()) {
-      acc = FloatVector.fromArray(F, a, a0 + j).fma(FloatVector.fromArray(F, b, b0 + j), acc);
-    }
-    acc.intoArray(lanes, 0);
-    float sum = 0f;
-    for (float v : lanes) sum += v;
-    for (; j < len; j++) sum += a[a0 + j] * b[b0 + j];
-    return sum;
   }
 
   // ---- index tables and scratch -------------------------------------------------------------------

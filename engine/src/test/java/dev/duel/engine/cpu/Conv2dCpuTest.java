@@ -152,6 +152,11 @@ class Conv2dCpuTest {
     checkAll(new ConvShape(3, 64, 13, 13, 1, 4, 4, 1, 1, 1, 1));
     checkAll(new ConvShape(2, 5, 9, 7, 2, 3, 4, 2, 2, 1, 2));
     checkAll(new ConvShape(2, 3, 6, 11, Conv2dCpu.DIRECT_MAX_K, 4, 4, 1, 2, 0, 1));
+    // DirectConv's edges at stride 1: images shorter than a vector (the last several read from a copy), rows wider
+    // than a vector (column blocks and a tail), fewer than 8 output rows, a tap count that is not a multiple of 8.
+    checkAll(new ConvShape(5, 1, 2, 2, 1, 2, 2, 1, 1, 0, 0));
+    checkAll(new ConvShape(2, 3, 20, 37, 2, 4, 4, 1, 1, 1, 1));
+    checkAll(new ConvShape(3, 4, 6, 9, 3, 3, 3, 1, 1, 1, 1));
   }
 
   @Test
