@@ -567,14 +567,14 @@ public final class Conv2dCpu {
     if (s.strideH() == 1 && s.strideW() == 1) {
       // The padded gx's plane (Hp × Wp) is gy padded by R − 1, S − 1 all round, correlated with the kernel flipped and
       // its channel axes swapped (wFlip[c, k, u, v] = w[k, c, R−1−u, S−1−v]); gx is that plane's interior.
-      int gh = pp + 2 * (rr - 1), gw = qq + 2 * (ss - 1);
-      float[] gyFull = padPlanes(gy, s.n() * kk, pp, qq, rr - 1, ss - 1, gh, gw, t.ws.temp(s.n() * kk * gh * gw));
+      int fullH = pp + 2 * (rr - 1), fullW = qq + 2 * (ss - 1);
+      float[] gyFull = padPlanes(gy, s.n() * kk, pp, qq, rr - 1, ss - 1, fullH, fullW, t.ws.temp(s.n() * kk * fullH * fullW));
       float[] wFlip = t.ws.temp2(kk * cc * rr * ss);
       for (int k = 0; k < kk; k++)
         for (int c = 0; c < cc; c++)
           for (int u = 0; u < rr; u++)
             for (int v = 0; v < ss; v++) wFlip[((c * kk + k) * rr + u) * ss + v] = w[((k * cc + c) * rr + rr - 1 - u) * ss + ss - 1 - v];
-      DirectConv.correlate(s.n(), kk, cc, rr, ss, gyFull, gh, gw, wFlip, s.padH(), s.padW(), h, wd, bias, gx);
+      DirectConv.correlate(s.n(), kk, cc, rr, ss, gyFull, fullH, fullW, wFlip, s.padH(), s.padW(), h, wd, bias, gx);
       return;
     }
     float[] gyw = gyWide(s, t, gy);
