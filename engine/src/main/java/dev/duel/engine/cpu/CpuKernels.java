@@ -2,7 +2,6 @@ package dev.duel.engine.cpu;
 
 import dev.duel.engine.BinaryOp;
 import dev.duel.engine.Distribution;
-import dev.duel.engine.Philox;
 import dev.duel.engine.ReduceOp;
 import dev.duel.engine.UnaryOp;
 
@@ -483,9 +482,12 @@ final class CpuKernels {
 
   // ---- random ---------------------------------------------------------------------------------
 
-  /** Philox fills are counter-based: each element depends only on its index, so chunks fill in parallel. */
+  /**
+   * Philox fills are counter-based: each element depends only on its index, so chunks fill in parallel, each by
+   * {@link PhiloxLanes} (the reference's words and floats, one counter block per vector lane).
+   */
   static void random(Distribution dist, long seed, long offset, float a, float b, float[] out, int n) {
-    CpuPool.parallelFor(n, GRAIN / 8, (from, to) -> Philox.fill(dist, seed, offset, a, b, out, from, from, to));
+    CpuPool.parallelFor(n, GRAIN / 8, (from, to) -> PhiloxLanes.fill(dist, seed, offset, a, b, out, from, from, to));
   }
 
   // ---- optimizers -----------------------------------------------------------------------------
