@@ -75,11 +75,18 @@ public final class Autograd {
   }
 
   private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph) {
-    Tensor existing = leaf.grad();
+    Tensor existing;
     if (createGraph) {
+      existing = leaf.grad();
       leaf.setGrad(MemoryScope.keepWith(existing == null ? g : existing.add(g), leaf));
       return;
     }
+    Tensor zeroed = leaf.takeZeroedGrad();
+    if (zeroed != null) {
+      zeroed.assign(g);                    // the zeros zeroGrad() left pending, plus g
+      return;
+    }
+    existing = leaf.grad();
     if (existing == null) {
       Tensor copy = Tensor.allocate(leaf.backend, leaf.shape);
       copy.assign(g);

@@ -23,6 +23,8 @@ public final class Tensor implements AutoCloseable {
 
   private boolean requiresGrad;
   private Tensor grad;
+  /** zeroGrad() was called and its zeros are not yet written (see {@link #zeroGrad()}). */
+  private boolean gradZeroPending;
   Node gradFn;
   private boolean closed;
   MemoryScope owner;
@@ -208,6 +210,20 @@ public final class Tensor implements AutoCloseable {
 
   /** ∂L/∂this accumulated by backward(), or null. */
   public Tensor grad() {
+    if (gradZeroPending) {
+      gradZeroPending = false;
+      backend.fill(grad.buffer(), grad.offset, grad.numel(), 0f);
+    }
+    return grad;
+  }
+
+  /**
+   * For {@link Autograd}'s accumulation: the gradient buffer when {@link #zeroGrad()} left its zeros unwritten
+   * (they are then no longer pending: the caller overwrites the whole buffer), else null.
+   */
+  Tensor takeZeroedGrad() {
+    if (!gradZeroPending) return null;
+    gradZeroPending = false;
     return grad;
   }
 
@@ -217,11 +233,16 @@ public final class Tensor implements AutoCloseable {
           + Shape.str(shape));
     }
     grad = g;
+    gradZeroPending = false;
   }
 
-  /** Sets the gradient to zero in place (keeps its memory), or leaves it null. */
+  /**
+   * Sets the gradient to zero in place (keeps its memory), or leaves it null. The zeros are written when the
+   * gradient is next read ({@link #grad()}), unless a backward's accumulation comes first: that copies its gradient
+   * into the buffer instead of adding it to zeros (0 + g = g), one pass over the buffer instead of three.
+   */
   public void zeroGrad() {
-    if (grad != null) backend.fill(grad.buffer(), grad.offset, grad.numel(), 0f);
+    if (grad != null) gradZeroPending = true;
   }
 
   public boolean isLeaf() {

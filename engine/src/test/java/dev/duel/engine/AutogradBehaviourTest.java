@@ -50,6 +50,33 @@ class AutogradBehaviourTest {
     assertNull(fresh.grad());
   }
 
+  /**
+   * zeroGrad() leaves its zeros pending: a backward before any grad() copies its gradient over them (in the same
+   * tensor), a second one adds; setGrad drops the pending zeros.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DEVICES)
+  void backwardAfterZeroGradWritesOverThePendingZeros(Backend be) {
+    Tensor w = t(be, new int[] {2, 2}, 1f, 2f, 3f, 4f).requiresGrad(true);
+    w.mul(3f).sum().backward();
+    Tensor g = w.grad();
+    w.zeroGrad();
+    w.mul(5f).sum().backward();                // no grad() in between: the zeros were never written
+    assertSame(g, w.grad());
+    assertArrayEquals(new float[] {5f, 5f, 5f, 5f}, g.toArray(), 0f);
+    w.zeroGrad();
+    w.mul(2f).sum().backward();
+    w.square().sum().backward();               // the second adds: 2 + 2w
+    assertArrayEquals(new float[] {4f, 6f, 8f, 10f}, w.grad().toArray(), 0f);
+    w.zeroGrad();
+    Tensor other = t(be, new int[] {2, 2}, 7f, 7f, 7f, 7f);
+    w.setGrad(other);
+    assertArrayEquals(new float[] {7f, 7f, 7f, 7f}, w.grad().toArray(), 0f);
+    w.zeroGrad();
+    w.zeroGrad();                              // twice, then read: zeros
+    assertArrayEquals(new float[4], w.grad().toArray(), 0f);
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource(DEVICES)
   void detachCutsTheGraph(Backend be) {
