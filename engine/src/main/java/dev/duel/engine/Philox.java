@@ -18,7 +18,6 @@ package dev.duel.engine;
 public final class Philox {
   private static final int M0 = 0xD2511F53, M1 = 0xCD9E8D57;
   private static final int W0 = 0x9E3779B9, W1 = 0xBB67AE85;
-  private static final double TWO_POW_M24 = 1.0 / (1 << 24);
 
   private Philox() {}
 
@@ -44,9 +43,19 @@ public final class Philox {
     out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
   }
 
-  /** u = (w ≫ 8)·2⁻²⁴ ∈ [0, 1). */
+  /** u = (w ≫ 8)·2⁻²⁴ ∈ [0, 1), exact in float: w ≫ 8 < 2²⁴ and the scaling is by a power of two. */
   public static float uniform01(int word) {
-    return (float) ((word >>> 8) * TWO_POW_M24);
+    return (float) (word >>> 8) * 0x1p-24f;
+  }
+
+  /** Box–Muller's radius from the pair's first word: ρ = sqrt(−2·ln(1 − u₀)), in float64. */
+  public static double normalRadius(int word0) {
+    return Math.sqrt(-2.0 * Math.log(1.0 - uniform01(word0)));
+  }
+
+  /** Box–Muller's angle from the pair's second word: 2π·u₁, in float64. */
+  public static double normalAngle(int word1) {
+    return 2.0 * Math.PI * uniform01(word1);
   }
 
   /** Counter blocks a fill of n elements consumes. */
@@ -69,9 +78,7 @@ public final class Philox {
         case BERNOULLI -> v = uniform01(w[lane]) < a ? 1f : 0f;
         case NORMAL -> {
           int pair = lane & ~1;
-          double u0 = uniform01(w[pair]), u1 = uniform01(w[pair + 1]);
-          double rho = Math.sqrt(-2.0 * Math.log(1.0 - u0));
-          double angle = 2.0 * Math.PI * u1;
+          double rho = normalRadius(w[pair]), angle = normalAngle(w[pair + 1]);
           double z = (lane & 1) == 0 ? rho * Math.cos(angle) : rho * Math.sin(angle);
           v = (float) (a + b * z);
         }

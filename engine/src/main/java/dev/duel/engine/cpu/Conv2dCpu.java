@@ -115,11 +115,12 @@ public final class Conv2dCpu {
    * of the traffic, and one GEMM per image written straight into y beats the batched GEMM and its copy of y' (in one
    * JVM on the Intel Xeon of docs/benchmarks.md, session 13: 346–468 µs against 556–609 µs for that layer at batch 64;
    * at CRS = 1024 it was slower, 6.9 against 4.8 ms). Too few images for every thread keep the batched form, and so do
-   * too few output pixels for the weights ({@link #fewPixels}).
+   * long sums with too few output pixels for the weights ({@link #fewPixels}).
    */
   static Path forwardForm(ConvShape s) {
-    if (!enoughImages(s) || fewPixels(s)) return Path.BATCHED;
-    return s.c() * s.r() * s.s() >= LONG_SUM ? Path.PER_IMAGE : Path.PER_IMAGE_NCHW;
+    if (!enoughImages(s)) return Path.BATCHED;
+    if (s.c() * s.r() * s.s() < LONG_SUM) return Path.PER_IMAGE_NCHW;
+    return fewPixels(s) ? Path.BATCHED : Path.PER_IMAGE;
   }
 
   /**
@@ -131,12 +132,13 @@ public final class Conv2dCpu {
   }
 
   /**
-   * Fewer than 8 output pixels per output channel over the batch (N·P·Q < 8·K): the per-image forms would pack the K×CRS
-   * weights whole on one thread for little work (each weight meets N·P·Q pixels), where the batched GEMM packs them in
-   * parallel. pix2pix's U-Net bottleneck at batch 16 (docs/benchmarks.md, session 17: 256 → 256 channels on 2×2
-   * inputs, N·P·Q = 16) took 1.18 ms per image and 0.46 ms batched for the forward, 1.07 and 0.36 ms for
-   * backwardData; at N·P·Q = 4·K the batched forms were 4–17% faster, at 8·K within 10% either way, from 16·K the
-   * per-image forms were 10–25% faster (dcgan28's 64 → 128 layer has N·P·Q = 24.5·K).
+   * Fewer than 8 output pixels per output channel over the batch (N·P·Q < 8·K), where the per-image forms (PER_IMAGE,
+   * CRS ≥ 256) lose: they pack the K×CRS weights whole on one thread, then stream them through GEMMs of a few rows
+   * (each weight meets N·P·Q pixels), where the batched GEMM packs them in parallel and fills its tiles. pix2pix's
+   * U-Net bottleneck at batch 16 (docs/benchmarks.md, session 17: 256 → 256 channels on 2×2 inputs, N·P·Q = 16) took
+   * 1.18 ms per image (0.47 of it the packing) and 0.46 ms batched for the forward, 1.07 and 0.36 ms for backwardData;
+   * at N·P·Q = 4·K the batched forms were 4–17% faster, at 8·K within 10% either way, from 16·K the per-image forms
+   * were 10–25% faster (dcgan28's 64 → 128 layer has N·P·Q = 24.5·K).
    */
   static boolean fewPixels(ConvShape s) {
     return (long) s.n() * s.p() * s.q() < 8L * s.k();

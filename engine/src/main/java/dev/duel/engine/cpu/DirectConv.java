@@ -122,7 +122,7 @@ final class DirectConv {
   static void filter(int nn, int cIn, int kOut, int r, int s, float[] x, int hx, int wx, float[] gy, int p, int q,
                      float[] gw) {
     int taps = r * s;
-    int[] tapAt = new int[taps + BLOCK];                 // x's offset of tap (u, v), then padding for the last block
+    int[] tapAt = new int[taps];                         // x's offset of tap (u, v)
     for (int t = 0; t < taps; t++) tapAt[t] = t / s * wx + t % s;
     int farthest = (r - 1) * wx + s - 1;
     CpuPool.parallelFor(kOut * cIn, 1, (from, to) -> {
@@ -130,11 +130,9 @@ final class DirectConv {
       for (int kc = from; kc < to; kc++) {
         int k = kc / cIn, c = kc % cIn;
         for (int t0 = 0; t0 < taps; t0 += BLOCK) {
-          int tb = Math.min(BLOCK, taps - t0);
-          float[] sums = new float[BLOCK];
-          if (tb == BLOCK) taps8(x, hx, wx, cIn, kOut, k, c, gy, p, q, nn, tapAt, t0, farthest, lanesOut, sums);
-          else tapsScalar(x, hx, wx, cIn, kOut, k, c, gy, p, q, nn, tapAt, t0, tb, sums);
-          for (int t = 0; t < tb; t++) gw[kc * taps + t0 + t] = sums[t];
+          int tb = Math.min(BLOCK, taps - t0), at = kc * taps + t0;
+          if (tb == BLOCK) taps8(x, hx, wx, cIn, kOut, k, c, gy, p, q, nn, tapAt, t0, farthest, lanesOut, gw, at);
+          else tapsScalar(x, hx, wx, cIn, kOut, k, c, gy, p, q, nn, tapAt, t0, tb, gw, at);
         }
       }
     });
@@ -146,7 +144,7 @@ final class DirectConv {
    * one element at a time.
    */
   private static void taps8(float[] x, int hx, int wx, int cIn, int kOut, int k, int c, float[] gy, int p, int q, int nn,
-                            int[] tapAt, int t0, int farthest, float[] lanesOut, float[] sums) {
+                            int[] tapAt, int t0, int farthest, float[] lanesOut, float[] gw, int at) {
     int o0 = tapAt[t0], o1 = tapAt[t0 + 1], o2 = tapAt[t0 + 2], o3 = tapAt[t0 + 3];
     int o4 = tapAt[t0 + 4], o5 = tapAt[t0 + 5], o6 = tapAt[t0 + 6], o7 = tapAt[t0 + 7];
     FloatVector a0 = FloatVector.zero(F), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -174,19 +172,19 @@ final class DirectConv {
         }
       }
     }
-    sums[0] = laneSum(a0, lanesOut) + tail[0];
-    sums[1] = laneSum(a1, lanesOut) + tail[1];
-    sums[2] = laneSum(a2, lanesOut) + tail[2];
-    sums[3] = laneSum(a3, lanesOut) + tail[3];
-    sums[4] = laneSum(a4, lanesOut) + tail[4];
-    sums[5] = laneSum(a5, lanesOut) + tail[5];
-    sums[6] = laneSum(a6, lanesOut) + tail[6];
-    sums[7] = laneSum(a7, lanesOut) + tail[7];
+    gw[at + 0] = laneSum(a0, lanesOut) + tail[0];
+    gw[at + 1] = laneSum(a1, lanesOut) + tail[1];
+    gw[at + 2] = laneSum(a2, lanesOut) + tail[2];
+    gw[at + 3] = laneSum(a3, lanesOut) + tail[3];
+    gw[at + 4] = laneSum(a4, lanesOut) + tail[4];
+    gw[at + 5] = laneSum(a5, lanesOut) + tail[5];
+    gw[at + 6] = laneSum(a6, lanesOut) + tail[6];
+    gw[at + 7] = laneSum(a7, lanesOut) + tail[7];
   }
 
   /** The last tb (< 8) taps, one element at a time, in (n, i, j) order. */
   private static void tapsScalar(float[] x, int hx, int wx, int cIn, int kOut, int k, int c, float[] gy, int p, int q,
-                                 int nn, int[] tapAt, int t0, int tb, float[] sums) {
+                                 int nn, int[] tapAt, int t0, int tb, float[] gw, int at) {
     for (int t = 0; t < tb; t++) {
       float acc = 0f;
       for (int n = 0; n < nn; n++) {
@@ -194,7 +192,7 @@ final class DirectConv {
         for (int i = 0; i < p; i++)
           for (int j = 0; j < q; j++) acc = Math.fma(gy[gPlane + i * q + j], x[xPlane + i * wx + j], acc);
       }
-      sums[t] = acc;
+      gw[at + t] = acc;
     }
   }
 

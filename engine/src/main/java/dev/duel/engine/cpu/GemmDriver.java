@@ -198,6 +198,15 @@ final class GemmDriver {
     for (int pc = 0; pc < k; pc += KC) packB.packB(pc, Math.min(KC, k - pc), 0, n, 0, panels, bp, pc * roundUp(n, NR));
   }
 
+  /**
+   * Where {@link #packWholeB} puts B[p, j] of a k × n B: KC slice, panel of NR columns, row within the slice, column
+   * within the panel (the layout of {@link SgemmPack#packB}); for a caller that writes a packed B itself.
+   */
+  static int wholeBIndex(int p, int j, int n, int k) {
+    int pc = p / KC * KC, kc = Math.min(KC, k - pc);
+    return pc * roundUp(n, NR) + j / NR * kc * NR + (p - pc) * NR + j % NR;
+  }
+
   /** {@link #gemm} with B already packed by {@link #packWholeB} (n ≤ NC). */
   static void gemmPackedB(int m, int n, int k, float alpha, APacker packA, float[] bPacked,
                           float beta, float[] c, int cOff, int ldc) {

@@ -112,13 +112,6 @@ final class PhaseWinograd {
     });
   }
 
-  /** Where {@link GemmDriver#packWholeB} puts B[p, j] of a depth × cols B: slice, panel of NR columns, row, column. */
-  private static int packedB(int p, int j, int cols, int depth) {
-    int pc = p / GemmDriver.KC * GemmDriver.KC, kc = Math.min(GemmDriver.KC, depth - pc);
-    return pc * GemmDriver.roundUp(cols, SgemmKernel.NR) + j / SgemmKernel.NR * kc * SgemmKernel.NR
-        + (p - pc) * SgemmKernel.NR + j % SgemmKernel.NR;
-  }
-
   /**
    * U_ξ[p, j] = Σ_{a,b} G[ξ1, a]·G[ξ2, b]·taps[(p·4 + a·2 + b)·cols + j] for one ξ, a depth × cols B packed as
    * {@link GemmDriver#packWholeB} packs it (the zeros past cols left as they are): built right before its product, in
@@ -139,7 +132,7 @@ final class PhaseWinograd {
         acc = FloatVector.fromArray(F, taps, at + cols, mask).fma(g01, acc);
         acc = FloatVector.fromArray(F, taps, at + 2 * cols, mask).fma(g10, acc);
         acc = FloatVector.fromArray(F, taps, at + 3 * cols, mask).fma(g11, acc);
-        acc.intoArray(packed, packedB(p, j0, cols, depth), mask);
+        acc.intoArray(packed, GemmDriver.wholeBIndex(p, j0, cols, depth), mask);
       }
   }
 
@@ -182,27 +175,24 @@ final class PhaseWinograd {
    * (JDK 25); a mask or the store keeps those lanes out.
    */
   private static int[][] phaseLanes(int plane, int width, int c4) {
-    int tailLanes = c4 % L == 0 ? L : c4 % L;
-    int[][] lanes = new int[2][L];
-    for (int l = 0; l < L; l++) {
-      lanes[0][l] = (l >> 2) * plane + ((l >> 1) & 1) * width + (l & 1);
-      lanes[1][l] = lanes[0][Math.min(l, tailLanes - 1)];
-    }
-    return lanes;
+    int[] full = new int[L];
+    for (int l = 0; l < L; l++) full[l] = (l >> 2) * plane + ((l >> 1) & 1) * width + (l & 1);
+    return withTail(full, c4);
   }
 
-  /**
-   * {l·stride}: lanes[0] for a full block of {@code count} channels, lanes[1] for the last block when it is
-   * partial, its lanes past the end repeating the last channel's offset (see {@link #phaseLanes}).
-   */
+  /** {l·stride}: lanes[0] for a full block of {@code count} channels, lanes[1] for a partial last one (see {@link #phaseLanes}). */
   private static int[][] strided(int stride, int count) {
+    int[] full = new int[L];
+    for (int l = 0; l < L; l++) full[l] = l * stride;
+    return withTail(full, count);
+  }
+
+  /** {full, tail}: tail is full with its lanes past the last block's count % L channels repeating the last one's offset. */
+  private static int[][] withTail(int[] full, int count) {
     int tailLanes = count % L == 0 ? L : count % L;
-    int[][] lanes = new int[2][L];
-    for (int l = 0; l < L; l++) {
-      lanes[0][l] = l * stride;
-      lanes[1][l] = Math.min(l, tailLanes - 1) * stride;
-    }
-    return lanes;
+    int[] tail = new int[L];
+    for (int l = 0; l < L; l++) tail[l] = full[Math.min(l, tailLanes - 1)];
+    return new int[][] {full, tail};
   }
 
   /**

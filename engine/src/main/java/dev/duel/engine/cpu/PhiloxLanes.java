@@ -40,7 +40,7 @@ final class PhiloxLanes {
       switch (dist) {
         case UNIFORM -> {
           for (int j = 0; j < LANES; j++)
-            for (int w = 0; w < 4; w++) out[at + 4 * j + w] = a + span * uniform01(words[w * LANES + j]);
+            for (int w = 0; w < 4; w++) out[at + 4 * j + w] = a + span * Philox.uniform01((int) words[w * LANES + j]);
         }
         case BERNOULLI -> {
           // u < a as an integer sign, without a branch: at p = 0.5 the branch was mispredicted every other element.
@@ -85,14 +85,6 @@ final class PhiloxLanes {
   }
 
   /**
-   * {@link Philox#uniform01} of a zero-extended word in float arithmetic: (w ≫ 8) < 2²⁴ and the scaling by 2⁻²⁴
-   * are exact in float as in double, so the value is the reference's.
-   */
-  private static float uniform01(long word) {
-    return (float) (int) (word >>> 8) * 0x1p-24f;
-  }
-
-  /**
    * The bernoulli's threshold on w ≫ 8: u < a, with u = (w ≫ 8)·2⁻²⁴, holds exactly when the integer w ≫ 8 is below
    * ⌈a·2²⁴⌉ (a·2²⁴ is exact in float64), clamped to [0, 2²⁴]; a NaN gives 0, as u < NaN never holds.
    */
@@ -101,11 +93,9 @@ final class PhiloxLanes {
     return t >= 16777216.0 ? 16777216 : t > 0 ? (int) t : 0;
   }
 
-  /** Box–Muller on one pair of words, as Philox.fill: z₀ = ρ·cos(2π·u₁), z₁ = ρ·sin(2π·u₁), ρ = sqrt(−2·ln(1 − u₀)). */
+  /** Philox.fill's normal pair from one pair of words: z₀ = ρ·cos θ, z₁ = ρ·sin θ, ρ and θ computed once for both. */
   private static void normalPair(float a, float b, int wu0, int wu1, float[] out, int at) {
-    double u0 = Philox.uniform01(wu0), u1 = Philox.uniform01(wu1);
-    double rho = Math.sqrt(-2.0 * Math.log(1.0 - u0));
-    double angle = 2.0 * Math.PI * u1;
+    double rho = Philox.normalRadius(wu0), angle = Philox.normalAngle(wu1);
     out[at] = (float) (a + b * (rho * Math.cos(angle)));
     out[at + 1] = (float) (a + b * (rho * Math.sin(angle)));
   }

@@ -123,6 +123,20 @@ class SgemmTest {
     return v;
   }
 
+  /** wholeBIndex names where packWholeB put each element (PhaseWinograd writes packed B's by it): several KC slices, a partial panel. */
+  @Test
+  void wholeBIndexIsWherePackWholeBPutsEachElement() {
+    int k = GemmDriver.KC * 2 + 37, n = SgemmKernel.NR * 3 + 5;
+    float[] b = new float[k * n];
+    for (int i = 0; i < b.length; i++) b[i] = i + 1;
+    Sgemm.MatrixB mb = new Sgemm.MatrixB();
+    mb.set(false, b, 0, n);
+    float[] packed = new float[GemmDriver.wholeBSize(n, k)];
+    GemmDriver.packWholeB(mb, n, k, packed);
+    for (int p = 0; p < k; p++)
+      for (int j = 0; j < n; j++) assertEquals(b[p * n + j], packed[GemmDriver.wholeBIndex(p, j, n, k)], "B[" + p + ", " + j + "]");
+  }
+
   @Test
   void allTransposePairsAtAwkwardSizes() {
     int[] sizes = {1, 3, 17, 33, 130};
