@@ -163,7 +163,9 @@ def huge_pages():
 def paired(kind, spec, args, java, jar):
     duel_kind, peer_name = ("step", "PyTorch") if kind == "step" else ("gemm", "OpenBLAS")
     base = huge_pages() if args["thp"] == "on" else []
-    jvm = [java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC", "-Xmx3g"] + base + args["jvm_args"].split() + [
+    # --enable-native-access as the launcher gives it: HeapAlignment finds where the packed GEMM panels sit.
+    jvm = [java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseParallelGC",
+           "-Xmx3g"] + base + args["jvm_args"].split() + [
         "-cp", jar, "dev.duel.bench.PairedWorker"]
     # --ab / --ab-jar: every second JVM (duel-2, duel-4, ...) also gets these options and/or runs the other
     # build's classes, named with a "+".

@@ -20,7 +20,10 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *             C[r, q] (mr×NR) = alpha·A_r·B_q + (pc == 0 ? beta : 1)·C[r, q]     (SgemmKernel)
  * </pre>
  *
- * The tile's row count mr (4, 8 or 12) is {@link SgemmKernel#ROWS} unless a caller gives it.
+ * The tile's row count mr (4, 8 or 12) is {@link SgemmKernel#ROWS} unless a caller gives it. Products with
+ * m, n, k ≥ 1024 on the 12-row tile take {@link GemmStreamA}'s order instead (B blocks in L2, A streamed).
+ * Every packed buffer of the driver has a cache line of slack, and its panels start on a line where {@link
+ * HeapAlignment} can tell where the array is (bBase, aWholeBase, the per-task A offset).
  *
  * <p>On more than one thread a product first goes through {@link #privateParts}: if C can be cut into one
  * block per thread (along the larger of m and n) without copying more than {@link #SPLIT_COPY_FLOATS}
@@ -123,13 +126,18 @@ final class GemmDriver {
     if (mr != 4 && mr != 8 && mr != 12) {
       throw new IllegalArgumentException("GemmDriver.gemm: the tile has 4, 8 or 12 rows, not " + mr);
     }
+    if (GemmStreamA.takes(mr, m, n, k)) {
+      GemmStreamA.gemm(m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+      return;
+    }
     Workspace ws = WORKSPACE.get();
     if (ws.job.running) {
       // Re-entered on this thread (a packer that multiplies): a fresh job, the buffers are in use.
       int nb = columnBlock(n, k), aNeed = wholeASize(m, k, mr);
       boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
-      new Job().run(0, 0, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc, new float[wholeBSize(nb, k)], nb,
-          aShared ? new float[aNeed] : null);
+      new Job().run(0, 0, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc,
+          new float[wholeBSize(nb, k) + HeapAlignment.SLACK_FLOATS], nb,
+          aShared ? new float[aNeed + HeapAlignment.SLACK_FLOATS] : null);
       return;
     }
     int parts = privateParts(m, n, k, mr, splitCopy);
@@ -162,7 +170,7 @@ final class GemmDriver {
   private static void runShared(Workspace ws, Job job, int mr, int m, int n, int k, float alpha, APacker packA,
                                 BPacker packB, float beta, float[] c, int cOff, int ldc) {
     int nb = columnBlock(n, k);
-    int bNeed = wholeBSize(nb, k), aNeed = wholeASize(m, k, mr);
+    int bNeed = wholeBSize(nb, k) + HeapAlignment.SLACK_FLOATS, aNeed = wholeASize(m, k, mr) + HeapAlignment.SLACK_FLOATS;
     boolean aShared = aNeed <= A_WHOLE_FLOATS && !CpuPool.runsInline();
     if (ws.bPack.length < bNeed) ws.bPack = new float[bNeed];
     if (aShared && ws.aWhole.length < aNeed) ws.aWhole = new float[aNeed];
@@ -292,7 +300,7 @@ final class GemmDriver {
 
     /** The rows × cols block of C at (row0, col0), on this thread (the pool is busy, so it runs inline). */
     private void runSharedAt(Workspace ws, Job job, int row0, int col0, int rows, int cols) {
-      int nb = columnBlock(cols, k), bNeed = wholeBSize(nb, k);
+      int nb = columnBlock(cols, k), bNeed = wholeBSize(nb, k) + HeapAlignment.SLACK_FLOATS;
       if (ws.bPack.length < bNeed) ws.bPack = new float[bNeed];
       job.run(row0, col0, rows, cols, k, mr, alpha, packA, packB, beta, c, cOff, ldc, ws.bPack, nb, null);
     }
@@ -307,6 +315,12 @@ final class GemmDriver {
     int rowBase, colBase, m, n, k, mr, ldc, cOff;
     /** Where a B packed whole starts in bPack (gemmPackedB); 0 otherwise. */
     int bOff;
+    /**
+     * Where this product's packed B and whole A start in bPack and aWhole: on a cache line when {@link
+     * HeapAlignment} knows where the arrays are (the driver's own buffers have its slack), bOff for a B the
+     * caller packed.
+     */
+    int bBase, aWholeBase;
     float alpha, beta;
     APacker packA;
     BPacker packB;
@@ -323,11 +337,11 @@ final class GemmDriver {
         if (u < bUnits) {
           int slice = u / panels, q = u % panels, qTo = Math.min(panels, q + (Math.min(to, bUnits) - u));
           int pc = slice * KC;
-          if (packB != null) packB.packB(pc, Math.min(KC, k - pc), colBase + jc, nc, q, qTo, bPack, slice * sliceStride);
+          if (packB != null) packB.packB(pc, Math.min(KC, k - pc), colBase + jc, nc, q, qTo, bPack, bBase + slice * sliceStride);
           u += qTo - q;
         } else {
           int a = u - bUnits, block = a / slices, pc = (a % slices) * KC;
-          packA.packA(rowBase + block * mb, Math.min(mb, m - block * mb), pc, Math.min(KC, k - pc), mr, aWhole, a * MC * KC);
+          packA.packA(rowBase + block * mb, Math.min(mb, m - block * mb), pc, Math.min(KC, k - pc), mr, aWhole, aWholeBase + a * MC * KC);
           u++;
         }
       }
@@ -358,6 +372,8 @@ final class GemmDriver {
       mb = blockRows(mr);
       rowBlocks = (m + mb - 1) / mb;
       slices = (k + KC - 1) / KC;
+      bBase = packB != null ? HeapAlignment.floatsToLine(bPack) : bOff;
+      aWholeBase = aWhole != null ? HeapAlignment.floatsToLine(aWhole) : 0;
       try {
         for (jc = 0; jc < n; jc += nb) {
           nc = Math.min(nb, n - jc);
@@ -413,18 +429,20 @@ final class GemmDriver {
     /** computeTask's loops; ws is the thread's workspace whose A buffer may be used, or null for a fresh one. */
     private void computeSlices(int block, int i0, int mc, int qFrom, int qTo, int sliceGroup, Workspace ws,
                                float[] ap, float[] bp, float[] cc, float[] edge, int mr, boolean narrowEdges) {
+      int aPad = 0;
       for (int s0 = 0; s0 < slices; s0 += sliceGroup) {
         int s1 = Math.min(slices, s0 + sliceGroup);
         if (aWhole == null) {
-          int need = (s1 - s0) * MC * KC;
+          int need = (s1 - s0) * MC * KC + HeapAlignment.SLACK_FLOATS;
           if (ws == null) {
             if (ap == null || ap.length < need) ap = new float[need];
           } else {
             if (ws.aPack.length < need) ws.aPack = new float[need];
             ap = ws.aPack;
           }
+          if (s0 == 0) aPad = HeapAlignment.floatsToLine(ap);
           for (int s = s0; s < s1; s++) {
-            packA.packA(rowBase + i0, mc, s * KC, Math.min(KC, k - s * KC), mr, ap, (s - s0) * MC * KC);
+            packA.packA(rowBase + i0, mc, s * KC, Math.min(KC, k - s * KC), mr, ap, aPad + (s - s0) * MC * KC);
           }
         }
         for (int q = qFrom; q < qTo; q++) {
@@ -433,8 +451,8 @@ final class GemmDriver {
           for (int s = s0; s < s1; s++) {
             int pc = s * KC, kc = Math.min(KC, k - pc);
             float stepBeta = pc == 0 ? beta : 1f;
-            int aBase = aWhole != null ? (block * slices + s) * MC * KC : (s - s0) * MC * KC;
-            int bAt = bOff + s * sliceStride + q * kc * NR;
+            int aBase = aWhole != null ? aWholeBase + (block * slices + s) * MC * KC : aPad + (s - s0) * MC * KC;
+            int bAt = bBase + s * sliceStride + q * kc * NR;
             for (int r = 0; r < mc; r += mr) {
               int rows = Math.min(mr, mc - r), aAt = aBase + r * kc, cAt = cRow + r * ldc;
               if (rows == mr && nr == NR) {
@@ -454,7 +472,7 @@ final class GemmDriver {
   }
 
   /** C[i, j] = alpha·tile[i, j] + beta·C[i, j] for the mr×nr corner of an edge tile; beta = 0 never reads C. */
-  private static void mergeEdge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int cAt, int ldc) {
+  static void mergeEdge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int cAt, int ldc) {
     for (int i = 0; i < mr; i++) {
       int row = cAt + i * ldc;
       for (int j = 0; j < nr; j++) {

@@ -30,18 +30,25 @@ public final class Sgemm {
    * vectors of the preferred species, so it follows the vector width the JVM detected: 4×16 with AVX2,
    * 8×32 with AVX-512; 12×32 for products of at least {@link SgemmKernel#LARGE_M} rows on an AVX-512 Intel CPU), the threads of {@link CpuPool}, and how a product is spread over them (the
    * private split's copy budget, {@link GemmDriver#SPLIT_COPY_FLOATS}; the level-2 products' split threshold,
-   * {@link SgemmSkinny#PARALLEL_ELEMENTS}, which depends on the {@link CpuModel}).
+   * {@link SgemmSkinny#PARALLEL_ELEMENTS}, which depends on the {@link CpuModel}), the large products' order
+   * ({@link GemmStreamA}) where the 12-row tile is taken, and whether packed panels start on cache lines
+   * ({@link HeapAlignment}).
    */
   public static String describe() {
     return String.format(java.util.Locale.ROOT,
-        "micro-kernel %d×%d (%d accumulators of %d-bit vectors)%s, blocks MC %d KC %d NC %d; n = 1, m = 1, k = 1 unpacked"
-            + " (split over the threads from %d elements); %d threads, %s",
+        "micro-kernel %d×%d (%d accumulators of %d-bit vectors)%s, blocks MC %d KC %d NC %d%s; n = 1, m = 1, k = 1 unpacked"
+            + " (split over the threads from %d elements); %d threads, %s; packed panels %s",
         SgemmKernel.ROWS, SgemmKernel.NR, 2 * SgemmKernel.ROWS, F.vectorBitSize(),
         SgemmKernel.LARGE_ROWS == SgemmKernel.ROWS ? ""
             : String.format(java.util.Locale.ROOT, ", %d×%d from m = %d", SgemmKernel.LARGE_ROWS, SgemmKernel.NR, SgemmKernel.LARGE_M),
         GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
+        SgemmKernel.LARGE_ROWS == GemmStreamA.MR
+            ? String.format(java.util.Locale.ROOT, " (m, n, k ≥ %d: A streamed past B blocks of %d columns in L2, slices ≤ %d deep)",
+                GemmStreamA.MIN_SIDE, GemmStreamA.NB, GemmStreamA.KC)
+            : "",
         SgemmSkinny.PARALLEL_ELEMENTS, CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"
-            : "C cut per thread while the packed copies stay within " + GemmDriver.SPLIT_COPY_FLOATS + " floats");
+            : "C cut per thread while the packed copies stay within " + GemmDriver.SPLIT_COPY_FLOATS + " floats",
+        HeapAlignment.available() ? "start on cache lines" : "start where their arrays do (no native access to find the lines)");
   }
 
   public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,

@@ -87,10 +87,17 @@ class SgemmTest {
      * everything outside the m×n window unchanged.
      */
     void verify() {
+      int[] all = new int[m];
+      for (int i = 0; i < m; i++) all[i] = i;
+      verifyRows(all);
+    }
+
+    /** {@link #verify} on the given rows of C only (a large product's float64 reference would take minutes). */
+    void verifyRows(int[] rows) {
       String where = String.format("seed %d: ta=%b tb=%b m=%d n=%d k=%d alpha=%s beta=%s lda=%d ldb=%d ldc=%d",
           SEED, ta, tb, m, n, k, alpha, beta, lda, ldb, ldc);
       double eps = Math.ulp(1f);
-      for (int i = 0; i < m; i++) {
+      for (int i : rows) {
         for (int j = 0; j < n; j++) {
           double sum = 0, mag = 0;
           for (int p = 0; p < k; p++) {
@@ -172,6 +179,52 @@ class SgemmTest {
     }
     Case odd = new Case(false, false, 9, 33, 7, 1f, 0f, 0);
     assertThrows(IllegalArgumentException.class, () -> odd.runBlocked(6));
+  }
+
+  /**
+   * GemmStreamA, the order for m, n, k ≥ 1024 on the 12-row tile: every transpose pair, beta 0 (C poisoned with
+   * NaN) and not, a row tail in the last A panel and in each thread's part, a column tail in the last B block, k
+   * cut into slices of unequal depth; checked on the rows at the panels' and parts' edges and on random ones.
+   */
+  @Test
+  void theStreamOrderForLargeProducts() {
+    int[][] shapes = {{1037, 1061, 1100}, {1030, 1024, 2053}};
+    for (int code = 0; code < 4; code++) {
+      int[] s = shapes[code % 2];
+      assertTrue(GemmStreamA.takes(12, s[0], s[1], s[2]));
+      Case cs = new Case((code & 1) != 0, (code & 2) != 0, s[0], s[1], s[2], 1.25f, code < 2 ? 0f : 0.5f, code);
+      if (cs.beta == 0f) Arrays.fill(cs.c0, cs.cOff, cs.cOff + (cs.m - 1) * cs.ldc + cs.n, Float.NaN);
+      cs.runBlocked(12);
+      int half = (cs.m + 11) / 12 / 2 * 12;
+      cs.verifyRows(new int[] {0, 11, 12, half - 1, half, half + 1, cs.m - 13, cs.m - 2, cs.m - 1,
+          rnd.nextInt(cs.m), rnd.nextInt(cs.m)});
+    }
+    assertTrue(!GemmStreamA.takes(8, 2048, 2048, 2048) && !GemmStreamA.takes(12, 1023, 2048, 2048)
+        && !GemmStreamA.takes(12, 2048, 1023, 2048) && !GemmStreamA.takes(12, 2048, 2048, 1023));
+  }
+
+  @Test
+  void theStreamOrdersSlicesAreEvenAndWithinKc() {
+    for (int k : new int[] {1024, 1025, 1500, 2048, 2053, 3 * GemmStreamA.KC + 1, 10_000}) {
+      int depth = GemmStreamA.sliceDepth(k), slices = (k + depth - 1) / depth;
+      assertTrue(depth <= GemmStreamA.KC && depth % 16 == 0 || depth == k, "k=" + k + ": depth " + depth);
+      assertEquals((k + GemmStreamA.KC - 1) / GemmStreamA.KC, slices, "k=" + k + ": as few slices as KC allows");
+      assertTrue(k - (slices - 1) * depth > depth - 16 * slices, "k=" + k + ": the last slice is not a thin tail");
+    }
+  }
+
+  @Test
+  void theStreamOrderGivesTheSameBitsOnOneThreadAsOnAll() {
+    Case cs = new Case(false, true, 1100, 1040, 1030, 1f, 0.5f, 1);
+    cs.runBlocked(12);
+    float[] all = cs.c.clone();
+    // Inside a pool body every call runs inline: one part instead of one per thread (two or more threads).
+    CpuPool.parallelTasks(2, (from, to) -> {
+      if (from == 0) cs.runBlocked(12);
+    });
+    for (int i = 0; i < all.length; i++) {
+      if (Float.floatToRawIntBits(all[i]) != Float.floatToRawIntBits(cs.c[i])) fail("C[" + i + "]: " + all[i] + " on all threads, " + cs.c[i] + " on one");
+    }
   }
 
   @Test

@@ -1,0 +1,138 @@
+package dev.duel.engine.cpu;
+
+import static dev.duel.engine.cpu.SgemmKernel.NR;
+
+/**
+ * The loop order for large products on the 12-row tile (m, n, k ≥ {@value #MIN_SIDE}; the tile an AVX-512
+ * Intel CPU takes from m = {@link SgemmKernel#LARGE_M}): a block of B stays in L2 while the A panels stream
+ * past it, GotoBLAS's order with the operands' roles exchanged against {@link GemmDriver}'s.
+ *
+ * <pre>
+ *   C's rows cut into one part per thread (whole tiles); each thread, on its own buffers:
+ *     for pc in slices of k, each at most KC deep:         KC = 1024 (sliceDepth: equal slices)
+ *       pack A[rows of the part, pc:+kc] into 12-row panels        (all of them: they stream from L3)
+ *       for jc in steps of NB over n:                      NB = 256
+ *         pack B[pc:+kc, jc:+NB] into NR-column panels             (kc·NB floats, at most 1 MiB: stays in L2)
+ *         for each A panel r:                              (12·kc floats: from L3 once, then L1/L2)
+ *           for each B panel q:                            (streams from L2)
+ *             C[r, q] (12×NR) = alpha·A_r·B_q + (pc == 0 ? beta : 1)·C[r, q]     (SgemmKernel.tile12)
+ * </pre>
+ *
+ * Why: in GemmDriver's order each B micro-panel comes from L3 at its first tile, and its KC = 256 makes C
+ * travel to and from memory eight times for k = 2048. Here what comes from L3 is the A panel, 48 bytes per k
+ * step once per NB / NR = 8 tiles, and C travels k / KC times (twice for k = 2048). On the AVX-512 Intel of
+ * docs/benchmarks.md (session 18), 2048² on two threads: 320–345 GFLOP/s against 270–300 in GemmDriver's
+ * order (ad-hoc probes, one JVM each); KC 512 and 1024 were within noise of each other in the paired
+ * harness, 384 slower. The panels start on cache lines ({@link HeapAlignment}).
+ *
+ * <p>Every thread packs all of B for itself ((threads − 1)·k·n floats copied more), so no packed panel
+ * crosses between cores, as in GemmDriver's private split. The sums per element of C run in slices of KC
+ * in k's order whatever the number of threads, so the result does not depend on it. beta = 0 never reads C.
+ */
+final class GemmStreamA {
+  private GemmStreamA() {}
+
+  /**
+   * The deepest slice. Deeper slices mean fewer trips of C to memory; a 12·KC-float A panel (48 KiB at 1024)
+   * no longer stays in L1 beside the streaming B panels, but comes back from L2. {@code -Dduel.gemm.streamKc}
+   * overrides it, for A/B measurements in the paired harness.
+   */
+  static final int KC = Integer.getInteger("duel.gemm.streamKc", 1024);
+  /** Columns of a B block: kc·NB floats (at most 1 MiB) stay in L2 while every A panel of the part passes ({@code -Dduel.gemm.streamNb}). */
+  static final int NB = Integer.getInteger("duel.gemm.streamNb", 256);
+  /** The smallest m, n and k this order takes. */
+  static final int MIN_SIDE = 1024;
+  /** Rows of the tile this order is built for. */
+  static final int MR = 12;
+  /** A part has at least this many rows, so that each B block serves enough A panels to pay its packing. */
+  private static final int MIN_PART_ROWS = 8 * MR;
+
+  /** Whether a product with an mr-row tile takes this order. */
+  static boolean takes(int mr, int m, int n, int k) {
+    return mr == MR && m >= MIN_SIDE && n >= MIN_SIDE && k >= MIN_SIDE;
+  }
+
+  /** Per-thread buffers, reused; busy while a part runs (a packer that multiplies gets fresh ones). */
+  private static final class Buffers {
+    float[] a = new float[0], b = new float[0];
+    final float[] edge = new float[MR * NR];
+    boolean busy;
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /**
+   * The depth of the slices k is cut into: as few as keep each within {@link #KC}, of equal depth rounded up
+   * to a whole cache line of floats (k = 2048: two of 1024; k = 1500: 752 and 748), so no slice is a thin tail.
+   */
+  static int sliceDepth(int k) {
+    int slices = (k + KC - 1) / KC;
+    return Math.min(k, GemmDriver.roundUp((k + slices - 1) / slices, HeapAlignment.SLACK_FLOATS));
+  }
+
+  /** C = alpha·A·B + beta·C for a product that {@link #takes} this order. */
+  static void gemm(int m, int n, int k, float alpha, GemmDriver.APacker packA, GemmDriver.BPacker packB,
+                   float beta, float[] c, int cOff, int ldc) {
+    int parts = CpuPool.runsInline() ? 1 : Math.max(1, Math.min(CpuPool.threads(), m / MIN_PART_ROWS));
+    if (parts == 1) {
+      part(0, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+    } else {
+      int units = (m + MR - 1) / MR;
+      CpuPool.parallelTasks(parts, (from, to) -> {
+        for (int t = from; t < to; t++) {
+          int r0 = (int) ((long) t * units / parts) * MR;
+          int r1 = Math.min(m, (int) ((long) (t + 1) * units / parts) * MR);
+          if (r1 > r0) part(r0, r1 - r0, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+        }
+      });
+    }
+  }
+
+  /** C[row0:+rows, jc:+nc] = alpha·(packed A panels)·(packed B block) + beta·C: the two inner loops. */
+  private static void block(int row0, int rows, int jc, int nc, int kc, float[] ap, int aBase, float[] bp, int bBase,
+                            float[] edge, float alpha, float beta, float[] c, int cOff, int ldc) {
+    int panels = (nc + NR - 1) / NR;
+    for (int r = 0; r < rows; r += MR) {
+      int mr = Math.min(MR, rows - r), aAt = aBase + r * kc, cRow = cOff + (row0 + r) * ldc + jc;
+      for (int q = 0; q < panels; q++) {
+        int nr = Math.min(NR, nc - q * NR), bAt = bBase + q * kc * NR, cAt = cRow + q * NR;
+        if (mr == MR && nr == NR) {
+          SgemmKernel.tile12(kc, ap, aAt, bp, bAt, alpha, beta, c, cAt, ldc);
+        } else {
+          SgemmKernel.tile12(kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
+          GemmDriver.mergeEdge(edge, mr, nr, alpha, beta, c, cAt, ldc);
+        }
+      }
+    }
+  }
+
+  /** Rows [row0, row0 + rows) of C, every column, on this thread. */
+  private static void part(int row0, int rows, int n, int k, float alpha, GemmDriver.APacker packA,
+                           GemmDriver.BPacker packB, float beta, float[] c, int cOff, int ldc) {
+    Buffers own = BUFFERS.get();
+    Buffers buf = own.busy ? new Buffers() : own;
+    int depth = sliceDepth(k);
+    int aNeed = (rows + MR - 1) / MR * MR * depth + HeapAlignment.SLACK_FLOATS;
+    int bNeed = depth * GemmDriver.roundUp(NB, NR) + HeapAlignment.SLACK_FLOATS;
+    if (buf.a.length < aNeed) buf.a = new float[aNeed];
+    if (buf.b.length < bNeed) buf.b = new float[bNeed];
+    float[] ap = buf.a, bp = buf.b, edge = buf.edge;
+    int aPad = HeapAlignment.floatsToLine(ap), bPad = HeapAlignment.floatsToLine(bp);
+    buf.busy = true;
+    try {
+      int step = sliceDepth(k);
+      for (int pc = 0; pc < k; pc += step) {
+        int kc = Math.min(step, k - pc);
+        float stepBeta = pc == 0 ? beta : 1f;
+        packA.packA(row0, rows, pc, kc, MR, ap, aPad);
+        for (int jc = 0; jc < n; jc += NB) {
+          int nc = Math.min(NB, n - jc), panels = (nc + NR - 1) / NR;
+          packB.packB(pc, kc, jc, nc, 0, panels, bp, bPad);
+          block(row0, rows, jc, nc, kc, ap, aPad, bp, bPad, edge, alpha, stepBeta, c, cOff, ldc);
+        }
+      }
+    } finally {
+      buf.busy = false;
+    }
+  }
+}
