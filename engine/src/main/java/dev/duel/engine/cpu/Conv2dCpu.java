@@ -229,14 +229,15 @@ public final class Conv2dCpu {
     }
     if (path == Path.AUTO) path = forwardForm(s);
     if (path == Path.PER_IMAGE && kk <= GemmDriver.NC) {
-      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(kk, crs));
+      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(kk, crs) + HeapAlignment.SLACK_FLOATS);
+      int wOff = HeapAlignment.floatsToLine(wPacked);
       Sgemm.MatrixB wT = new Sgemm.MatrixB();
       wT.set(true, w, 0, crs);
-      GemmDriver.packWholeB(wT, kk, crs, wPacked);
+      GemmDriver.packWholeB(wT, kk, crs, wPacked, wOff);
       forImageGroups(s.n(), pq, kk, (n0, images, yt) -> {
         // y_nᵀ[pq, k] = Σ_crs x_n[base(pq) + off(crs)] · w[k, crs] for the images n0 … n0+images−1, stacked
         IndexedMatrix rows = new IndexedMatrix(xp, t.base, n0 * pq, t.off, 0);
-        GemmDriver.gemmPackedB(images * pq, kk, crs, 1f, rows, wPacked, 0f, yt, 0, kk);
+        GemmDriver.gemmPackedB(images * pq, kk, crs, 1f, rows, wPacked, wOff, 0f, yt, 0, kk);
         for (int i = 0; i < images; i++)
           for (int k = 0; k < kk; k++) {
             int out = ((n0 + i) * kk + k) * pq, at = i * pq * kk + k;
@@ -454,14 +455,15 @@ public final class Conv2dCpu {
     }
     if (path == Path.AUTO) path = backwardDataForm(s);
     if (path == Path.PER_IMAGE && crs <= GemmDriver.NC) {
-      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(crs, kk));
+      float[] wPacked = t.ws.wPacked(GemmDriver.wholeBSize(crs, kk) + HeapAlignment.SLACK_FLOATS);
+      int wOff = HeapAlignment.floatsToLine(wPacked);
       Sgemm.MatrixB wB = new Sgemm.MatrixB();
       wB.set(false, w, 0, crs);
-      GemmDriver.packWholeB(wB, crs, kk, wPacked);
+      GemmDriver.packWholeB(wB, crs, kk, wPacked, wOff);
       forImageGroups(s.n(), pq, crs, (n0, images, gcol) -> {
         // gcol_nᵀ[pq, crs] = Σ_k gy[n, k, pq] · w[k, crs] for the images n0 … n0+images−1, stacked
         IndexedMatrix gyT = new IndexedMatrix(gy, t.gyBase, n0 * pq, t.kRow, 0);
-        GemmDriver.gemmPackedB(images * pq, crs, kk, 1f, gyT, wPacked, 0f, gcol, 0, crs);
+        GemmDriver.gemmPackedB(images * pq, crs, kk, 1f, gyT, wPacked, wOff, 0f, gcol, 0, crs);
         for (int i = 0; i < images; i++) col2imImage(s, gcol, i * pq * crs, n0 + i, bias, gx);
       });
       return;

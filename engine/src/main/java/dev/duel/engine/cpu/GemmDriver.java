@@ -201,9 +201,14 @@ final class GemmDriver {
    * weights) is packed only once.
    */
   static void packWholeB(BPacker packB, int n, int k, float[] bp) {
+    packWholeB(packB, n, k, bp, 0);
+  }
+
+  /** {@link #packWholeB} into bp from bp[bpOff] on (for {@link #gemmPackedB} with that offset). */
+  static void packWholeB(BPacker packB, int n, int k, float[] bp, int bpOff) {
     if (n > NC) throw new IllegalArgumentException("GemmDriver.packWholeB: n=" + n + " > NC=" + NC);
     int panels = (n + NR - 1) / NR;
-    for (int pc = 0; pc < k; pc += KC) packB.packB(pc, Math.min(KC, k - pc), 0, n, 0, panels, bp, pc * roundUp(n, NR));
+    for (int pc = 0; pc < k; pc += KC) packB.packB(pc, Math.min(KC, k - pc), 0, n, 0, panels, bp, bpOff + pc * roundUp(n, NR));
   }
 
   /**

@@ -118,7 +118,7 @@ final class PhaseWinograd {
    * the thread's cache. (All α² of them at once were 16 times the weights, 8 MB for dcgan28's layer with F7, and
    * writing them took a third of the forward in a training step.)
    */
-  private static void kernelTransform(WinogradTransform t, int xi, float[] taps, int depth, int cols, float[] packed) {
+  private static void kernelTransform(WinogradTransform t, int xi, float[] taps, int depth, int cols, float[] packed, int packedOff) {
     float[] g = t.g;
     int x1 = xi / t.alpha, x2 = xi % t.alpha;
     FloatVector g00 = FloatVector.broadcast(F, g[2 * x1] * g[2 * x2]), g01 = FloatVector.broadcast(F, g[2 * x1] * g[2 * x2 + 1]);
@@ -132,7 +132,7 @@ final class PhaseWinograd {
         acc = FloatVector.fromArray(F, taps, at + cols, mask).fma(g01, acc);
         acc = FloatVector.fromArray(F, taps, at + 2 * cols, mask).fma(g10, acc);
         acc = FloatVector.fromArray(F, taps, at + 3 * cols, mask).fma(g11, acc);
-        acc.intoArray(packed, GemmDriver.wholeBIndex(p, j0, cols, depth), mask);
+        acc.intoArray(packed, packedOff + GemmDriver.wholeBIndex(p, j0, cols, depth), mask);
       }
   }
 
@@ -408,12 +408,13 @@ final class PhaseWinograd {
     int count = t.alpha * t.alpha;
     CpuPool.parallelFor(count, 1, (from, to) -> {
       Sgemm.MatrixA a = new Sgemm.MatrixA();
-      float[] packed = Workspace.get().packed(GemmDriver.wholeBSize(cols, depth));
+      float[] packed = Workspace.get().packed(GemmDriver.wholeBSize(cols, depth) + HeapAlignment.SLACK_FLOATS);
+      int off = HeapAlignment.floatsToLine(packed);   // the panels on cache lines
       if (cols % SgemmKernel.NR != 0) java.util.Arrays.fill(packed, 0f);   // the last panel's padding, never written
       for (int xi = from; xi < to; xi++) {
-        kernelTransform(t, xi, taps, depth, cols, packed);
+        kernelTransform(t, xi, taps, depth, cols, packed, off);
         a.set(false, v, xi * depth, count * depth);
-        GemmDriver.gemmPackedB(rows, cols, depth, 1f, a, packed, 0, 0f, mm, xi * cols, count * cols);
+        GemmDriver.gemmPackedB(rows, cols, depth, 1f, a, packed, off, 0f, mm, xi * cols, count * cols);
       }
     });
   }
