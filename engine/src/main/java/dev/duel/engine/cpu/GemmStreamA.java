@@ -26,7 +26,10 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * harness, 384 slower. The panels start on cache lines ({@link HeapAlignment}).
  *
  * <p>Every thread packs all of B for itself ((threads − 1)·k·n floats copied more), so no packed panel
- * crosses between cores, as in GemmDriver's private split. The sums per element of C run in slices of KC
+ * crosses between cores, as in GemmDriver's private split. Measured against it, one JVM each: each B block
+ * packed by both threads together (two waits per block) was no faster in the paired harness, and C cut by
+ * columns (each thread packing only its columns' B blocks, one A packed by both, one wait per slice) ran at
+ * 298–307 GFLOP/s against 303–334 at 2048² and 1024². The sums per element of C run in slices of KC
  * in k's order whatever the number of threads, so the result does not depend on it. beta = 0 never reads C.
  */
 final class GemmStreamA {
@@ -52,14 +55,33 @@ final class GemmStreamA {
     return mr == MR && m >= MIN_SIDE && n >= MIN_SIDE && k >= MIN_SIDE;
   }
 
-  /** Per-thread buffers, reused; busy while a part runs (a packer that multiplies gets fresh ones). */
-  private static final class Buffers {
-    float[] a = new float[0], b = new float[0];
+  /** A packing buffer of one thread, reused; busy while in use (a packer that multiplies gets a fresh one). */
+  private static final class Buffer {
+    float[] data = new float[0];
     final float[] edge = new float[MR * NR];
     boolean busy;
+
+    /** The buffer with at least {@code size} floats plus the alignment's slack. */
+    float[] atLeast(int size) {
+      if (data.length < size + HeapAlignment.SLACK_FLOATS) data = new float[size + HeapAlignment.SLACK_FLOATS];
+      return data;
+    }
   }
 
-  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+  private static final ThreadLocal<Buffer> A_BUFFER = ThreadLocal.withInitial(Buffer::new);
+  private static final ThreadLocal<Buffer> B_BUFFER = ThreadLocal.withInitial(Buffer::new);
+
+  /** This thread's buffer of the kind, or a fresh one if it is in use; marked busy until {@link #release}. */
+  private static Buffer take(ThreadLocal<Buffer> kind) {
+    Buffer own = kind.get();
+    Buffer b = own.busy ? new Buffer() : own;
+    b.busy = true;
+    return b;
+  }
+
+  private static void release(Buffer b) {
+    b.busy = false;
+  }
 
   /**
    * The depth of the slices k is cut into: as few as keep each within {@link #KC}, of equal depth rounded up
@@ -73,19 +95,20 @@ final class GemmStreamA {
   /** C = alpha·A·B + beta·C for a product that {@link #takes} this order. */
   static void gemm(int m, int n, int k, float alpha, GemmDriver.APacker packA, GemmDriver.BPacker packB,
                    float beta, float[] c, int cOff, int ldc) {
-    int parts = CpuPool.runsInline() ? 1 : Math.max(1, Math.min(CpuPool.threads(), m / MIN_PART_ROWS));
+    int threads = CpuPool.runsInline() ? 1 : CpuPool.threads();
+    int parts = Math.max(1, Math.min(threads, m / MIN_PART_ROWS));
     if (parts == 1) {
-      part(0, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
-    } else {
-      int units = (m + MR - 1) / MR;
-      CpuPool.parallelTasks(parts, (from, to) -> {
-        for (int t = from; t < to; t++) {
-          int r0 = (int) ((long) t * units / parts) * MR;
-          int r1 = Math.min(m, (int) ((long) (t + 1) * units / parts) * MR);
-          if (r1 > r0) part(r0, r1 - r0, n, k, alpha, packA, packB, beta, c, cOff, ldc);
-        }
-      });
+      rows(0, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+      return;
     }
+    int units = (m + MR - 1) / MR;
+    CpuPool.parallelTasks(parts, (from, to) -> {
+      for (int t = from; t < to; t++) {
+        int r0 = (int) ((long) t * units / parts) * MR;
+        int r1 = Math.min(m, (int) ((long) (t + 1) * units / parts) * MR);
+        if (r1 > r0) rows(r0, r1 - r0, n, k, alpha, packA, packB, beta, c, cOff, ldc);
+      }
+    });
   }
 
   /** C[row0:+rows, jc:+nc] = alpha·(packed A panels)·(packed B block) + beta·C: the two inner loops. */
@@ -106,33 +129,27 @@ final class GemmStreamA {
     }
   }
 
-  /** Rows [row0, row0 + rows) of C, every column, on this thread. */
-  private static void part(int row0, int rows, int n, int k, float alpha, GemmDriver.APacker packA,
+  /** Rows [row0, row0 + rows) of C, every column, on this thread, with its own A and B buffers. */
+  private static void rows(int row0, int rows, int n, int k, float alpha, GemmDriver.APacker packA,
                            GemmDriver.BPacker packB, float beta, float[] c, int cOff, int ldc) {
-    Buffers own = BUFFERS.get();
-    Buffers buf = own.busy ? new Buffers() : own;
     int depth = sliceDepth(k);
-    int aNeed = (rows + MR - 1) / MR * MR * depth + HeapAlignment.SLACK_FLOATS;
-    int bNeed = depth * GemmDriver.roundUp(NB, NR) + HeapAlignment.SLACK_FLOATS;
-    if (buf.a.length < aNeed) buf.a = new float[aNeed];
-    if (buf.b.length < bNeed) buf.b = new float[bNeed];
-    float[] ap = buf.a, bp = buf.b, edge = buf.edge;
-    int aPad = HeapAlignment.floatsToLine(ap), bPad = HeapAlignment.floatsToLine(bp);
-    buf.busy = true;
+    Buffer aBuf = take(A_BUFFER), bBuf = take(B_BUFFER);
     try {
-      int step = sliceDepth(k);
-      for (int pc = 0; pc < k; pc += step) {
-        int kc = Math.min(step, k - pc);
+      float[] ap = aBuf.atLeast((rows + MR - 1) / MR * MR * depth), bp = bBuf.atLeast(depth * GemmDriver.roundUp(NB, NR));
+      int aPad = HeapAlignment.floatsToLine(ap), bPad = HeapAlignment.floatsToLine(bp);
+      for (int pc = 0; pc < k; pc += depth) {
+        int kc = Math.min(depth, k - pc);
         float stepBeta = pc == 0 ? beta : 1f;
         packA.packA(row0, rows, pc, kc, MR, ap, aPad);
         for (int jc = 0; jc < n; jc += NB) {
-          int nc = Math.min(NB, n - jc), panels = (nc + NR - 1) / NR;
-          packB.packB(pc, kc, jc, nc, 0, panels, bp, bPad);
-          block(row0, rows, jc, nc, kc, ap, aPad, bp, bPad, edge, alpha, stepBeta, c, cOff, ldc);
+          int nc = Math.min(NB, n - jc);
+          packB.packB(pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp, bPad);
+          block(row0, rows, jc, nc, kc, ap, aPad, bp, bPad, bBuf.edge, alpha, stepBeta, c, cOff, ldc);
         }
       }
     } finally {
-      buf.busy = false;
+      release(aBuf);
+      release(bBuf);
     }
   }
 }
