@@ -29,7 +29,9 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * crosses between cores, as in GemmDriver's private split. Measured against it, one JVM each: each B block
  * packed by both threads together (two waits per block) was no faster in the paired harness, and C cut by
  * columns (each thread packing only its columns' B blocks, one A packed by both, one wait per slice) ran at
- * 298–307 GFLOP/s against 303–334 at 2048² and 1024². The sums per element of C run in slices of KC
+ * 298–307 GFLOP/s against 303–334 at 2048² and 1024²; B packed a whole slice at a time by both threads together
+ * (one wait per slice), each thread then packing its own A rows, took 1.090× (1.030–1.154) the time at 2048² in
+ * the paired harness. The sums per element of C run in slices of KC
  * in k's order whatever the number of threads, so the result does not depend on it. beta = 0 never reads C.
  */
 final class GemmStreamA {
