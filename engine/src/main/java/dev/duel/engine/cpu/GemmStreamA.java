@@ -26,13 +26,12 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * harness, 384 slower. The panels start on cache lines ({@link HeapAlignment}).
  *
  * <p>Every thread packs all of B for itself ((threads − 1)·k·n floats copied more), so no packed panel
- * crosses between cores, as in GemmDriver's private split. Measured against it, one JVM each: each B block
- * packed by both threads together (two waits per block) was no faster in the paired harness, and C cut by
- * columns (each thread packing only its columns' B blocks, one A packed by both, one wait per slice) ran at
- * 298–307 GFLOP/s against 303–334 at 2048² and 1024²; B packed a whole slice at a time by both threads together
- * (one wait per slice), each thread then packing its own A rows, took 1.090× (1.030–1.154) the time at 2048² in
- * the paired harness. The sums per element of C run in slices of KC
- * in k's order whatever the number of threads, so the result does not depend on it. beta = 0 never reads C.
+ * crosses between cores, as in GemmDriver's private split. Three ways of sharing the packing were slower or no
+ * faster: each B block packed by both threads together (two waits per block; paired harness), a whole B slice
+ * packed by both (one wait per slice; 1.09× the time at 2048², paired), and C cut by columns with one A packed
+ * by both (298–307 GFLOP/s against 303–334, one JVM each). The sums per element of C run in slices of the same
+ * depth in k's order whatever the number of threads, so the result does not depend on it. beta = 0 never
+ * reads C.
  */
 final class GemmStreamA {
   private GemmStreamA() {}
@@ -42,15 +41,28 @@ final class GemmStreamA {
    * no longer stays in L1 beside the streaming B panels, but comes back from L2. {@code -Dduel.gemm.streamKc}
    * overrides it, for A/B measurements in the paired harness.
    */
-  static final int KC = Integer.getInteger("duel.gemm.streamKc", 1024);
+  static final int KC = positive("duel.gemm.streamKc", 1024, HeapAlignment.SLACK_FLOATS);
   /** Columns of a B block: kc·NB floats (at most 1 MiB) stay in L2 while every A panel of the part passes ({@code -Dduel.gemm.streamNb}). */
-  static final int NB = Integer.getInteger("duel.gemm.streamNb", 256);
+  static final int NB = positive("duel.gemm.streamNb", 256, NR);
   /** The smallest m, n and k this order takes. */
   static final int MIN_SIDE = 1024;
   /** Rows of the tile this order is built for. */
   static final int MR = 12;
   /** A part has at least this many rows, so that each B block serves enough A panels to pay its packing. */
   private static final int MIN_PART_ROWS = 8 * MR;
+
+  /** A system property's value: a positive multiple of {@code unit}, else a clear error; {@code otherwise} if unset. */
+  static int positive(String property, int otherwise, int unit) {
+    String given = System.getProperty(property);
+    if (given == null || given.isBlank()) return otherwise;
+    try {
+      int v = Integer.parseInt(given.trim());
+      if (v > 0 && v % unit == 0) return v;
+    } catch (NumberFormatException ignored) {
+      // fall through to the error below
+    }
+    throw new IllegalArgumentException("-D" + property + "=" + given + " is not a positive multiple of " + unit);
+  }
 
   /** Whether a product with an mr-row tile takes this order. */
   static boolean takes(int mr, int m, int n, int k) {

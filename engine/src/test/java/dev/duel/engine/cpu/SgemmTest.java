@@ -204,6 +204,24 @@ class SgemmTest {
   }
 
   @Test
+  void theStreamOrdersSettingsRefuseWhatWouldBreakIt() {
+    System.setProperty("duel.test.streamSetting", "96");
+    try {
+      assertEquals(96, GemmStreamA.positive("duel.test.streamSetting", 7, 32));
+      for (String bad : new String[] {"0", "-32", "100", "x", "1e3"}) {
+        System.setProperty("duel.test.streamSetting", bad);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> GemmStreamA.positive("duel.test.streamSetting", 7, 32));
+        assertTrue(e.getMessage().contains("-Dduel.test.streamSetting=" + bad), e.getMessage());
+      }
+      System.clearProperty("duel.test.streamSetting");
+      assertEquals(7, GemmStreamA.positive("duel.test.streamSetting", 7, 32), "unset: the default");
+    } finally {
+      System.clearProperty("duel.test.streamSetting");
+    }
+  }
+
+  @Test
   void theStreamOrdersSlicesAreEvenAndWithinKc() {
     for (int k : new int[] {1024, 1025, 1500, 2048, 2053, 3 * GemmStreamA.KC + 1, 10_000}) {
       int depth = GemmStreamA.sliceDepth(k), slices = (k + depth - 1) / depth;
