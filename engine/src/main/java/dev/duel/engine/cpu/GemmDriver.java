@@ -204,12 +204,30 @@ final class GemmDriver {
     packWholeB(packB, n, k, bp, 0);
   }
 
-  /** {@link #packWholeB} into bp from bp[bpOff] on (for {@link #gemmPackedB} with that offset). */
+  /**
+   * {@link #packWholeB} into bp from bp[bpOff] on (for {@link #gemmPackedB} with that offset), its (slice, panel)
+   * units spread over the pool from {@link #PARALLEL_PACK_FLOATS} floats (a convolution's weights are packed
+   * while the other cores would wait for the product).
+   */
   static void packWholeB(BPacker packB, int n, int k, float[] bp, int bpOff) {
     if (n > NC) throw new IllegalArgumentException("GemmDriver.packWholeB: n=" + n + " > NC=" + NC);
-    int panels = (n + NR - 1) / NR;
-    for (int pc = 0; pc < k; pc += KC) packB.packB(pc, Math.min(KC, k - pc), 0, n, 0, panels, bp, bpOff + pc * roundUp(n, NR));
+    int panels = (n + NR - 1) / NR, stride = roundUp(n, NR);
+    if ((long) k * stride < PARALLEL_PACK_FLOATS) {
+      for (int pc = 0; pc < k; pc += KC) packB.packB(pc, Math.min(KC, k - pc), 0, n, 0, panels, bp, bpOff + pc * stride);
+      return;
+    }
+    int units = (k + KC - 1) / KC * panels;
+    CpuPool.parallelFor(units, 4, (from, to) -> {
+      for (int u = from; u < to; ) {
+        int pc = u / panels * KC, q = u % panels, qTo = Math.min(panels, q + (to - u));
+        packB.packB(pc, Math.min(KC, k - pc), 0, n, q, qTo, bp, bpOff + pc * stride);
+        u += qTo - q;
+      }
+    });
   }
+
+  /** From this many packed floats on, {@link #packWholeB} runs on the pool. */
+  static final int PARALLEL_PACK_FLOATS = 1 << 16;
 
   /**
    * Where {@link #packWholeB} puts B[p, j] of a k × n B: KC slice, panel of NR columns, row within the slice, column
