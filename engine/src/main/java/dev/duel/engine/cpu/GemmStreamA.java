@@ -8,7 +8,8 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * past it, GotoBLAS's order with the operands' roles exchanged against {@link GemmDriver}'s.
  *
  * <pre>
- *   C's rows cut into one part per thread (whole tiles); each thread, on its own buffers:
+ *   C's rows cut into one part per thread (whole tiles), a part into chunks of ≤ 16 MiB of packed A per
+ *   slice; each thread, on its own buffers, chunk by chunk:
  *     for pc in slices of k, each at most KC deep:         KC = 1024 (sliceDepth: equal slices)
  *       pack A[rows of the part, pc:+kc] into 12-row panels        (all of them: they stream from L3)
  *       for jc in steps of NB over n:                      NB = 256
@@ -143,9 +144,27 @@ final class GemmStreamA {
     }
   }
 
-  /** Rows [row0, row0 + rows) of C, every column, on this thread, with its own A and B buffers. */
+  /**
+   * The most floats of packed A a thread holds (16 MiB): a part's rows go in chunks of at most this many
+   * floats per slice, each chunk packing B again (for 1024-deep slices, 4096 rows per chunk, so B's packing
+   * stays within 1/8192 of the chunk's multiply-adds).
+   */
+  static final int A_CHUNK_FLOATS = 1 << 22;
+
+  /** Rows [row0, row0 + rows) of C, every column, on this thread, in chunks of equal rows within {@link #A_CHUNK_FLOATS}. */
   private static void rows(int row0, int rows, int n, int k, float alpha, GemmDriver.APacker packA,
                            GemmDriver.BPacker packB, float beta, float[] c, int cOff, int ldc) {
+    int maxRows = Math.max(MR, A_CHUNK_FLOATS / sliceDepth(k) / MR * MR);
+    int chunks = (rows + maxRows - 1) / maxRows;
+    int chunkRows = GemmDriver.roundUp((rows + chunks - 1) / chunks, MR);
+    for (int r0 = row0; r0 < row0 + rows; r0 += chunkRows) {
+      chunk(r0, Math.min(chunkRows, row0 + rows - r0), n, k, alpha, packA, packB, beta, c, cOff, ldc);
+    }
+  }
+
+  /** Rows [row0, row0 + rows) of C, every column, on this thread, with its own A and B buffers. */
+  private static void chunk(int row0, int rows, int n, int k, float alpha, GemmDriver.APacker packA,
+                            GemmDriver.BPacker packB, float beta, float[] c, int cOff, int ldc) {
     int depth = sliceDepth(k);
     Buffer aBuf = take(A_BUFFER), bBuf = take(B_BUFFER);
     try {

@@ -199,6 +199,12 @@ class SgemmTest {
       cs.verifyRows(new int[] {0, 11, 12, half - 1, half, half + 1, cs.m - 13, cs.m - 2, cs.m - 1,
           rnd.nextInt(cs.m), rnd.nextInt(cs.m)});
     }
+    // Tall enough for each thread's rows to go in two chunks of packed A (GemmStreamA.A_CHUNK_FLOATS).
+    Case tall = new Case(false, false, 8300, 1024, 1024, 1f, 0.5f, 0);
+    tall.runBlocked(12);
+    int rows = GemmStreamA.A_CHUNK_FLOATS / 1024;
+    tall.verifyRows(new int[] {0, 2075, 2076, rows / 2 - 1, rows / 2, rows / 2 + 1, rows - 1, rows, rows + 1, 4150, 4151, 4152,
+        6227, 6228, 8299, rnd.nextInt(8300)});
     assertTrue(!GemmStreamA.takes(8, 2048, 2048, 2048) && !GemmStreamA.takes(12, 1023, 2048, 2048)
         && !GemmStreamA.takes(12, 2048, 1023, 2048) && !GemmStreamA.takes(12, 2048, 2048, 1023));
   }
