@@ -477,16 +477,8 @@ final class GemmDriver {
             int aBase = aWhole != null ? aWholeBase + (block * slices + s) * MC * KC : aPad + (s - s0) * MC * KC;
             int bAt = bBase + s * sliceStride + q * kc * NR;
             for (int r = 0; r < mc; r += mr) {
-              int rows = Math.min(mr, mc - r), aAt = aBase + r * kc, cAt = cRow + r * ldc;
-              if (rows == mr && nr == NR) {
-                SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, alpha, stepBeta, cc, cAt, ldc);
-              } else if (nr <= SgemmKernel.L && narrowEdges) {
-                SgemmKernel.narrowTile(mr, kc, ap, aAt, bp, bAt, edge);
-                mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
-              } else {
-                SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
-                mergeEdge(edge, rows, nr, alpha, stepBeta, cc, cAt, ldc);
-              }
+              tileAt(mr, Math.min(mr, mc - r), nr, kc, ap, aBase + r * kc, bp, bAt, alpha, stepBeta, cc, cRow + r * ldc,
+                  ldc, edge, narrowEdges);
             }
           }
         }
@@ -494,8 +486,24 @@ final class GemmDriver {
     }
   }
 
+  /**
+   * One tile of C, rows × nr of it inside C (rows ≤ mr, nr ≤ NR): the full tile straight into C; an edge tile into
+   * the scratch {@code edge} and merged, by {@link SgemmKernel#narrowTile} when at most one vector of columns is
+   * left (and narrowEdges), else by the full tile. For GemmDriver's loops and {@link GemmStreamA}'s.
+   */
+  static void tileAt(int mr, int rows, int nr, int kc, float[] ap, int aAt, float[] bp, int bAt, float alpha,
+                     float beta, float[] c, int cAt, int ldc, float[] edge, boolean narrowEdges) {
+    if (rows == mr && nr == NR) {
+      SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, alpha, beta, c, cAt, ldc);
+    } else {
+      if (nr <= SgemmKernel.L && narrowEdges) SgemmKernel.narrowTile(mr, kc, ap, aAt, bp, bAt, edge);
+      else SgemmKernel.tile(mr, kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
+      mergeEdge(edge, rows, nr, alpha, beta, c, cAt, ldc);
+    }
+  }
+
   /** C[i, j] = alpha·tile[i, j] + beta·C[i, j] for the mr×nr corner of an edge tile; beta = 0 never reads C. */
-  static void mergeEdge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int cAt, int ldc) {
+  private static void mergeEdge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int cAt, int ldc) {
     for (int i = 0; i < mr; i++) {
       int row = cAt + i * ldc;
       for (int j = 0; j < nr; j++) {
@@ -506,16 +514,8 @@ final class GemmDriver {
   }
 
   private static long splitCopy() {
-    String given = System.getProperty("duel.gemm.splitCopy");
-    if (given == null || given.isBlank()) return 1L << 24;
-    try {
-      long w = Long.parseLong(given.trim());
-      if (w >= 0) return w;
-    } catch (NumberFormatException ignored) {
-      // fall through to the error below
-    }
-    throw new IllegalArgumentException("-Dduel.gemm.splitCopy=" + given
-        + " is not a number of floats >= 0 (the most packed copies the private split may add; 0 turns it off)");
+    return CpuSettings.read("duel.gemm.splitCopy", 1L << 24, 0, 1,
+        "a number of floats >= 0 (the most packed copies the private split may add; 0 turns it off)");
   }
 
   static int roundUp(int x, int multiple) {

@@ -22,8 +22,8 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * Why: in GemmDriver's order each B micro-panel comes from L3 at its first tile, and its KC = 256 makes C
  * travel to and from memory eight times for k = 2048. Here what comes from L3 is the A panel, 48 bytes per k
  * step once per NB / NR = 8 tiles, and C travels k / KC times (twice for k = 2048). On the AVX-512 Intel of
- * docs/benchmarks.md (session 18), 2048² on two threads: 320–345 GFLOP/s against 270–300 in GemmDriver's
- * order (ad-hoc probes, one JVM each); KC 512 and 1024 were within noise of each other in the paired
+ * docs/benchmarks.md (session 18), 2048² on two threads: 320–345 GFLOP/s against 270–300 for the
+ * session's starting build (GemmDriver's order, panels where the JVM put them; ad-hoc probes, one JVM each); KC 512 and 1024 were within noise of each other in the paired
  * harness, 384 slower. The panels start on cache lines ({@link HeapAlignment}).
  *
  * <p>Every thread packs all of B for itself ((threads − 1)·k·n floats copied more), so no packed panel
@@ -42,28 +42,17 @@ final class GemmStreamA {
    * no longer stays in L1 beside the streaming B panels, but comes back from L2. {@code -Dduel.gemm.streamKc}
    * overrides it, for A/B measurements in the paired harness.
    */
-  static final int KC = positive("duel.gemm.streamKc", 1024, HeapAlignment.SLACK_FLOATS);
+  static final int KC = (int) CpuSettings.read("duel.gemm.streamKc", 1024, 1, HeapAlignment.SLACK_FLOATS,
+      "a positive multiple of " + HeapAlignment.SLACK_FLOATS + " (the deepest slice of k)");
   /** Columns of a B block: kc·NB floats (at most 1 MiB) stay in L2 while every A panel of the part passes ({@code -Dduel.gemm.streamNb}). */
-  static final int NB = positive("duel.gemm.streamNb", 256, NR);
+  static final int NB = (int) CpuSettings.read("duel.gemm.streamNb", 256, 1, NR,
+      "a positive multiple of " + NR + " (the columns of a B block)");
   /** The smallest m, n and k this order takes. */
   static final int MIN_SIDE = 1024;
   /** Rows of the tile this order is built for. */
   static final int MR = 12;
   /** A part has at least this many rows, so that each B block serves enough A panels to pay its packing. */
   private static final int MIN_PART_ROWS = 8 * MR;
-
-  /** A system property's value: a positive multiple of {@code unit}, else a clear error; {@code otherwise} if unset. */
-  static int positive(String property, int otherwise, int unit) {
-    String given = System.getProperty(property);
-    if (given == null || given.isBlank()) return otherwise;
-    try {
-      int v = Integer.parseInt(given.trim());
-      if (v > 0 && v % unit == 0) return v;
-    } catch (NumberFormatException ignored) {
-      // fall through to the error below
-    }
-    throw new IllegalArgumentException("-D" + property + "=" + given + " is not a positive multiple of " + unit);
-  }
 
   /** Whether a product with an mr-row tile takes this order. */
   static boolean takes(int mr, int m, int n, int k) {
@@ -130,16 +119,12 @@ final class GemmStreamA {
   private static void block(int row0, int rows, int jc, int nc, int kc, float[] ap, int aBase, float[] bp, int bBase,
                             float[] edge, float alpha, float beta, float[] c, int cOff, int ldc) {
     int panels = (nc + NR - 1) / NR;
+    boolean narrowEdges = GemmDriver.narrowEdges;
     for (int r = 0; r < rows; r += MR) {
-      int mr = Math.min(MR, rows - r), aAt = aBase + r * kc, cRow = cOff + (row0 + r) * ldc + jc;
+      int cRow = cOff + (row0 + r) * ldc + jc;
       for (int q = 0; q < panels; q++) {
-        int nr = Math.min(NR, nc - q * NR), bAt = bBase + q * kc * NR, cAt = cRow + q * NR;
-        if (mr == MR && nr == NR) {
-          SgemmKernel.tile12(kc, ap, aAt, bp, bAt, alpha, beta, c, cAt, ldc);
-        } else {
-          SgemmKernel.tile12(kc, ap, aAt, bp, bAt, 1f, 0f, edge, 0, NR);
-          GemmDriver.mergeEdge(edge, mr, nr, alpha, beta, c, cAt, ldc);
-        }
+        GemmDriver.tileAt(MR, Math.min(MR, rows - r), Math.min(NR, nc - q * NR), kc, ap, aBase + r * kc, bp,
+            bBase + q * kc * NR, alpha, beta, c, cRow + q * NR, ldc, edge, narrowEdges);
       }
     }
   }
@@ -154,18 +139,17 @@ final class GemmStreamA {
   /** Rows [row0, row0 + rows) of C, every column, on this thread, in chunks of equal rows within {@link #A_CHUNK_FLOATS}. */
   private static void rows(int row0, int rows, int n, int k, float alpha, GemmDriver.APacker packA,
                            GemmDriver.BPacker packB, float beta, float[] c, int cOff, int ldc) {
-    int maxRows = Math.max(MR, A_CHUNK_FLOATS / sliceDepth(k) / MR * MR);
+    int depth = sliceDepth(k), maxRows = Math.max(MR, A_CHUNK_FLOATS / depth / MR * MR);
     int chunks = (rows + maxRows - 1) / maxRows;
     int chunkRows = GemmDriver.roundUp((rows + chunks - 1) / chunks, MR);
     for (int r0 = row0; r0 < row0 + rows; r0 += chunkRows) {
-      chunk(r0, Math.min(chunkRows, row0 + rows - r0), n, k, alpha, packA, packB, beta, c, cOff, ldc);
+      chunk(r0, Math.min(chunkRows, row0 + rows - r0), n, k, depth, alpha, packA, packB, beta, c, cOff, ldc);
     }
   }
 
   /** Rows [row0, row0 + rows) of C, every column, on this thread, with its own A and B buffers. */
-  private static void chunk(int row0, int rows, int n, int k, float alpha, GemmDriver.APacker packA,
+  private static void chunk(int row0, int rows, int n, int k, int depth, float alpha, GemmDriver.APacker packA,
                             GemmDriver.BPacker packB, float beta, float[] c, int cOff, int ldc) {
-    int depth = sliceDepth(k);
     Buffer aBuf = take(A_BUFFER), bBuf = take(B_BUFFER);
     try {
       float[] ap = aBuf.atLeast((rows + MR - 1) / MR * MR * depth), bp = bBuf.atLeast(depth * GemmDriver.roundUp(NB, NR));

@@ -11,7 +11,7 @@ import java.lang.invoke.MethodHandle;
  *
  * <p>Why: a 64-byte vector load from an address that is not a multiple of 64 touches two cache lines (a
  * split load, two L1 accesses). The micro-kernel loads two such vectors of its B panel every k step; with the
- * panels on a line boundary the 2048² product ran 8% faster on one core of the AVX-512 Intel of
+ * panels on a line boundary the 2048² product ran 6–8% faster on one core of the AVX-512 Intel of
  * docs/benchmarks.md (session 18). Java does not say where an array is, and under the parallel collector a
  * large array may start at any multiple of 8 bytes, different from JVM to JVM, which made the GEMM's speed
  * depend on the JVM it ran in.

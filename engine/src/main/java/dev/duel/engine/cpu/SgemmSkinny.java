@@ -50,16 +50,8 @@ final class SgemmSkinny {
   }
 
   private static long parallelElements() {
-    String given = System.getProperty("duel.skinny.parallel");
-    if (given == null || given.isBlank()) return defaultParallelElements(CpuModel.HOST);
-    try {
-      long e = Long.parseLong(given.trim());
-      if (e >= 0) return e;
-    } catch (NumberFormatException ignored) {
-      // fall through to the error below
-    }
-    throw new IllegalArgumentException("-Dduel.skinny.parallel=" + given
-        + " is not a number of elements >= 0 (the GEMV/GER size from which a product splits over the threads)");
+    return CpuSettings.read("duel.skinny.parallel", defaultParallelElements(CpuModel.HOST), 0, 1,
+        "a number of elements >= 0 (the GEMV/GER size from which a product splits over the threads)");
   }
 
   /** Whether {@link #sgemm} takes this product: a dimension of 1. */

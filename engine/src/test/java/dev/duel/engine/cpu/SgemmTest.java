@@ -210,18 +210,18 @@ class SgemmTest {
   }
 
   @Test
-  void theStreamOrdersSettingsRefuseWhatWouldBreakIt() {
+  void theCpuSettingsRefuseWhatWouldBreakTheLoops() {
     System.setProperty("duel.test.streamSetting", "96");
     try {
-      assertEquals(96, GemmStreamA.positive("duel.test.streamSetting", 7, 32));
+      assertEquals(96, CpuSettings.read("duel.test.streamSetting", 7, 1, 32, "a positive multiple of 32"));
       for (String bad : new String[] {"0", "-32", "100", "x", "1e3"}) {
         System.setProperty("duel.test.streamSetting", bad);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-            () -> GemmStreamA.positive("duel.test.streamSetting", 7, 32));
+            () -> CpuSettings.read("duel.test.streamSetting", 7, 1, 32, "a positive multiple of 32"));
         assertTrue(e.getMessage().contains("-Dduel.test.streamSetting=" + bad), e.getMessage());
       }
       System.clearProperty("duel.test.streamSetting");
-      assertEquals(7, GemmStreamA.positive("duel.test.streamSetting", 7, 32), "unset: the default");
+      assertEquals(7, CpuSettings.read("duel.test.streamSetting", 7, 1, 32, "a positive multiple of 32"), "unset: the default");
     } finally {
       System.clearProperty("duel.test.streamSetting");
     }
