@@ -12,8 +12,8 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *   slice; each thread, on its own buffers, chunk by chunk:
  *     for pc in slices of k, each at most KC deep:         KC = 1024 (sliceDepth: equal slices)
  *       pack A[rows of the part, pc:+kc] into 12-row panels        (all of them: they stream from L3)
- *       for jc in steps of NB over n:                      NB = 256
- *         pack B[pc:+kc, jc:+NB] into NR-column panels             (kc·NB floats, at most 1 MiB: stays in L2)
+ *       for jc in steps of NB over n:                      NB = 128
+ *         pack B[pc:+kc, jc:+NB] into NR-column panels             (kc·NB floats, at most 512 KiB: stays in L2)
  *         for each A panel r:                              (12·kc floats: from L3 once, then L1/L2)
  *           for each B panel q:                            (streams from L2)
  *             C[r, q] (12×NR) = alpha·A_r·B_q + (pc == 0 ? beta : 1)·C[r, q]     (SgemmKernel.tile12)
@@ -21,7 +21,7 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *
  * Why: in GemmDriver's order each B micro-panel comes from L3 at its first tile, and its KC = 256 makes C
  * travel to and from memory eight times for k = 2048. Here what comes from L3 is the A panel, 48 bytes per k
- * step once per NB / NR = 8 tiles, and C travels k / KC times (twice for k = 2048). On the AVX-512 Intel of
+ * step once per NB / NR = 4 tiles, and C travels k / KC times (twice for k = 2048). On the AVX-512 Intel of
  * docs/benchmarks.md (session 18), 2048² on two threads: 320–345 GFLOP/s against 270–300 for the
  * session's starting build (GemmDriver's order, panels where the JVM put them; ad-hoc probes, one JVM each); KC 512 and 1024 were within noise of each other in the paired
  * harness, 384 slower. The panels start on cache lines ({@link HeapAlignment}).
@@ -44,8 +44,13 @@ final class GemmStreamA {
    */
   static final int KC = (int) CpuSettings.read("duel.gemm.streamKc", 1024, 1, HeapAlignment.SLACK_FLOATS,
       "a positive multiple of " + HeapAlignment.SLACK_FLOATS + " (the deepest slice of k)");
-  /** Columns of a B block: kc·NB floats (at most 1 MiB) stay in L2 while every A panel of the part passes ({@code -Dduel.gemm.streamNb}). */
-  static final int NB = (int) CpuSettings.read("duel.gemm.streamNb", 256, 1, NR,
+  /**
+   * Columns of a B block: kc·NB floats (at most 512 KiB) stay in L2 while every A panel of the part passes
+   * ({@code -Dduel.gemm.streamNb}). Half of L2 rather than all of it: C's rows, the A panels and B's source
+   * rows pass through L2 beside the block. Paired A/B on the AVX-512 Intel (session 19), 128 against 256
+   * columns: 0.968× the time at NN and TN 2048², 0.982× at NT, 0.992× at NN 1024²; 64 columns 1.043×.
+   */
+  static final int NB = (int) CpuSettings.read("duel.gemm.streamNb", 128, 1, NR,
       "a positive multiple of " + NR + " (the columns of a B block)");
   /** The smallest m, n and k this order takes. */
   static final int MIN_SIDE = 1024;
