@@ -30,7 +30,10 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * crosses between cores, as in GemmDriver's private split. Three ways of sharing the packing were slower or no
  * faster: each B block packed by both threads together (two waits per block; paired harness), a whole B slice
  * packed by both (one wait per slice; 1.09× the time at 2048², paired), and C cut by columns with one A packed
- * by both (298–307 GFLOP/s against 303–334, one JVM each). The sums per element of C run in slices of the same
+ * by both (298–307 GFLOP/s against 303–334, one JVM each). Nor was packing the next block while the tiles run
+ * (session 19): copied inside the tile's loop, C2 compiled the tile 10% slower; between the tiles, in pieces,
+ * 2–3% slower, as the copy's misses (B's rows 8 KiB apart, too far for the prefetchers) stall the tiles as they
+ * stall the packing. On two threads this packing is 3–4% of each thread's time at 2048². The sums per element of C run in slices of the same
  * depth in k's order whatever the number of threads, so the result does not depend on it. beta = 0 never
  * reads C.
  */
