@@ -49,7 +49,7 @@ final class GemmStreamA {
       "a positive multiple of " + HeapAlignment.SLACK_FLOATS + " (the deepest slice of k)");
   /**
    * Columns of a B block: kc·NB floats (at most 512 KiB) stay in L2 while every A panel of the part passes
-   * ({@code -Dduel.gemm.streamNb}). Half of L2 rather than all of it: C's rows, the A panels and B's source
+   * ({@code -Dduel.gemm.streamNb}). A quarter of the 2 MiB L2 rather than half of it: C's rows, the A panels and B's source
    * rows pass through L2 beside the block. Paired A/B on the AVX-512 Intel (session 19), 128 against 256
    * columns: 0.968× the time at NN and TN 2048², 0.982× at NT, 0.992× at NN 1024²; 64 columns 1.043×.
    */
