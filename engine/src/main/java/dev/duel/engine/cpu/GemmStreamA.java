@@ -67,33 +67,19 @@ final class GemmStreamA {
     return mr == MR && m >= MIN_SIDE && n >= MIN_SIDE && k >= MIN_SIDE;
   }
 
-  /** A packing buffer of one thread, reused; busy while in use (a packer that multiplies gets a fresh one). */
-  private static final class Buffer {
-    float[] data = new float[0];
+  /** A thread's packing buffers (A panels, a B block, an edge tile), reused; busy while in use (a packer that multiplies gets fresh ones). */
+  private static final class Buffers {
+    float[] a = new float[0], b = new float[0];
     final float[] edge = new float[MR * NR];
     boolean busy;
 
-    /** The buffer with at least {@code size} floats plus the alignment's slack. */
-    float[] atLeast(int size) {
-      if (data.length < size + HeapAlignment.SLACK_FLOATS) data = new float[size + HeapAlignment.SLACK_FLOATS];
-      return data;
+    /** arr if it holds size floats plus the alignment's slack, else a new array that does. */
+    static float[] atLeast(float[] arr, int size) {
+      return arr.length < size + HeapAlignment.SLACK_FLOATS ? new float[size + HeapAlignment.SLACK_FLOATS] : arr;
     }
   }
 
-  private static final ThreadLocal<Buffer> A_BUFFER = ThreadLocal.withInitial(Buffer::new);
-  private static final ThreadLocal<Buffer> B_BUFFER = ThreadLocal.withInitial(Buffer::new);
-
-  /** This thread's buffer of the kind, or a fresh one if it is in use; marked busy until {@link #release}. */
-  private static Buffer take(ThreadLocal<Buffer> kind) {
-    Buffer own = kind.get();
-    Buffer b = own.busy ? new Buffer() : own;
-    b.busy = true;
-    return b;
-  }
-
-  private static void release(Buffer b) {
-    b.busy = false;
-  }
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
   /**
    * The depth of the slices k is cut into: as few as keep each within {@link #KC}, of equal depth rounded up
@@ -158,9 +144,11 @@ final class GemmStreamA {
   /** Rows [row0, row0 + rows) of C, every column, on this thread, with its own A and B buffers. */
   private static void chunk(int row0, int rows, int n, int k, int depth, float alpha, GemmDriver.APacker packA,
                             GemmDriver.BPacker packB, float beta, float[] c, int cOff, int ldc) {
-    Buffer aBuf = take(A_BUFFER), bBuf = take(B_BUFFER);
+    Buffers own = BUFFERS.get(), bufs = own.busy ? new Buffers() : own;
+    bufs.busy = true;
     try {
-      float[] ap = aBuf.atLeast((rows + MR - 1) / MR * MR * depth), bp = bBuf.atLeast(depth * GemmDriver.roundUp(NB, NR));
+      float[] ap = bufs.a = Buffers.atLeast(bufs.a, (rows + MR - 1) / MR * MR * depth);
+      float[] bp = bufs.b = Buffers.atLeast(bufs.b, depth * GemmDriver.roundUp(NB, NR));
       int aPad = HeapAlignment.floatsToLine(ap), bPad = HeapAlignment.floatsToLine(bp);
       for (int pc = 0; pc < k; pc += depth) {
         int kc = Math.min(depth, k - pc);
@@ -169,12 +157,11 @@ final class GemmStreamA {
         for (int jc = 0; jc < n; jc += NB) {
           int nc = Math.min(NB, n - jc);
           packB.packB(pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp, bPad);
-          block(row0, rows, jc, nc, kc, ap, aPad, bp, bPad, bBuf.edge, alpha, stepBeta, c, cOff, ldc);
+          block(row0, rows, jc, nc, kc, ap, aPad, bp, bPad, bufs.edge, alpha, stepBeta, c, cOff, ldc);
         }
       }
     } finally {
-      release(aBuf);
-      release(bBuf);
+      bufs.busy = false;
     }
   }
 }

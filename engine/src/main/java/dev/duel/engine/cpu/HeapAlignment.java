@@ -20,7 +20,8 @@ import java.lang.invoke.MethodHandle;
  * hands native code the heap address of the array's first element, and memset returns its pointer argument.
  * Nothing is written. The address holds until the collector next moves the array; a panel packed and read
  * at an offset computed once stays correct whatever happens after (the offset is only an index), it may just
- * lose the alignment. The lookup takes tens of nanoseconds, so it is done once per packed buffer per product.
+ * lose the alignment. The lookup takes 3.5–7 ns once compiled (26 ns before; an ad-hoc loop on the AVX-512
+ * Intel, session 19), and is done once per packed buffer per product.
  *
  * <p>Without native access for this module (no {@code --enable-native-access}; the launcher and the tests
  * give it) or without a C library, {@link #floatsToLine} answers 0: the panels start where the array starts,
