@@ -4,7 +4,6 @@ import dev.duel.engine.Autograd;
 import dev.duel.engine.Backend;
 import dev.duel.engine.Devices;
 import dev.duel.engine.Generator;
-import dev.duel.engine.GradMode;
 import dev.duel.engine.MemoryScope;
 import dev.duel.engine.Tensor;
 import dev.duel.gan.data.PairedData;
@@ -349,93 +348,30 @@ public final class Pix2PixTrainer implements RunTrainer {
 
   private void saveCheckpoint() throws IOException {
     refreshEmaStatistics();
-    Map<String, Map<String, TensorData>> files = new LinkedHashMap<>();
-    try (MemoryScope scope = MemoryScope.open()) {
-      files.put("g.safetensors", StateMaps.toHost(g.stateDict()));
-      if (d != null) files.put("d.safetensors", StateMaps.toHost(d.stateDict()));
-      files.put("opt_g.safetensors", StateMaps.toHost(optG.stateDict()));
-      if (optD != null) files.put("opt_d.safetensors", StateMaps.toHost(optD.stateDict()));
-      if (ema != null) files.put("g_ema.safetensors", StateMaps.toHost(ema.stateDict()));
-    }
-    Shuffler.Cursor cursor = shuffler.cursor();
-    Map<String, Object> state = new LinkedHashMap<>();
-    state.put("epoch", (int) ((step - 1) / stepsPerEpoch) + 1);
-    state.put("steps_per_epoch", stepsPerEpoch);
-    Map<String, Object> rng = new LinkedHashMap<>();
-    rng.put("init", stream(initRng));
-    rng.put("train", stream(trainRng));
-    state.put("rng", rng);
-    Map<String, Object> cur = new LinkedHashMap<>();
-    cur.put("epoch", cursor.epoch());
-    cur.put("position", cursor.position());
-    state.put("data", cur);
+    Map<String, Map<String, TensorData>> files = CheckpointContents.tensors(g, d, optG, optD, ema);
+    Map<String, Object> state = CheckpointContents.position(step, stepsPerEpoch, initRng, trainRng, shuffler.cursor());
     state.put(TranslationModels.SHAPE_KEY, shape.toJson());
     state.put("config", cfg.toJson());
     state.put("written", Instant.now().toString());
-    try {
-      if (metrics != null) metrics.force();
-      lastCheckpoint = Checkpoints.write(run.checkpoints(), step, files, state);
-      Checkpoints.prune(run.checkpoints(), cfg.keepCheckpoints);
-    } catch (IOException e) {
-      throw IoErrors.at(run.checkpoints().resolve(Checkpoints.folderName(step)), e);
-    }
+    lastCheckpoint = CheckpointContents.write(run, step, files, state, metrics, cfg.keepCheckpoints);
     checkpointStep = step;
-  }
-
-  private static Map<String, Object> stream(Generator r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("seed", r.seed());
-    m.put("offset", r.offset());
-    return m;
   }
 
   @Override
   public void restore(Checkpoint c) throws IOException {
-    Path stateFile = c.folder().resolve(Checkpoints.STATE);
-    TrainConfig saved = TrainConfig.fromSaved(c.config(), stateFile.toString());
-    if (saved.instanceNoiseSteps == 0) {
-      saved.instanceNoiseSteps = cfg.instanceNoiseSteps;
-    } else if (noiseHorizonUnset && saved.instanceNoiseSteps != cfg.instanceNoiseSteps) {
-      cfg.instanceNoiseSteps = saved.instanceNoiseSteps;
+    if (CheckpointContents.checkConfig(c, cfg, noiseHorizonUnset)) {
       instanceNoise = new InstanceNoise(cfg.instanceNoise, cfg.instanceNoiseSteps);
-    }
-    List<String> diff = cfg.differencesFrom(saved);
-    if (!diff.isEmpty()) {
-      throw new IllegalArgumentException("cannot resume " + c.folder() + " with a different config: " + String.join("; ", diff));
     }
     PairShape savedShape = TranslationModels.shapeOf(c);
     if (!savedShape.equals(shape)) {
       throw new IllegalArgumentException("cannot resume " + c.folder() + ": it was trained on pairs " + savedShape + ", the data gives " + shape);
     }
-    StateMaps.load(g.stateDict(), c.tensors("g.safetensors"), c.folder().resolve("g.safetensors"));
-    StateMaps.loadOptimizer(optG, c.tensors("opt_g.safetensors"), c.folder().resolve("opt_g.safetensors"));
-    if (d != null) {
-      StateMaps.load(d.stateDict(), c.tensors("d.safetensors"), c.folder().resolve("d.safetensors"));
-      StateMaps.loadOptimizer(optD, c.tensors("opt_d.safetensors"), c.folder().resolve("opt_d.safetensors"));
-    }
-    if (ema != null) {
-      if (!c.has("g_ema.safetensors")) throw new IllegalArgumentException(c.folder() + " has no g_ema.safetensors (the run had no --ema-decay)");
-      StateMaps.load(ema.model().stateDict(), c.tensors("g_ema.safetensors"), c.folder().resolve("g_ema.safetensors"));
-    }
-    Map<String, Object> trainStream = object(object(c.state(), "rng", stateFile), "train", stateFile);
-    if (!(trainStream.get("seed") instanceof Long seed) || seed != trainRng.seed() || !(trainStream.get("offset") instanceof Long offset) || offset < 0) {
-      throw new IllegalArgumentException(stateFile + ": rng.train does not belong to a run of seed " + cfg.seed);
-    }
-    trainRng.setOffset(offset);
-    Map<String, Object> cur = object(c.state(), "data", stateFile);
-    if (!(cur.get("epoch") instanceof Long de) || !(cur.get("position") instanceof Long dp) || dp > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(stateFile + ": \"data\" needs a whole epoch and position");
-    }
-    shuffler.restore(new Shuffler.Cursor(de, (int) (long) dp));
+    CheckpointContents.loadTensors(c, g, d, optG, optD, ema);
+    trainRng.setOffset(CheckpointContents.trainOffset(c, trainRng.seed(), cfg.seed));
+    shuffler.restore(CheckpointContents.cursor(c));
     step = c.step();
     lastCheckpoint = c.folder();
     checkpointStep = step;
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> object(Map<String, Object> m, String key, Path file) {
-    if (m.get(key) instanceof Map<?, ?> o) return (Map<String, Object>) o;
-    throw new IllegalArgumentException(file + ": \"" + key + "\" is missing or not an object");
   }
 
   private void checkData() {
