@@ -4,11 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * A folder of paired PNGs in pix2pix's layout (facades, edges2shoes, maps …): each file holds the input on
@@ -134,22 +130,9 @@ public final class PairedFolder {
 
   /** The .png files directly in {@code folder}, in name order; refuses a missing or PNG-less folder. */
   static List<Path> list(Path folder) throws IOException {
-    if (!Files.isDirectory(folder)) throw new NoSuchFileException(folder.toString(), null, "paired PNG folder not found");
-    List<Path> files = new ArrayList<>();
-    try (Stream<Path> s = Files.list(folder)) {
-      Iterator<Path> it = s.iterator();
-      while (it.hasNext()) {
-        Path p = it.next();
-        if (p.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png") && Files.isRegularFile(p)) {
-          if (files.size() == MAX_FILES) throw new IOException(folder + ": more than " + MAX_FILES + " PNG files; use a subset");
-          files.add(p);
-        }
-      }
-    }
-    if (files.isEmpty()) throw new NoSuchFileException(folder.toString(), null, "no .png files in this folder (a paired folder holds input | target PNGs)");
-    files.sort(null);
-    return files;
+    return PngFiles.in(folder, "paired PNG folder", MAX_FILES, "use a subset", " (a paired folder holds input | target PNGs)");
   }
+
 
   /** True when every pixel has R = G = B (or the picture is a gray PNG). */
   static boolean isGray(PngDecoder.Image img) {
