@@ -10,9 +10,9 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * <pre>
  *   C's rows cut into one part per thread (whole tiles), a part into chunks of ≤ 16 MiB of packed A per
  *   slice; each thread, on its own buffers, chunk by chunk:
- *     for pc in slices of k, each at most KC deep:         KC = 1024 (sliceDepth: equal slices)
+ *     for pc in slices of k, each at most KC deep:         KC = 2048 (sliceDepth: equal slices)
  *       pack A[rows of the part, pc:+kc] into 12-row panels        (all of them: they stream from L3)
- *       for jc in steps of NB over n:                      NB = 128
+ *       for jc in steps of NB over n:                      NB = 512 KiB / (4·kc), whole panels: 64 at kc = 2048
  *         pack B[pc:+kc, jc:+NB] into NR-column panels             (kc·NB floats, at most 512 KiB: stays in L2)
  *         for each A panel r:                              (12·kc floats: from L3 once, then L1/L2)
  *           for each B panel q:                            (streams from L2)
@@ -21,7 +21,7 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *
  * Why: in GemmDriver's order each B micro-panel comes from L3 at its first tile, and its KC = 256 makes C
  * travel to and from memory eight times for k = 2048. Here what comes from L3 is the A panel, 48 bytes per k
- * step once per NB / NR = 4 tiles, and C travels k / KC times (twice for k = 2048). On the AVX-512 Intel of
+ * step once per NB / NR tiles, and C travels k / KC times (once for k ≤ 2048). On the AVX-512 Intel of
  * docs/benchmarks.md (session 18), 2048² on two threads: 320–345 GFLOP/s against 270–300 for the
  * session's starting build (GemmDriver's order, panels where the JVM put them; ad-hoc probes, one JVM each); KC 512 and 1024 were within noise of each other in the paired
  * harness, 384 slower. The panels start on cache lines ({@link HeapAlignment}).
@@ -41,20 +41,30 @@ final class GemmStreamA {
   private GemmStreamA() {}
 
   /**
-   * The deepest slice. Deeper slices mean fewer trips of C to memory; a 12·KC-float A panel (48 KiB at 1024)
-   * no longer stays in L1 beside the streaming B panels, but comes back from L2. {@code -Dduel.gemm.streamKc}
-   * overrides it, for A/B measurements in the paired harness.
+   * The deepest slice. Deeper slices mean fewer trips of C to memory (one for k ≤ 2048: C's lines are fetched for
+   * ownership and written once); a 12·kc-float A panel (96 KiB at 2048) does not stay in L1 beside the streaming
+   * B panels, but comes back from L2. Paired A/B on the AVX-512 Intel (session 20), 2048² NN: slices of 2048 with
+   * 64-column blocks took 0.983× (0.973–0.994) the time of slices of 1024 with 128-column blocks (both 512 KiB
+   * blocks); session 19's 1024 against 512: 0.974×. {@code -Dduel.gemm.streamKc} overrides it, for A/B
+   * measurements in the paired harness.
    */
-  static final int KC = (int) CpuSettings.read("duel.gemm.streamKc", 1024, 1, HeapAlignment.SLACK_FLOATS,
+  static final int KC = (int) CpuSettings.read("duel.gemm.streamKc", 2048, 1, HeapAlignment.SLACK_FLOATS,
       "a positive multiple of " + HeapAlignment.SLACK_FLOATS + " (the deepest slice of k)");
   /**
-   * Columns of a B block: kc·NB floats (at most 512 KiB) stay in L2 while every A panel of the part passes
-   * ({@code -Dduel.gemm.streamNb}). A quarter of the 2 MiB L2 rather than half of it: C's rows, the A panels and B's source
-   * rows pass through L2 beside the block. Paired A/B on the AVX-512 Intel (session 19), 128 against 256
-   * columns: 0.968× the time at NN and TN 2048², 0.982× at NT, 0.992× at NN 1024²; 64 columns 1.043×.
+   * Floats of a B block, kc·NB: 512 KiB, a quarter of the 2 MiB L2, stays there while every A panel of the part
+   * passes; C's rows, the A panels and B's source rows pass through L2 beside it. Paired A/B on the AVX-512 Intel:
+   * at slices of 1024 (session 19), 128 columns (512 KiB) against 256: 0.968× the time at NN and TN 2048², 0.982× at
+   * NT, 0.992× at NN 1024², 64 columns 1.043×; at slices of 2048 (session 20), 64 columns against 128 (1 MiB): 0.985×.
    */
-  static final int NB = (int) CpuSettings.read("duel.gemm.streamNb", 128, 1, NR,
-      "a positive multiple of " + NR + " (the columns of a B block)");
+  static final int BLOCK_FLOATS = 1 << 17;
+  /** {@code -Dduel.gemm.streamNb}: a B block's columns whatever the slice's depth, for A/B measurements; 0 (unset): {@link #blockColumns}'s rule. */
+  static final int FIXED_NB = (int) CpuSettings.read("duel.gemm.streamNb", 0, 0, NR,
+      "a multiple of " + NR + " (the columns of a B block; 0 or unset: from the slice's depth)");
+
+  /** Columns of a B block for slices kc deep: the whole NR-column panels that fit {@link #BLOCK_FLOATS}, at least one. */
+  static int blockColumns(int kc) {
+    return FIXED_NB > 0 ? FIXED_NB : Math.max(NR, BLOCK_FLOATS / kc / NR * NR);
+  }
   /** The smallest m, n and k this order takes. */
   static final int MIN_SIDE = 1024;
   /** Rows of the tile this order is built for. */
@@ -148,14 +158,15 @@ final class GemmStreamA {
     bufs.busy = true;
     try {
       float[] ap = bufs.a = Buffers.atLeast(bufs.a, (rows + MR - 1) / MR * MR * depth);
-      float[] bp = bufs.b = Buffers.atLeast(bufs.b, depth * GemmDriver.roundUp(NB, NR));
+      int nb = blockColumns(depth);
+      float[] bp = bufs.b = Buffers.atLeast(bufs.b, depth * nb);
       int aPad = HeapAlignment.floatsToLine(ap), bPad = HeapAlignment.floatsToLine(bp);
       for (int pc = 0; pc < k; pc += depth) {
         int kc = Math.min(depth, k - pc);
         float stepBeta = pc == 0 ? beta : 1f;
         packA.packA(row0, rows, pc, kc, MR, ap, aPad);
-        for (int jc = 0; jc < n; jc += NB) {
-          int nc = Math.min(NB, n - jc);
+        for (int jc = 0; jc < n; jc += nb) {
+          int nc = Math.min(nb, n - jc);
           packB.packB(pc, kc, jc, nc, 0, (nc + NR - 1) / NR, bp, bPad);
           block(row0, rows, jc, nc, kc, ap, aPad, bp, bPad, bufs.edge, alpha, stepBeta, c, cOff, ldc);
         }

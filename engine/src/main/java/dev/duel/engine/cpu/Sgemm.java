@@ -43,8 +43,9 @@ public final class Sgemm {
             : String.format(java.util.Locale.ROOT, ", %d×%d from m = %d", SgemmKernel.LARGE_ROWS, SgemmKernel.NR, SgemmKernel.LARGE_M),
         GemmDriver.MC, GemmDriver.KC, GemmDriver.NC,
         SgemmKernel.LARGE_ROWS == GemmStreamA.MR
-            ? String.format(java.util.Locale.ROOT, " (m, n, k ≥ %d: A streamed past B blocks of %d columns in L2, slices ≤ %d deep)",
-                GemmStreamA.MIN_SIDE, GemmStreamA.NB, GemmStreamA.KC)
+            ? String.format(java.util.Locale.ROOT, " (m, n, k ≥ %d: A streamed past B blocks of %d KiB in L2, %d columns at slices of %d, slices ≤ %d deep)",
+                GemmStreamA.MIN_SIDE, GemmStreamA.BLOCK_FLOATS * Float.BYTES / 1024, GemmStreamA.blockColumns(GemmStreamA.KC),
+                GemmStreamA.KC, GemmStreamA.KC)
             : "",
         SgemmSkinny.PARALLEL_ELEMENTS, CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"
             : "C cut per thread while the packed copies stay within " + GemmDriver.SPLIT_COPY_FLOATS + " floats",

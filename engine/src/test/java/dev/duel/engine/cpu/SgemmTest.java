@@ -228,6 +228,18 @@ class SgemmTest {
   }
 
   @Test
+  void theStreamOrdersBBlocksAreWholePanelsWithinTheirBudget() {
+    assertEquals(128, GemmStreamA.blockColumns(1024), "512 KiB at slices of 1024");
+    assertEquals(64, GemmStreamA.blockColumns(2048), "512 KiB at slices of 2048");
+    assertEquals(96, GemmStreamA.blockColumns(1104), "118 columns fit: three whole panels");
+    assertEquals(SgemmKernel.NR, GemmStreamA.blockColumns(10_000), "at least one panel");
+    for (int kc = 16; kc <= 8192; kc += 16) {
+      int nb = GemmStreamA.blockColumns(kc);
+      assertTrue(nb % SgemmKernel.NR == 0 && (nb == SgemmKernel.NR || (long) nb * kc <= GemmStreamA.BLOCK_FLOATS), "kc=" + kc + ": " + nb);
+    }
+  }
+
+  @Test
   void theStreamOrdersSlicesAreEvenAndWithinKc() {
     for (int k : new int[] {1024, 1025, 1500, 2048, 2053, 3 * GemmStreamA.KC + 1, 10_000}) {
       int depth = GemmStreamA.sliceDepth(k), slices = (k + depth - 1) / depth;
