@@ -32,8 +32,17 @@ class SgemmPanelATest {
           float[] t = distinct((p0 + kc) * ldt);
           float[] wantT = new float[3 + kc * mr], gotT = new float[wantT.length];
           for (int p = 0; p < kc; p++) for (int i = 0; i < mr; i++) wantT[3 + p * mr + i] = t[(p0 + p) * ldt + i0 + i];
-          SgemmPanelA.packColumns(mr, t, p0 * ldt + i0, ldt, kc, gotT, 3);
+          SgemmPanelA.packColumns(mr, t, p0 * ldt + i0, ldt, kc, gotT, 3, 1);
           assertArrayEquals(wantT, gotT, "columns: mr=" + mr + " kc=" + kc + " i0=" + i0 + " p0=" + p0);
+          // Three panels side by side, each kc·mr floats after the last.
+          int ld3 = i0 + 3 * mr + 6;
+          float[] t3 = distinct((p0 + kc) * ld3);
+          float[] want3 = new float[3 + 3 * kc * mr], got3 = new float[want3.length];
+          for (int g = 0; g < 3; g++) {
+            for (int p = 0; p < kc; p++) for (int i = 0; i < mr; i++) want3[3 + g * kc * mr + p * mr + i] = t3[(p0 + p) * ld3 + i0 + g * mr + i];
+          }
+          SgemmPanelA.packColumns(mr, t3, p0 * ld3 + i0, ld3, kc, got3, 3, 3);
+          assertArrayEquals(want3, got3, "three columns panels: mr=" + mr + " kc=" + kc + " i0=" + i0 + " p0=" + p0);
           checked++;
         }
       }
@@ -44,8 +53,9 @@ class SgemmPanelATest {
   @Test
   void packAPacksFullAndPartialPanels() {
     for (int mr : new int[] {4, 8, 12}) {
-      for (boolean transA : new boolean[] {false, true}) {
-        int m = 3 * mr + 3, k = 37, i0 = 2, mc = m - i0 - 1, p0 = 4, kc = k - p0 - 2;
+      // 3 panels (the last partial); 11 (two groups of SgemmPack.TRANSPOSED_PANELS_TOGETHER full ones, then two full and a partial one)
+      for (int[] shape : new int[][] {{3, 0}, {10, 1}}) for (boolean transA : new boolean[] {false, true}) {
+        int m = shape[0] * mr + 3 + shape[1] * 5, k = 37, i0 = 2, mc = m - i0 - 1, p0 = 4, kc = k - p0 - 2;
         int lda = transA ? m + 5 : k + 5;
         float[] a = distinct((transA ? k : m) * lda);
         int panels = (mc + mr - 1) / mr;
@@ -63,7 +73,7 @@ class SgemmPanelATest {
         }
         got[0] = 0f;
         SgemmPack.packA(transA, a, 0, lda, i0, mc, p0, kc, mr, got, 1);
-        assertArrayEquals(want, got, "mr=" + mr + " transA=" + transA);
+        assertArrayEquals(want, got, "mr=" + mr + " transA=" + transA + " m=" + m);
       }
     }
   }
