@@ -1,6 +1,6 @@
 package dev.duel.engine.cpu;
 
-/** The CPU backend's numeric system properties (A/B knobs and overrides), read one way, refused with the property named. */
+/** The CPU backend's system properties (A/B knobs and overrides), read one way, refused with the property named. */
 final class CpuSettings {
   private CpuSettings() {}
 
@@ -17,6 +17,17 @@ final class CpuSettings {
     } catch (NumberFormatException ignored) {
       // fall through to the error below
     }
+    throw new IllegalArgumentException("-D" + property + "=" + given + " is not " + meaning);
+  }
+
+  /**
+   * {@code -Dproperty}: one of {@code allowed} (surrounding blanks ignored), or {@code otherwise} when unset;
+   * anything else is an IllegalArgumentException that names the property, the value and {@code meaning}.
+   */
+  static String choice(String property, String otherwise, String meaning, String... allowed) {
+    String given = System.getProperty(property);
+    if (given == null || given.isBlank()) return otherwise;
+    for (String a : allowed) if (a.equals(given.trim())) return a;
     throw new IllegalArgumentException("-D" + property + "=" + given + " is not " + meaning);
   }
 }

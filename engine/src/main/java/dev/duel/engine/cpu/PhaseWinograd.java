@@ -37,7 +37,8 @@ final class PhaseWinograd {
   private static final int L = F.length();
 
   /** Tile override for experiments and tests: 4 or 7 forces F4 or F7, 0 picks by {@link #tileFor}. */
-  static volatile int tileOverride = Integer.getInteger("duel.winograd.tile", 0);
+  static volatile int tileOverride = Integer.parseInt(CpuSettings.choice("duel.winograd.tile", "0",
+      "4 or 7 (the Winograd tile forced: F(4×4, 2×2) or F(7×7, 2×2) over the phases)", "4", "7"));
 
   /** Whether the shape is a 4×4 convolution at stride 2 whose buffers this class can index. */
   static boolean eligible(ConvShape s) {

@@ -54,7 +54,7 @@ final class SgemmKernel {
    * The tile's rows for a plain product of m ≥ {@link #LARGE_M} rows ({@link #rowsFor}): 12 on an Intel CPU with
    * 512-bit vectors ({@link #defaultLargeRows}), else {@link #ROWS}. -Dduel.sgemm.rows sets both.
    */
-  static final int LARGE_ROWS = System.getProperty("duel.sgemm.rows") != null ? ROWS
+  static final int LARGE_ROWS = CpuSettings.choice("duel.sgemm.rows", null, "4, 8 or 12", "4", "8", "12") != null ? ROWS
       : defaultLargeRows(CpuModel.HOST, F.vectorBitSize());
   /** The fewest rows of a plain product that take {@link #LARGE_ROWS}. */
   static final int LARGE_M = 1024;
@@ -84,10 +84,8 @@ final class SgemmKernel {
   }
 
   private static int rows() {
-    String given = System.getProperty("duel.sgemm.rows");
-    if (given == null) return defaultRows(F.vectorBitSize());
-    if (given.equals("4") || given.equals("8") || given.equals("12")) return Integer.parseInt(given);
-    throw new IllegalArgumentException("-Dduel.sgemm.rows=" + given + ": the SGEMM micro-kernel has 4, 8 or 12 rows");
+    String given = CpuSettings.choice("duel.sgemm.rows", null, "4, 8 or 12 (the rows of the SGEMM micro-kernel)", "4", "8", "12");
+    return given == null ? defaultRows(F.vectorBitSize()) : Integer.parseInt(given);
   }
 
   /** The full mr×NR tile (mr = 4, 8 or 12) at c[cOff], rows ldc apart. */
