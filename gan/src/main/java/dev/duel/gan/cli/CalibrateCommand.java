@@ -69,7 +69,7 @@ final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintStream stdout = io.out(), stderr = io.err();
+    PrintStream stdout = io.out();
     try {
       if (n < 10) throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 10");
       Backend backend = devices.backend();
@@ -114,9 +114,7 @@ final class CalibrateCommand implements Callable<Integer> {
     } catch (CommandLine.ParameterException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      stderr.println("duel classifier calibrate: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      stderr.flush();
-      return 1;
+      return Main.fail(io, "duel classifier calibrate", e);
     }
   }
 }

@@ -83,7 +83,7 @@ final class ClassifierCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintStream stdout = io.out(), stderr = io.err();
+      PrintStream stdout = io.out();
       try {
         Backend backend = devices.backend();
         ClassifierTrainer.Options options = new ClassifierTrainer.Options(epochs, batch, lr, seed, !noFlip);
@@ -115,10 +115,7 @@ final class ClassifierCommand implements Callable<Integer> {
         stdout.flush();
         return 0;
       } catch (IllegalArgumentException | IOException | ArithmeticException | UnsupportedOperationException e) {
-        stdout.flush();
-        stderr.println("duel classifier train: " + e.getMessage());
-        stderr.flush();
-        return 1;
+        return Main.fail(io, "duel classifier train", e);
       }
     }
 

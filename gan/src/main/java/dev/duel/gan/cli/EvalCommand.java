@@ -98,7 +98,7 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintStream stdout = io.out(), stderr = io.err();
+    PrintStream stdout = io.out();
     try {
       validate();
       Backend backend = devices.backend();
@@ -121,9 +121,7 @@ final class EvalCommand implements Callable<Integer> {
     } catch (CommandLine.ParameterException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      stderr.println("duel eval: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      stderr.flush();
-      return 1;
+      return Main.fail(io, "duel eval", e);
     }
   }
 

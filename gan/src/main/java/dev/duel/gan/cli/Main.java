@@ -117,6 +117,18 @@ public final class Main implements Callable<Integer> {
     return a;
   }
 
+  /**
+   * A command's failure on bad input, in one line: "COMMAND: error: what went wrong" on stderr (stdout flushed
+   * first, so the line comes after what was printed); returns the exit code, 1. For the commands that read the
+   * user's files (eval, translate, classifier train and calibrate), where the handler's --debug hint would be noise.
+   */
+  static int fail(Io io, String command, Exception e) {
+    io.out().flush();
+    io.err().println(command + ": error: " + describe(e));
+    io.err().flush();
+    return 1;
+  }
+
   /** A one-line message for a failure, naming the file for I/O errors. */
   static String describe(Throwable e) {
     if (e instanceof NoSuchFileException n) return "not found: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : "");

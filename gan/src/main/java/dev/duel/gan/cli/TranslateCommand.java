@@ -112,10 +112,7 @@ final class TranslateCommand implements Callable<Integer> {
     } catch (CommandLine.ParameterException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      io.out().flush();
-      io.err().println("duel translate: error: " + Main.describe(e));
-      io.err().flush();
-      return 1;
+      return Main.fail(io, "duel translate", e);
     }
   }
 

@@ -119,10 +119,13 @@ class EvalCommandTest {
   @Test
   void badInputExitsOneAndBadOptionsExitTwo() throws IOException {
     assertEquals(1, run(dir.resolve("nothing-here").toString(), "--out", dir.resolve("x.json").toString()));
-    assertTrue(err.toString().contains("nothing-here"), err.toString());
+    assertTrue(err.toString().startsWith("duel eval: error: ") && err.toString().contains("nothing-here"), err.toString());
+    assertEquals(1, err.toString().strip().lines().count(), "one line: " + err);
     Files.createDirectory(dir.resolve("no-png"));
+    err.setLength(0);
     assertEquals(1, run(dir.resolve("no-png").toString(), "--out", dir.resolve("x.json").toString()));
-    assertTrue(err.toString().contains("no .png files"), err.toString());
+    assertTrue(err.toString().equals("duel eval: error: not found: " + dir.resolve("no-png") + " (no .png files in this folder)" + System.lineSeparator()),
+        err.toString());
     assertEquals(2, run(dir.resolve("no-png").toString(), "--k", "0"));
     assertTrue(err.toString().contains("--k must be at least 1"), err.toString());
     assertEquals(2, run());
