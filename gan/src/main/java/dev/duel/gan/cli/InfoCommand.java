@@ -60,10 +60,16 @@ final class InfoCommand implements Callable<Integer> {
     }
   }
 
-  /** FloatVector.SPECIES_PREFERRED, or why it cannot be read (the incubator module not added). */
+  /**
+   * FloatVector.SPECIES_PREFERRED and the CPU kernels' choices, or why they cannot be read: a CPU setting refused
+   * while a kernel class initialises (e.g. -Dduel.sgemm.rows=9; an ExceptionInInitializerError is a LinkageError
+   * too), else the incubator module not added.
+   */
   private static String vectorSpecies() {
     try {
       return VectorProbe.describe();
+    } catch (ExceptionInInitializerError e) {
+      return "unavailable: " + Main.describe(e.getCause() != null ? e.getCause() : e);
     } catch (LinkageError e) {
       return "not enabled (run java with --add-modules jdk.incubator.vector; the duel launcher does)";
     }
