@@ -45,11 +45,11 @@ final class PhaseWinograd {
     if (s.r() != 4 || s.s() != 4 || s.strideH() != 2 || s.strideW() != 2 || L % 4 != 0) return false;
     if (s.k() > GemmDriver.NC || 4L * s.c() > GemmDriver.NC) return false;   // U_ξ packed whole
     // The largest buffers: V and M (or U) at most 64 points × rows × channels, with F4's rows the most; the
-    // weight gradient's h, 16·K·C'.
+    // weight gradient's h, 16·K·C'; the input transform's border offsets, 2·L per tile position.
     long c4 = 4L * s.c(), rows = rowsOf(s.n(), s.p(), s.q(), WinogradTransform.F4);
     long most = 64L * rows * Math.max(c4, s.k()) + 16L * c4 * s.k();
-    long padded = (long) s.n() * s.c() * (s.h() + 2L * s.padH() + 18) * (s.w() + 2L * s.padW() + 18);
-    return most < Integer.MAX_VALUE && padded < Integer.MAX_VALUE;
+    long positions = (long) ceilDiv(s.p(), 4) * 5 * ceilDiv(s.q(), 4) * 5;     // F4's α·⌈P/4⌉ × α·⌈Q/4⌉, more than F7's
+    return most < Integer.MAX_VALUE && positions * 2 * L < Integer.MAX_VALUE;
   }
 
   /** The tile with the fewest products for a rows × cols output: F7 for 7×7 (64 against F4's 4·25), else often F4. */
@@ -139,27 +139,62 @@ final class PhaseWinograd {
 
   /**
    * V_ξ[row, c'] = (Bᵀ d B)_ξ for row = (n, ti, tj), d[i, j] = X_{c'}[ti·m + i, tj·m + j]; lanes over c' (four
-   * channels of four phases with 16 lanes), gathered from x zero-padded to hp × wp planes (the padding and past the
-   * last tile), so no lane needs a mask. V holds row by row all α² of a row's values (V_ξ: rows α²·C' apart).
+   * channels of four phases with 16 lanes), gathered from x itself. A tile position whose rows and columns (two
+   * phases each) all lie inside x gathers with the plain lane offsets; at the borders (the padding, and past the
+   * last tile) each position has its own offsets, the lanes outside x pointed at their channel's first float, and a
+   * mask that leaves those lanes zero. V holds row by row all α² of a row's values (V_ξ: rows α²·C' apart).
+   * (Gathering from a zero-padded copy of x instead, made first, took 1.045× (1.014–1.076) the time of a
+   * dcgan28:128 training step and 1.030× (1.005–1.056) at dcgan28:64: paired A/B on the AVX-512 Intel, session 20;
+   * the copy's rows of 14 floats cost more than the masks.)
    */
   private static void forwardInput(WinogradTransform t, ConvShape s, int tp, int tq, int rows, float[] x, float[] v) {
-    int cc = s.c(), c4 = 4 * cc, m = t.m, a = t.alpha;
-    int hp = Math.max(2 * tp * m + 2, s.h() + s.padH()), wp = Math.max(2 * tq * m + 2, s.w() + s.padW());
-    float[] xp = Conv2dCpu.padPlanes(x, s.n() * cc, s.h(), s.w(), s.padH(), s.padW(), hp, wp,
-        Workspace.get().padded(s.n() * cc * hp * wp));
-    int[][] lanes = phaseLanes(hp * wp, wp, c4);
+    int cc = s.c(), c4 = 4 * cc, m = t.m, a = t.alpha, h = s.h(), w = s.w(), hw = h * w;
+    int rowsAt = tp * a, colsAt = tq * a, positions = rowsAt * colsAt;
+    int tailLanes = c4 % L == 0 ? L : c4 % L;
+    // Per position (ti·α + i, tj·α + j) and block kind (0 full, 1 the partial last one): offsets and valid lanes.
+    boolean[] interior = new boolean[positions];
+    int[] borderIx = new int[positions * 2 * L];
+    long[] borderBits = new long[positions * 2];
+    for (int pi = 0; pi < rowsAt; pi++) {
+      int r = 2 * ((pi / a) * m + pi % a) - s.padH();
+      for (int pj = 0; pj < colsAt; pj++) {
+        int c = 2 * ((pj / a) * m + pj % a) - s.padW(), pos = pi * colsAt + pj;
+        interior[pos] = r >= 0 && r + 1 < h && c >= 0 && c + 1 < w;
+        for (int kind = 0; kind < 2; kind++) {
+          long bits = 0;
+          for (int l = 0; l < L; l++) {
+            int lane = kind == 1 ? Math.min(l, tailLanes - 1) : l;     // past C': the last lane again, discarded
+            int row = r + ((lane >> 1) & 1), col = c + (lane & 1);
+            boolean inside = row >= 0 && row < h && col >= 0 && col < w;
+            borderIx[(pos * 2 + kind) * L + l] = (lane >> 2) * hw + (inside ? row * w + col : 0);
+            if (inside) bits |= 1L << l;
+          }
+          borderBits[pos * 2 + kind] = bits;
+        }
+      }
+    }
+    int[][] lanes = phaseLanes(hw, w, c4);
     CpuPool.parallelFor(rows, 1, (from, to) -> {
       float[] d = Workspace.get().tile(2 * a * a * L);
       for (int row = from; row < to; row++) {
         int n = row / (tp * tq), ti = row / tq % tp, tj = row % tq;
         for (int cp0 = 0; cp0 < c4; cp0 += L) {
           VectorMask<Float> tail = F.indexInRange(cp0, c4);
-          int[] ix = lanes[cp0 + L <= c4 ? 0 : 1];      // lanes past C' repeat an inside one, discarded
-          int image = (n * cc + cp0 / 4) * hp * wp;
+          int kind = cp0 + L <= c4 ? 0 : 1;
+          int[] ix = lanes[kind];
+          int image = (n * cc + cp0 / 4) * hw;           // the block's first channel plane in x
           for (int i = 0; i < a; i++) {
-            int r0 = image + 2 * (ti * m + i) * wp;          // the row of phase u = 0, in the zero-padded planes
+            int r = 2 * (ti * m + i) - s.padH();
             for (int j = 0; j < a; j++) {
-              FloatVector.fromArray(F, xp, r0 + 2 * (tj * m + j), ix, 0).intoArray(d, (i * a + j) * L);
+              int pos = (ti * a + i) * colsAt + tj * a + j, at = (i * a + j) * L;
+              if (interior[pos]) {
+                FloatVector.fromArray(F, x, image + r * w + 2 * (tj * m + j) - s.padW(), ix, 0).intoArray(d, at);
+              } else {
+                long bits = borderBits[pos * 2 + kind];
+                FloatVector g = bits == 0 ? FloatVector.zero(F)
+                    : FloatVector.fromArray(F, x, image, borderIx, (pos * 2 + kind) * L, VectorMask.fromLong(F, bits));
+                g.intoArray(d, at);
+              }
             }
           }
           transformInput(t.bt, a, d, v, row * a * a * c4 + cp0, c4, tail);
@@ -422,11 +457,11 @@ final class PhaseWinograd {
 
   /**
    * Per-thread scratch, grown on demand and reused: the kernel's taps (or the weight gradient's U), V, the products
-   * (or its h), x zero-padded, one packed U_ξ, one product M_ξ of the weight gradient, and a tile.
+   * (or its h), one packed U_ξ, one product M_ξ of the weight gradient, and a tile.
    */
   private static final class Workspace {
     private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-    private float[] u = new float[0], v = new float[0], m = new float[0], padded = new float[0];
+    private float[] u = new float[0], v = new float[0], m = new float[0];
     private float[] packed = new float[0], product = new float[0], tile = new float[0];
 
     static Workspace get() {
@@ -442,8 +477,6 @@ final class PhaseWinograd {
     float[] v(int size) { return v = atLeast(v, size); }
 
     float[] m(int size) { return m = atLeast(m, size); }
-
-    float[] padded(int size) { return padded = atLeast(padded, size); }
 
     float[] packed(int size) { return packed = atLeast(packed, size); }
 
