@@ -48,8 +48,13 @@ final class PhaseWinograd {
     // weight gradient's h, 16·K·C'; the input transform's border offsets, 2·L per tile position.
     long c4 = 4L * s.c(), rows = rowsOf(s.n(), s.p(), s.q(), WinogradTransform.F4);
     long most = 64L * rows * Math.max(c4, s.k()) + 16L * c4 * s.k();
-    long positions = (long) ceilDiv(s.p(), 4) * 5 * ceilDiv(s.q(), 4) * 5;     // F4's α·⌈P/4⌉ × α·⌈Q/4⌉, more than F7's
+    long positions = Math.max(positions(WinogradTransform.F4, s), positions(WinogradTransform.F7, s));
     return most < Integer.MAX_VALUE && positions * 2 * L < Integer.MAX_VALUE;
+  }
+
+  /** Tile positions of the input transform's border tables: α·⌈P/m⌉ × α·⌈Q/m⌉. */
+  private static long positions(WinogradTransform t, ConvShape s) {
+    return (long) ceilDiv(s.p(), t.m) * t.alpha * ceilDiv(s.q(), t.m) * t.alpha;
   }
 
   /** The tile with the fewest products for a rows × cols output: F7 for 7×7 (64 against F4's 4·25), else often F4. */
