@@ -33,7 +33,8 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * by both (298–307 GFLOP/s against 303–334, one JVM each). Nor was packing the next block while the tiles run
  * (session 19): copied inside the tile's loop, C2 compiled the tile 10% slower; between the tiles, in pieces,
  * 2–3% slower, as the copy's misses (B's rows 8 KiB apart, too far for the prefetchers) stall the tiles as they
- * stall the packing. On two threads this packing is 3–4% of each thread's time at 2048². The sums per element of C run in slices of the same
+ * stall the packing. At 2048² on two threads it is 3–4% of each thread's time (session 19's probe, 1024-deep slices);
+ * with 64-column blocks of 2048-deep slices, packing all of B alone took 1.2–1.3 ms of a thread's ~54 ms (session 20). The sums per element of C run in slices of the same
  * depth in k's order whatever the number of threads, so the result does not depend on it. beta = 0 never
  * reads C.
  */

@@ -48,14 +48,20 @@ final class SgemmKernel {
    * small ones (at most 5%, a few microseconds per step); in whole steps the 4-row JVMs took 1.13×
    * (mlp b256) and 1.07× (dcgan28 b64) the 8-row JVMs' time (docs/benchmarks.md).
    */
-  static final int ROWS = rows();
+  static final int ROWS;
+  /** -Dduel.sgemm.rows, read once: null when unset. */
+  private static final String ROWS_SETTING =
+      CpuSettings.choice("duel.sgemm.rows", null, "4, 8 or 12 (the rows of the SGEMM micro-kernel)", "4", "8", "12");
+
+  static {
+    ROWS = ROWS_SETTING == null ? defaultRows(F.vectorBitSize()) : Integer.parseInt(ROWS_SETTING);
+  }
 
   /**
    * The tile's rows for a plain product of m ≥ {@link #LARGE_M} rows ({@link #rowsFor}): 12 on an Intel CPU with
    * 512-bit vectors ({@link #defaultLargeRows}), else {@link #ROWS}. -Dduel.sgemm.rows sets both.
    */
-  static final int LARGE_ROWS = CpuSettings.choice("duel.sgemm.rows", null, "4, 8 or 12", "4", "8", "12") != null ? ROWS
-      : defaultLargeRows(CpuModel.HOST, F.vectorBitSize());
+  static final int LARGE_ROWS = ROWS_SETTING != null ? ROWS : defaultLargeRows(CpuModel.HOST, F.vectorBitSize());
   /** The fewest rows of a plain product that take {@link #LARGE_ROWS}. */
   static final int LARGE_M = 1024;
 
@@ -81,11 +87,6 @@ final class SgemmKernel {
   /** The tile's rows for a plain product with m rows: {@link #LARGE_ROWS} from {@link #LARGE_M} rows, else {@link #ROWS}. */
   static int rowsFor(int m) {
     return m >= LARGE_M ? LARGE_ROWS : ROWS;
-  }
-
-  private static int rows() {
-    String given = CpuSettings.choice("duel.sgemm.rows", null, "4, 8 or 12 (the rows of the SGEMM micro-kernel)", "4", "8", "12");
-    return given == null ? defaultRows(F.vectorBitSize()) : Integer.parseInt(given);
   }
 
   /** The full mr×NR tile (mr = 4, 8 or 12) at c[cOff], rows ldc apart. */

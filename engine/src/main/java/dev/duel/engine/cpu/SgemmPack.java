@@ -25,21 +25,19 @@ final class SgemmPack {
   static final int TRANSPOSED_PANELS_TOGETHER = 4;
 
   static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff) {
-    int r0 = 0;
-    if (transA && SgemmPanelA.packs(mr)) {
-      // Whole groups of full panels first; what is left (fewer than a group, or a short last panel) below.
-      int groups = mc / (mr * TRANSPOSED_PANELS_TOGETHER);
-      for (int gi = 0; gi < groups; gi++, r0 += mr * TRANSPOSED_PANELS_TOGETHER) {
-        SgemmPanelA.packColumns(mr, a, aOff + p0 * lda + i0 + r0, lda, kc, ap, apOff + r0 * kc, TRANSPOSED_PANELS_TOGETHER);
-      }
-    }
-    for (int r = r0, panel = apOff + r0 * kc; r < mc; r += mr, panel += kc * mr) {
+    for (int r = 0, panel = apOff, step; r < mc; r += step * mr, panel += step * kc * mr) {
       int rows = Math.min(mr, mc - r);
+      step = 1;
       if (rows < mr) Arrays.fill(ap, panel, panel + kc * mr, 0f);
       if (rows == mr && SgemmPanelA.packs(mr)) {
-        // A full panel by vectors of mr lanes: a copy per k step (transA), or mr×mr register transposes.
-        if (transA) SgemmPanelA.packColumns(mr, a, aOff + p0 * lda + i0 + r, lda, kc, ap, panel, 1);
-        else SgemmPanelA.packRows(mr, a, aOff + (i0 + r) * lda + p0, lda, kc, ap, panel);
+        // Full panels by vectors of mr lanes: for Aᵀ a copy per k step, up to TRANSPOSED_PANELS_TOGETHER full panels
+        // at once; for A mr×mr register transposes.
+        if (transA) {
+          step = Math.min(TRANSPOSED_PANELS_TOGETHER, (mc - r) / mr);
+          SgemmPanelA.packColumns(mr, a, aOff + p0 * lda + i0 + r, lda, kc, ap, panel, step);
+        } else {
+          SgemmPanelA.packRows(mr, a, aOff + (i0 + r) * lda + p0, lda, kc, ap, panel);
+        }
       } else if (transA) {
         // op(A)[i, p] = a[p·lda + i]: each k step is mr consecutive floats.
         int src = aOff + p0 * lda + i0 + r;

@@ -53,7 +53,7 @@ class SgemmPanelATest {
   @Test
   void packAPacksFullAndPartialPanels() {
     for (int mr : new int[] {4, 8, 12}) {
-      // 3 panels (the last partial); 11 (two groups of SgemmPack.TRANSPOSED_PANELS_TOGETHER full ones, then two full and a partial one)
+      // 3 panels (the last partial); 11 (two groups of SgemmPack.TRANSPOSED_PANELS_TOGETHER full ones, then two full ones together and a partial one)
       for (int[] shape : new int[][] {{3, 0}, {10, 1}}) for (boolean transA : new boolean[] {false, true}) {
         int m = shape[0] * mr + 3 + shape[1] * 5, k = 37, i0 = 2, mc = m - i0 - 1, p0 = 4, kc = k - p0 - 2;
         int lda = transA ? m + 5 : k + 5;

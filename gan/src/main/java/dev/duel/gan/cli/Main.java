@@ -67,8 +67,7 @@ public final class Main implements Callable<Integer> {
       return 2;
     });
     cmd.setExecutionExceptionHandler((Exception e, CommandLine c, CommandLine.ParseResult r) -> {
-      io.out().flush();
-      io.err().println("duel " + c.getCommandName() + ": error: " + describe(e));
+      fail(io, "duel " + c.getCommandName(), e);
       if (debug) e.printStackTrace(io.err());
       else if (!(e instanceof dev.duel.gan.train.TrainingDiverged)) io.err().println("(run with --debug for the stack trace)");
       return 1;
@@ -118,9 +117,10 @@ public final class Main implements Callable<Integer> {
   }
 
   /**
-   * A command's failure on bad input, in one line: "COMMAND: error: what went wrong" on stderr (stdout flushed
-   * first, so the line comes after what was printed); returns the exit code, 1. For the commands that read the
-   * user's files (eval, translate, classifier train and calibrate), where the handler's --debug hint would be noise.
+   * A command's failure in one line: "COMMAND: error: what went wrong" on stderr (stdout flushed first, so the line
+   * comes after what was printed); returns the exit code, 1. The execution handler prints it for every command and
+   * adds the --debug hint; the commands that read the user's files (eval, translate, classifier train and
+   * calibrate) call it themselves, where the hint would be noise.
    */
   static int fail(Io io, String command, Exception e) {
     io.out().flush();
