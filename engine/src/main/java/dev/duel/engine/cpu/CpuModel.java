@@ -62,7 +62,7 @@ public record CpuModel(String vendor, int family, int model, String name) {
     return "AuthenticAMD".equals(vendor) && family >= 26;
   }
 
-  /** An Intel CPU (GenuineIntel): {@link SgemmKernel#defaultLargeRows} takes the 12-row tile there. */
+  /** An Intel CPU (GenuineIntel): {@link SgemmKernel#defaultLargeRows} takes the 12-row tile there (and on {@link #amdZen5OrLater}). */
   public boolean intel() {
     return "GenuineIntel".equals(vendor);
   }

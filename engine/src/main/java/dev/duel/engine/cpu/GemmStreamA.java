@@ -4,13 +4,13 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
 
 /**
  * The loop order for large products on the 12-row tile (m, n, k ≥ {@value #MIN_SIDE}; the tile an AVX-512
- * Intel CPU takes from m = {@link SgemmKernel#LARGE_M}): a block of B stays in L2 while the A panels stream
+ * Intel CPU or Zen 5 takes from m = {@link SgemmKernel#LARGE_M}): a block of B stays in L2 while the A panels stream
  * past it, GotoBLAS's order with the operands' roles exchanged against {@link GemmDriver}'s.
  *
  * <pre>
  *   C's rows cut into one part per thread (whole tiles), a part into chunks of ≤ 16 MiB of packed A per
  *   slice; each thread, on its own buffers, chunk by chunk:
- *     for pc in slices of k, each at most KC deep:         KC = 2048 (sliceDepth: equal slices)
+ *     for pc in slices of k, each at most KC deep:         KC = 2048 on Intel, 1024 on the Zen 5 (sliceDepth: equal slices)
  *       pack A[rows of the part, pc:+kc] into 12-row panels        (all of them: they stream from L3)
  *       for jc in steps of NB over n:                      NB = 512 KiB / (4·kc), whole panels: 64 at kc = 2048
  *         pack B[pc:+kc, jc:+NB] into NR-column panels             (kc·NB floats, at most 512 KiB: stays in L2)
@@ -21,7 +21,7 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  *
  * Why: in GemmDriver's order each B micro-panel comes from L3 at its first tile, and its KC = 256 makes C
  * travel to and from memory eight times for k = 2048. Here what comes from L3 is the A panel, 48 bytes per k
- * step once per NB / NR tiles, and C travels k / KC times (once for k ≤ 2048). On the AVX-512 Intel of
+ * step once per NB / NR tiles, and C travels k / KC times (once for k ≤ KC). On the AVX-512 Intel of
  * docs/benchmarks.md (session 18), 2048² on two threads: 320–345 GFLOP/s against 270–300 for the
  * session's starting build (GemmDriver's order, panels where the JVM put them; ad-hoc probes, one JVM each); KC 512 and 1024 were within noise of each other in the paired
  * harness, 384 slower. The panels start on cache lines ({@link HeapAlignment}).
@@ -42,15 +42,26 @@ final class GemmStreamA {
   private GemmStreamA() {}
 
   /**
-   * The deepest slice. Deeper slices mean fewer trips of C to memory (one for k ≤ 2048: C's lines are fetched for
+   * The deepest slice. Deeper slices mean fewer trips of C to memory (one for k ≤ KC: C's lines are fetched for
    * ownership and written once); a 12·kc-float A panel (96 KiB at 2048) does not stay in L1 beside the streaming
    * B panels, but comes back from L2. Paired A/B on the AVX-512 Intel (session 20), 2048² NN: slices of 2048 with
    * 64-column blocks took 0.983× (0.973–0.994) the time of slices of 1024 with 128-column blocks (both 512 KiB
    * blocks); session 19's 1024 against 512: 0.974×. {@code -Dduel.gemm.streamKc} overrides it, for A/B
    * measurements in the paired harness.
    */
-  static final int KC = (int) CpuSettings.read("duel.gemm.streamKc", 2048, 1, HeapAlignment.SLACK_FLOATS,
-      "a positive multiple of " + HeapAlignment.SLACK_FLOATS + " (the deepest slice of k)");
+  static final int KC = (int) CpuSettings.read("duel.gemm.streamKc", defaultSliceDepth(CpuModel.HOST), 1,
+      HeapAlignment.SLACK_FLOATS, "a positive multiple of " + HeapAlignment.SLACK_FLOATS + " (the deepest slice of k)");
+
+  /**
+   * 2048 on an Intel core (2 MiB of L2 on the one measured), 1024 elsewhere. On the Zen 5 (1 MiB of L2, session 21),
+   * 2048² NN in the paired harness: 2048-deep slices took 1.11× (1.09–1.14) the time of 1024-deep ones and 1.18× that
+   * of 512-deep ones, while 512 and 1024 were within noise of each other (1024: 0.980×, 0.959–1.002); at n = 1024
+   * one slice of 1024 took 0.987× the time of two of 512. There the 96 KiB A panel of a 2048-deep slice, the
+   * 512 KiB B block and C's rows passing through overfill the 1 MiB L2.
+   */
+  static int defaultSliceDepth(CpuModel cpu) {
+    return cpu.intel() ? 2048 : 1024;
+  }
   /**
    * Floats of a B block, kc·NB: 512 KiB, a quarter of the 2 MiB L2, stays there while every A panel of the part
    * passes; C's rows, the A panels and B's source rows pass through L2 beside it. Paired A/B on the AVX-512 Intel:

@@ -28,7 +28,7 @@ public final class Sgemm {
   /**
    * How this JVM multiplies, for {@code duel info}: the micro-kernel's tile (MR rows × NR columns, NR two
    * vectors of the preferred species, so it follows the vector width the JVM detected: 4×16 with AVX2,
-   * 8×32 with AVX-512; 12×32 for products of at least {@link SgemmKernel#LARGE_M} rows on an AVX-512 Intel CPU), the threads of {@link CpuPool}, and how a product is spread over them (the
+   * 8×32 with AVX-512; 12×32 for products of at least {@link SgemmKernel#LARGE_M} rows on an AVX-512 Intel CPU or Zen 5), the threads of {@link CpuPool}, and how a product is spread over them (the
    * private split's copy budget, {@link GemmDriver#SPLIT_COPY_FLOATS}; the level-2 products' split threshold,
    * {@link SgemmSkinny#PARALLEL_ELEMENTS}, which depends on the {@link CpuModel}), the large products' order
    * ({@link GemmStreamA}) where the 12-row tile is taken, and whether packed panels start on cache lines

@@ -18,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * eight vector accumulators; each k step is 2 vector loads of B, 4 broadcasts of A and 8 FMAs. MR = 8,
  * only with AVX-512: sixteen accumulators, 2 loads and 8 broadcasts for 16 FMAs. Measured by
  * KernelTileExperiment on the Zen 5 (AVX-512): 8×32 at 197–204 GFLOP/s on one core, 4×32 at 166–168.
- * MR = 12, for large products on an AVX-512 Intel core ({@link #LARGE_ROWS}): 24 accumulators, 2 loads and
+ * MR = 12, for large products on an AVX-512 Intel core or Zen 5 ({@link #LARGE_ROWS}): 24 accumulators, 2 loads and
  * 12 broadcasts for 24 FMAs, 27 of the 32 registers.
  *
  * <p>Why 4 rows with AVX2 (measured on the 2-core Zen 3 here, AVX2, 16 ymm registers): an FMA-only loop
@@ -58,25 +58,28 @@ final class SgemmKernel {
   }
 
   /**
-   * The tile's rows for a plain product of m ≥ {@link #LARGE_M} rows ({@link #rowsFor}): 12 on an Intel CPU with
-   * 512-bit vectors ({@link #defaultLargeRows}), else {@link #ROWS}. -Dduel.sgemm.rows sets both.
+   * The tile's rows for a plain product of m ≥ {@link #LARGE_M} rows ({@link #rowsFor}): 12 on an Intel CPU or an
+   * AMD Zen 5 with 512-bit vectors ({@link #defaultLargeRows}), else {@link #ROWS}. -Dduel.sgemm.rows sets both.
    */
   static final int LARGE_ROWS = ROWS_SETTING != null ? ROWS : defaultLargeRows(CpuModel.HOST, F.vectorBitSize());
   /** The fewest rows of a plain product that take {@link #LARGE_ROWS}. */
   static final int LARGE_M = 1024;
 
   /**
-   * 12 where an Intel core has 512-bit vectors, else {@link #ROWS}. On the AVX-512 Xeon of docs/benchmarks.md
+   * 12 where an Intel core or a Zen 5 has 512-bit vectors, else {@link #ROWS}. On the AVX-512 Xeon of docs/benchmarks.md
    * (session 13) no Java tile reaches the core's FMA peak; the 12×32 tile (24 accumulators) ran at 164–171 GFLOP/s
    * in L1 against the 8×32 tile's 150–164 (KernelTileExperiment). In products it paid only for large squares:
    * paired against OpenBLAS in one run, 12-row JVMs took 0.961× (0.950–0.971) the 8-row JVMs' time at n = 1024,
    * 0.989× (0.965–1.013) at 2048 and 1.020× (0.990–1.050) at 512, and in one JVM (TileRowsExperiment) the batch-64
    * shapes of the reference models took 1.06–1.24× the time with 12 rows (a 64-row product pads 12-row tiles to
    * 72 rows), the 256- to 6272-row ones 0.94–1.14×, none clearly faster. Hence 12 rows only from {@link #LARGE_M}
-   * rows, and only where measured: on the Zen 4 and Zen 5 the 8×32 tile already runs at the core's peak.
+   * rows, and only where measured. On the Zen 5 (session 21) the 8×32 and 12×32 tiles both run at the core's peak in
+   * L1 (221–223 and 214–220 GFLOP/s), but the 12-row tile brings {@link GemmStreamA}'s order with it: paired against
+   * OpenBLAS, 12-row JVMs took 0.933× (0.919–0.948) the 8-row JVMs' time at n = 1024, and with 1024-deep slices
+   * 0.90× at 2048 (docs/benchmarks.md, session 21). Not measured on the Zen 4: 8 rows there.
    */
   static int defaultLargeRows(CpuModel cpu, int vectorBits) {
-    return vectorBits >= 512 && cpu.intel() ? 12 : defaultRows(vectorBits);
+    return vectorBits >= 512 && (cpu.intel() || cpu.amdZen5OrLater()) ? 12 : defaultRows(vectorBits);
   }
 
   /** {@link #ROWS} unless overridden: 8 with 512-bit vectors, 4 otherwise. */

@@ -48,8 +48,18 @@ class CpuModelTest {
     assertEquals(8, SgemmKernel.defaultLargeRows(zen4, 512));
     assertEquals(4, SgemmKernel.defaultLargeRows(zen4, 256));
     assertEquals(8, SgemmKernel.defaultLargeRows(CpuModel.UNKNOWN, 512));
+    CpuModel zen5 = CpuModel.parse(block("AuthenticAMD", 26, 2, "AMD EPYC"));
+    assertEquals(12, SgemmKernel.defaultLargeRows(zen5, 512));
+    assertEquals(4, SgemmKernel.defaultLargeRows(zen5, 256));
     assertEquals(SgemmKernel.ROWS, SgemmKernel.rowsFor(SgemmKernel.LARGE_M - 1));
     assertEquals(SgemmKernel.LARGE_ROWS, SgemmKernel.rowsFor(SgemmKernel.LARGE_M));
+  }
+
+  @Test
+  void theStreamedOrdersSliceDepthFollowsTheModel() {
+    assertEquals(2048, GemmStreamA.defaultSliceDepth(CpuModel.parse(block("GenuineIntel", 6, 167, "Intel(R) Xeon(R) Processor"))));
+    assertEquals(1024, GemmStreamA.defaultSliceDepth(CpuModel.parse(block("AuthenticAMD", 26, 2, "AMD EPYC"))));
+    assertEquals(1024, GemmStreamA.defaultSliceDepth(CpuModel.UNKNOWN));
   }
 
   @Test
