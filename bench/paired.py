@@ -15,6 +15,9 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
            PID, e.g. "-XX:StartFlightRecording:filename=/tmp/duel-%p.jfr")
            --thp on|off (default on: the Duel JVMs get -XX:+UseTransparentHugePages where the kernel's THP mode
            is madvise, as ./duel does; off measures without)
+           --peer-malloc keep|default (default keep: the peers run with glibc malloc keeping freed memory,
+           KEEP_MALLOC below, so a PyTorch step does not fault its tensors' pages in again each time; default
+           measures with glibc's defaults)
            --openblas-core NAME (the peers' OPENBLAS_CORETYPE, e.g. SkylakeX for OpenBLAS's AVX-512 kernels: Debian's
            0.3.21 does not know Zen 5 and picks its Haswell (AVX2) kernels there; the header names the kernels used)
            --ab "ARGS" (every second JVM also gets ARGS: an A/B of a JVM option under the same spells, reported
@@ -49,11 +52,22 @@ ROOT = Path(__file__).resolve().parent.parent
 BLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
 
 
+# glibc malloc settings that keep freed memory in the process (--peer-malloc keep): PyTorch frees and allocates its
+# tensors every step, and by default glibc hands blocks over 128 KiB back to the kernel (munmap, and trimming the heap's
+# top), so the next step faults the same pages in again, zero-filled. On the Zen 5 VM of docs/benchmarks.md (session
+# 21) that made an mlp:64 step take 32-40 ms instead of 12 (one thread): most of it in page faults, not in PyTorch.
+# 32 MiB is the largest mmap threshold glibc accepts; the trim threshold never lets the heap shrink.
+KEEP_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "4294967296"}
+
+
 def peer_env(args):
-    """The peers' environment: the OpenMP OpenBLAS, and --openblas-core as OPENBLAS_CORETYPE when given."""
+    """The peers' environment: the OpenMP OpenBLAS, --openblas-core as OPENBLAS_CORETYPE when given, and glibc
+    malloc keeping freed memory unless --peer-malloc default."""
     env = {"LD_LIBRARY_PATH": BLAS_DIR}
     if args["openblas_core"]:
         env["OPENBLAS_CORETYPE"] = args["openblas_core"]
+    if args["peer_malloc"] == "keep":
+        env.update(KEEP_MALLOC)
     return env
 
 
@@ -259,7 +273,7 @@ def parse(argv):
     kind = argv[0]
     args = {"seconds": 60.0 if kind == "step" else 10.0, "jvms": 2, "burst_ms": 300.0, "gap_ms": 20.0,
             "warm": 15.0 if kind == "step" else 4.0, "json": "", "threads": os.cpu_count(), "jvm_args": "",
-            "ab": "", "ab_jar": "", "thp": "on", "openblas_core": ""}
+            "ab": "", "ab_jar": "", "thp": "on", "openblas_core": "", "peer_malloc": "keep"}
     rest = argv[2:]
     for i in range(0, len(rest), 2):
         key = rest[i].lstrip("-").replace("-", "_")
@@ -268,6 +282,8 @@ def parse(argv):
         args[key] = type(args[key])(rest[i + 1])
     if args["thp"] not in ("on", "off"):
         sys.exit("paired.py: --thp is on or off, not %r" % args["thp"])
+    if args["peer_malloc"] not in ("keep", "default"):
+        sys.exit("paired.py: --peer-malloc is keep or default, not %r" % args["peer_malloc"])
     if (args["ab"] or args["ab_jar"]) and args["jvms"] < 2:
         sys.exit("paired.py: --ab and --ab-jar need --jvms 2 or more (every second JVM gets them)")
     if args["ab_jar"] and not os.path.isfile(args["ab_jar"]):
@@ -296,7 +312,10 @@ def main():
         m["cpu"], m["family"], m["model"], m["vector"], m["cores"], m["load"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "with huge pages (-XX:+UseTransparentHugePages)" if args["thp"] == "on" and huge_pages() else "without huge pages"))
     blas = openblas_core(peer_env(args))
-    print("# the peer's OpenBLAS: %s%s" % (blas, "; OPENBLAS_CORETYPE=" + args["openblas_core"] if args["openblas_core"] else ""))
+    print("# the peer's OpenBLAS: %s%s; the peer's malloc: %s" % (
+        blas, "; OPENBLAS_CORETYPE=" + args["openblas_core"] if args["openblas_core"] else "",
+        " ".join("%s=%s" % kv for kv in KEEP_MALLOC.items()) + " (freed memory kept)" if args["peer_malloc"] == "keep"
+        else "glibc's defaults"))
     print("| %s | Duel / %s | 95%% interval | pairs | Duel ms | %s ms | per JVM | flag |" % (
         "config" if kind == "step" else "shape", "PyTorch" if kind == "step" else "OpenBLAS",
         "PyTorch" if kind == "step" else "OpenBLAS"))

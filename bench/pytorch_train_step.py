@@ -4,8 +4,10 @@ training step (D update on real + fake, then G update, DESIGN.md "Reference mode
 
 Needs Debian's python3-torch and libopenblas0-openmp; PyTorch is at its best with the OpenMP OpenBLAS
 (the pthread build fights its OpenMP threads, ANCHORS.md), so run it as
-  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_train_step.py \
-      [configs] [rounds] [threads] [device]
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp MALLOC_MMAP_THRESHOLD_=33554432 \
+      MALLOC_TRIM_THRESHOLD_=4294967296 /usr/bin/python3 bench/pytorch_train_step.py [configs] [rounds] [threads] [device]
+(the two MALLOC_ settings keep freed memory in the process: with glibc's defaults every step's tensors are faulted
+in again, which took an mlp:64 step from 12 to 32-40 ms on the Zen 5 VM of docs/benchmarks.md, session 21)
 Arguments, positional in that order or as key=value in any order (a key=value may follow positionals):
   configs=mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64   rounds=5   threads=2
                   (also pix2pix:64, duel's U-Net + PatchGAN on edges -> Fashion-MNIST, not in the default list)
