@@ -67,6 +67,7 @@ final class GemmStreamA {
    * passes; C's rows, the A panels and B's source rows pass through L2 beside it. Paired A/B on the AVX-512 Intel:
    * at slices of 1024 (session 19), 128 columns (512 KiB) against 256: 0.968× the time at NN and TN 2048², 0.982× at
    * NT, 0.992× at NN 1024², 64 columns 1.043×; at slices of 2048 (session 20), 64 columns against 128 (1 MiB): 0.985×.
+   * On the Zen 5 it is half of the 1 MiB L2; there, at slices of 512, 256 KiB blocks took 1.003× its time (session 21).
    */
   static final int BLOCK_FLOATS = 1 << 17;
   /** {@code -Dduel.gemm.streamNb}: a B block's columns whatever the slice's depth, for A/B measurements; 0 (unset): {@link #blockColumns}'s rule. */
