@@ -56,8 +56,9 @@ final class SgemmPack {
 
   /**
    * Full panels of B (not transposed) packed together, a row's count·NR floats read at once. On the Zen 5 (session
-   * 21, both threads packing their own 2048² B in 1024 × 128 blocks, ad-hoc probe): 0.47–0.55 ms a B in groups of
-   * four, 1.10–1.19 ms panel by panel, where each row gives 128 bytes and the rows lie 8 KiB apart.
+   * 21, both threads packing their own 2048² B in 1024 × 128 blocks, ad-hoc probe): 0.65–0.78 ms a B in groups of
+   * four, 1.19–1.25 ms panel by panel, where each row gives 128 bytes and the rows lie 8 KiB apart. Paired, panel by
+   * panel took 1.10–1.11× the time at NN:64x512x784 and NN:64x784x512 (docs/benchmarks.md).
    */
   static final int B_PANELS_TOGETHER = 4;
   /** {@code -Dduel.sgemm.packBRows=false}: B's full panels one at a time, for A/B measurements. */
