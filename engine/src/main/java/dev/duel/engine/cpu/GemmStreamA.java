@@ -106,7 +106,7 @@ final class GemmStreamA {
 
   /**
    * The depth of the slices k is cut into: as few as keep each within {@link #KC}, of equal depth rounded up
-   * to a whole cache line of floats (k = 2048: two of 1024; k = 1500: 752 and 748), so no slice is a thin tail.
+   * to a whole cache line of floats (with KC = 1024, k = 2048 gives two of 1024 and k = 1500 752 and 748), so no slice is a thin tail.
    */
   static int sliceDepth(int k) {
     int slices = (k + KC - 1) / KC;
