@@ -15,9 +15,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 duel_find_jdk25
 java="$JAVA_HOME/bin/java"
 jar="$here/bench/target/duel-bench.jar"
-# glibc malloc keeping freed memory, as bench/paired.py's --peer-malloc keep (the default there): PyTorch's tensors are
-# freed and allocated every step, and glibc's defaults return them to the kernel, so each step faults them in again.
-torch_env=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4294967296)
+torch_env=(env LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp)
 mkdir -p "$out"
 { date -u; nproc; grep -m1 'model name' /proc/cpuinfo; "$java" -version 2>&1 | head -1; } > "$out/machine.txt"
 for r in $(seq 1 "$rounds"); do

@@ -15,9 +15,9 @@ short bursts, so that every slow spell of a shared machine lands on both sides (
            PID, e.g. "-XX:StartFlightRecording:filename=/tmp/duel-%p.jfr")
            --thp on|off (default on: the Duel JVMs get -XX:+UseTransparentHugePages where the kernel's THP mode
            is madvise, as ./duel does; off measures without)
-           --peer-malloc keep|default (default keep: the peers run with glibc malloc keeping freed memory,
-           KEEP_MALLOC below, so a PyTorch step does not fault its tensors' pages in again each time; default
-           measures with glibc's defaults)
+           --peer-malloc keep|default (steps; default keep: PyTorch runs with glibc malloc keeping freed memory,
+           pytorch_train_step.py's malloc=keep, so a step does not fault its tensors' pages in again each time;
+           default measures with glibc's defaults)
            --openblas-core NAME (the peers' OPENBLAS_CORETYPE, e.g. SkylakeX for OpenBLAS's AVX-512 kernels: Debian's
            0.3.21 does not know Zen 5 and picks its Haswell (AVX2) kernels there; the header names the kernels used)
            --ab "ARGS" (every second JVM also gets ARGS: an A/B of a JVM option under the same spells, reported
@@ -52,22 +52,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BLAS_DIR = "/usr/lib/x86_64-linux-gnu/openblas-openmp"
 
 
-# glibc malloc settings that keep freed memory in the process (--peer-malloc keep): PyTorch frees and allocates its
-# tensors every step, and by default glibc hands blocks over 128 KiB back to the kernel (munmap, and trimming the heap's
-# top), so the next step faults the same pages in again, zero-filled. On the Zen 5 VM of docs/benchmarks.md (session
-# 21) that made an mlp:64 step take 32-40 ms instead of 12 (one thread): most of it in page faults, not in PyTorch.
-# 32 MiB is the largest mmap threshold glibc accepts; the trim threshold never lets the heap shrink.
-KEEP_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "4294967296"}
-
-
 def peer_env(args):
-    """The peers' environment: the OpenMP OpenBLAS, --openblas-core as OPENBLAS_CORETYPE when given, and glibc
-    malloc keeping freed memory unless --peer-malloc default."""
+    """The peers' environment: the OpenMP OpenBLAS, and --openblas-core as OPENBLAS_CORETYPE when given."""
     env = {"LD_LIBRARY_PATH": BLAS_DIR}
     if args["openblas_core"]:
         env["OPENBLAS_CORETYPE"] = args["openblas_core"]
-    if args["peer_malloc"] == "keep":
-        env.update(KEEP_MALLOC)
     return env
 
 
@@ -194,7 +183,7 @@ def paired(kind, spec, args, java, jar):
              for j in range(args["jvms"])]
     if kind == "step":
         peer = Worker("pytorch", ["/usr/bin/python3", str(ROOT / "bench" / "pytorch_train_step.py"), "configs=" + spec,
-                                  "threads=%d" % args["threads"], "worker=1"], peer_env(args))
+                                  "threads=%d" % args["threads"], "worker=1", "malloc=" + args["peer_malloc"]], peer_env(args))
     else:
         peer = Worker("openblas", jvm + ["openblas", spec], peer_env(args))
     try:
@@ -312,10 +301,10 @@ def main():
         m["cpu"], m["family"], m["model"], m["vector"], m["cores"], m["load"], time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "with huge pages (-XX:+UseTransparentHugePages)" if args["thp"] == "on" and huge_pages() else "without huge pages"))
     blas = openblas_core(peer_env(args))
-    print("# the peer's OpenBLAS: %s%s; the peer's malloc: %s" % (
+    print("# the peer's OpenBLAS: %s%s%s" % (
         blas, "; OPENBLAS_CORETYPE=" + args["openblas_core"] if args["openblas_core"] else "",
-        " ".join("%s=%s" % kv for kv in KEEP_MALLOC.items()) + " (freed memory kept)" if args["peer_malloc"] == "keep"
-        else "glibc's defaults"))
+        "" if kind != "step" else "; PyTorch's malloc: " + ("freed memory kept (pytorch_train_step.py's KEEP_MALLOC)"
+                                                            if args["peer_malloc"] == "keep" else "glibc's defaults")))
     print("| %s | Duel / %s | 95%% interval | pairs | Duel ms | %s ms | per JVM | flag |" % (
         "config" if kind == "step" else "shape", "PyTorch" if kind == "step" else "OpenBLAS",
         "PyTorch" if kind == "step" else "OpenBLAS"))

@@ -4,10 +4,9 @@ training step (D update on real + fake, then G update, DESIGN.md "Reference mode
 
 Needs Debian's python3-torch and libopenblas0-openmp; PyTorch is at its best with the OpenMP OpenBLAS
 (the pthread build fights its OpenMP threads, ANCHORS.md), so run it as
-  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp MALLOC_MMAP_THRESHOLD_=33554432 \
-      MALLOC_TRIM_THRESHOLD_=4294967296 /usr/bin/python3 bench/pytorch_train_step.py [configs] [rounds] [threads] [device]
-(the two MALLOC_ settings keep freed memory in the process: with glibc's defaults every step's tensors are faulted
-in again, which took an mlp:64 step from 12 to 32-40 ms on the Zen 5 VM of docs/benchmarks.md, session 21)
+  LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp /usr/bin/python3 bench/pytorch_train_step.py \
+      [configs] [rounds] [threads] [device]
+The script restarts itself once with glibc malloc keeping freed memory (KEEP_MALLOC below) unless malloc=default.
 Arguments, positional in that order or as key=value in any order (a key=value may follow positionals):
   configs=mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64   rounds=5   threads=2
                   (also pix2pix:64, duel's U-Net + PatchGAN on edges -> Fashion-MNIST, not in the default list)
@@ -20,6 +19,9 @@ Arguments, positional in that order or as key=value in any order (a key=value ma
   out=FILE        append the JSON lines to FILE too (the GPU report's --out file)
   json=0          do not print the JSON lines on stdout (bench/compare.sh keeps its Markdown clean)
   data=DIR        the Fashion-MNIST folder (default: data/fashion-mnist beside bench/)
+  malloc=keep     keep (the default): run with KEEP_MALLOC, so freed tensors stay in the process; default: glibc's
+                  own settings, which hand blocks over 128 KiB back to the kernel, so each step faults them in again
+                  (an mlp:64 step took 32-40 ms instead of 12 on the Zen 5 VM of docs/benchmarks.md, session 21)
   worker=1        one config, no timing rounds: serve bench/paired.py's protocol on stdin/stdout instead
                   (PairedWorker.java says it: "ready ...", then "warm S" / "run N" / "quit")
 e.g. python3 bench/pytorch_train_step.py mlp:64,dcgan28:64 3 8 cuda budget_s=60 out=gpu-report.json
@@ -29,10 +31,17 @@ dcgan28. Prints, per config, the best-round median ms/step and all round medians
 {"bench": "pytorch_train_step", "kind": "step", "device": ..., "model": ..., "batch": ..., ...}."""
 import gzip
 import json
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+# glibc reads its malloc settings when the process starts, so they are set by restarting once, before torch loads.
+# 32 MiB is the largest mmap threshold glibc accepts; the trim threshold never lets the heap shrink.
+KEEP_MALLOC = {"MALLOC_MMAP_THRESHOLD_": "33554432", "MALLOC_TRIM_THRESHOLD_": "4294967296"}
+if "malloc=default" not in sys.argv[1:] and any(os.environ.get(k) != v for k, v in KEEP_MALLOC.items()):
+    os.execve(sys.executable, [sys.executable] + sys.argv, {**os.environ, **KEEP_MALLOC})
 
 import torch
 from torch import nn
@@ -40,7 +49,7 @@ from torch import nn
 POSITIONAL = ["configs", "rounds", "threads", "device"]
 opts = {"configs": "mlp:64,mlp:256,dcgan28:64,dcgan28:128,cgan-mlp:64", "rounds": "5", "threads": "2", "device": "cpu",
         "budget_s": "", "out": "", "json": "1", "data": "",
-        "worker": "0"}
+        "worker": "0", "malloc": "keep"}
 for i, arg in enumerate(sys.argv[1:]):
     key, eq, value = arg.partition("=")
     if eq and key in opts:
@@ -49,6 +58,8 @@ for i, arg in enumerate(sys.argv[1:]):
         opts[POSITIONAL[i]] = arg
     else:
         sys.exit("pytorch_train_step.py: unknown argument %r (keys: %s)" % (arg, ", ".join(opts)))
+if opts["malloc"] not in ("keep", "default"):
+    sys.exit("pytorch_train_step.py: malloc is keep or default, not %r" % opts["malloc"])
 configs = opts["configs"].split(",")
 rounds = int(opts["rounds"])
 threads = int(opts["threads"])

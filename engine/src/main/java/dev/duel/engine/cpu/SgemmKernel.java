@@ -39,6 +39,9 @@ final class SgemmKernel {
   static final int NR = 2 * L;
   /** The most rows a tile has: A panels and edge tiles are sized for it. */
   static final int MR_MAX = 12;
+  /** -Dduel.sgemm.rows, read once: null when unset. */
+  private static final String ROWS_SETTING =
+      CpuSettings.choice("duel.sgemm.rows", null, "4, 8 or 12 (the rows of the SGEMM micro-kernel)", "4", "8", "12");
   /**
    * The tile's rows for every product of this JVM: 8 where the vectors are 512 bits (AVX-512's 32
    * registers hold 16 accumulators, 2 B vectors and a broadcast), 4 otherwise (AVX2's 16 registers
@@ -48,14 +51,7 @@ final class SgemmKernel {
    * small ones (at most 5%, a few microseconds per step); in whole steps the 4-row JVMs took 1.13×
    * (mlp b256) and 1.07× (dcgan28 b64) the 8-row JVMs' time (docs/benchmarks.md).
    */
-  static final int ROWS;
-  /** -Dduel.sgemm.rows, read once: null when unset. */
-  private static final String ROWS_SETTING =
-      CpuSettings.choice("duel.sgemm.rows", null, "4, 8 or 12 (the rows of the SGEMM micro-kernel)", "4", "8", "12");
-
-  static {
-    ROWS = ROWS_SETTING == null ? defaultRows(F.vectorBitSize()) : Integer.parseInt(ROWS_SETTING);
-  }
+  static final int ROWS = ROWS_SETTING == null ? defaultRows(F.vectorBitSize()) : Integer.parseInt(ROWS_SETTING);
 
   /**
    * The tile's rows for a plain product of m ≥ {@link #LARGE_M} rows ({@link #rowsFor}): 12 on an Intel CPU or an
@@ -75,8 +71,8 @@ final class SgemmKernel {
    * 72 rows), the 256- to 6272-row ones 0.94–1.14×, none clearly faster. Hence 12 rows only from {@link #LARGE_M}
    * rows, and only where measured. On the Zen 5 (session 21) the 8×32 and 12×32 tiles both run at the core's peak in
    * L1 (221–223 and 214–220 GFLOP/s), but the 12-row tile brings {@link GemmStreamA}'s order with it: paired against
-   * OpenBLAS, 12-row JVMs took 0.933× (0.919–0.948) the 8-row JVMs' time at n = 1024, and with 1024-deep slices
-   * 0.90× at 2048 (docs/benchmarks.md, session 21). Not measured on the Zen 4: 8 rows there.
+   * OpenBLAS, 12-row JVMs took 0.933× (0.919–0.948) the 8-row JVMs' time at n = 1024; with 1024-deep slices, the 8-row
+   * build took 1.088× (1.060–1.118) the 12-row build's time at 2048² and 1.090× at 1024² (docs/benchmarks.md, session 21). Not measured on the Zen 4: 8 rows there.
    */
   static int defaultLargeRows(CpuModel cpu, int vectorBits) {
     return vectorBits >= 512 && (cpu.intel() || cpu.amdZen5OrLater()) ? 12 : defaultRows(vectorBits);

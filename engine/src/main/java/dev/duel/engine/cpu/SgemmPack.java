@@ -59,11 +59,10 @@ final class SgemmPack {
    * 21, both threads packing their own 2048² B in 1024 × 128 blocks, ad-hoc probe): 0.65–0.78 ms a B in groups of
    * four, 1.19–1.25 ms panel by panel, where each row gives 128 bytes and the rows lie 8 KiB apart. Paired, panel by
    * panel took 1.10–1.11× the time at NN:64x512x784 and NN:64x784x512 (docs/benchmarks.md).
+   * {@code -Dduel.sgemm.packBRows=false} makes it 1 (panel by panel), for A/B measurements.
    */
-  static final int B_PANELS_TOGETHER = 4;
-  /** {@code -Dduel.sgemm.packBRows=false}: B's full panels one at a time, for A/B measurements. */
-  static final boolean ROW_GROUPS = CpuSettings.choice("duel.sgemm.packBRows", "true",
-      "true or false (whether B's full panels are packed in groups, a row at a time)", "true", "false").equals("true");
+  static final int B_PANELS_TOGETHER = CpuSettings.choice("duel.sgemm.packBRows", "true",
+      "true or false (whether B's full panels are packed in groups, a row at a time)", "true", "false").equals("true") ? 4 : 1;
 
   /** count full NR-column panels of B from b[src] (rows ldb apart) into bp[panel…], kc×NR each, one source row at a time. */
   private static void packRowGroup(float[] b, int src, int ldb, int kc, int count, float[] bp, int panel) {
@@ -84,14 +83,6 @@ final class SgemmPack {
       int cols = Math.min(NR, nc - col);
       int panel = bpOff + q * kc * NR;
       step = 1;
-      if (!transB && ROW_GROUPS) {
-        int full = Math.min(panelTo, nc / NR) - q;   // full panels from q on
-        if (full >= 2) {
-          step = Math.min(B_PANELS_TOGETHER, full);
-          packRowGroup(b, bOff + p0 * ldb + j0 + col, ldb, kc, step, bp, panel);
-          continue;
-        }
-      }
       if (cols < NR) Arrays.fill(bp, panel, panel + kc * NR, 0f);
       if (transB && cols == NR && SgemmTranspose.packs()) {
         SgemmTranspose.packPanel(b, bOff, ldb, p0, kc, j0 + col, bp, panel);
@@ -102,11 +93,9 @@ final class SgemmPack {
           for (int p = 0, d = panel + j; p < kc; p++, d += NR) bp[d] = b[src + p];
         }
       } else if (cols == NR) {
-        int src = bOff + p0 * ldb + j0 + col;
-        for (int p = 0, d = panel; p < kc; p++, d += NR, src += ldb) {
-          FloatVector.fromArray(F, b, src).intoArray(bp, d);
-          FloatVector.fromArray(F, b, src + L).intoArray(bp, d + L);
-        }
+        // This and the following full panels, up to B_PANELS_TOGETHER, from each source row at once.
+        step = Math.min(B_PANELS_TOGETHER, Math.min(panelTo, nc / NR) - q);
+        packRowGroup(b, bOff + p0 * ldb + j0 + col, ldb, kc, step, bp, panel);
       } else {
         int src = bOff + p0 * ldb + j0 + col;
         for (int p = 0, d = panel; p < kc; p++, src += ldb, d += NR) {
