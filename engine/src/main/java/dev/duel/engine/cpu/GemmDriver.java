@@ -503,7 +503,7 @@ final class GemmDriver {
   }
 
   /** C[i, j] = alpha·tile[i, j] + beta·C[i, j] for the mr×nr corner of an edge tile; beta = 0 never reads C. */
-  private static void mergeEdge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int cAt, int ldc) {
+  static void mergeEdge(float[] tile, int mr, int nr, float alpha, float beta, float[] c, int cAt, int ldc) {
     for (int i = 0; i < mr; i++) {
       int row = cAt + i * ldc;
       for (int j = 0; j < nr; j++) {

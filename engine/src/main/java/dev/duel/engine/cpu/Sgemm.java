@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link CpuPool}, C cut into one block per thread, each packing its own operands, unless that would copy
  * too much ({@link GemmDriver#privateParts}). Pack buffers are per thread and reused: a warm packed call allocates nothing. Products
  * with a dimension of 1 (a GEMV or an outer product) take {@link SgemmSkinny}'s unpacked level-2
- * loops; other small products (m·n·k below {@value #SMALL_WORK}) a plain serial loop. Thread-safe.
+ * loops; other small products (m·n·k below {@value #SMALL_WORK}) a plain serial loop; Aᵀ·B with a small B
+ * {@link SgemmInPlace}'s tiles, which read both where they lie. Thread-safe.
  * {@link CpuReference#gemm} is the naive reference.
  */
 public final class Sgemm {
@@ -31,13 +32,14 @@ public final class Sgemm {
    * 8×32 with AVX-512; 12×32 for products of at least {@link SgemmKernel#LARGE_M} rows on an AVX-512 Intel CPU or Zen 5), the threads of {@link CpuPool}, and how a product is spread over them (the
    * private split's copy budget, {@link GemmDriver#SPLIT_COPY_FLOATS}; the level-2 products' split threshold,
    * {@link SgemmSkinny#PARALLEL_ELEMENTS}, which depends on the {@link CpuModel}), the large products' order
-   * ({@link GemmStreamA}) where the 12-row tile is taken, and whether packed panels start on cache lines
+   * ({@link GemmStreamA}) where the 12-row tile is taken, which Aᵀ·B products {@link SgemmInPlace} reads unpacked, and
+   * whether packed panels start on cache lines
    * ({@link HeapAlignment}).
    */
   public static String describe() {
     return String.format(java.util.Locale.ROOT,
         "micro-kernel %d×%d (%d accumulators of %d-bit vectors)%s, blocks MC %d KC %d NC %d%s; n = 1, m = 1, k = 1 unpacked"
-            + " (split over the threads from %d elements); %d threads, %s; packed panels %s",
+            + " (split over the threads from %d elements); %s; %d threads, %s; packed panels %s",
         SgemmKernel.ROWS, SgemmKernel.NR, 2 * SgemmKernel.ROWS, F.vectorBitSize(),
         SgemmKernel.LARGE_ROWS == SgemmKernel.ROWS ? ""
             : String.format(java.util.Locale.ROOT, ", %d×%d from m = %d", SgemmKernel.LARGE_ROWS, SgemmKernel.NR, SgemmKernel.LARGE_M),
@@ -47,7 +49,9 @@ public final class Sgemm {
                 GemmStreamA.MIN_SIDE, GemmStreamA.BLOCK_FLOATS * Float.BYTES / 1024, GemmStreamA.blockColumns(GemmStreamA.KC),
                 GemmStreamA.KC, GemmStreamA.KC)
             : "",
-        SgemmSkinny.PARALLEL_ELEMENTS, CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"
+        SgemmSkinny.PARALLEL_ELEMENTS,
+        SgemmInPlace.ENABLED ? "Aᵀ·B with k·n ≤ " + SgemmInPlace.B_FLOATS + " read in place, unpacked" : "Aᵀ·B always packed",
+        CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"
             : "C cut per thread while the packed copies stay within " + GemmDriver.SPLIT_COPY_FLOATS + " floats",
         HeapAlignment.available() ? "start on cache lines" : "start where their arrays do (no native access to find the lines)");
   }
@@ -63,6 +67,8 @@ public final class Sgemm {
       SgemmSkinny.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else if ((long) m * n * k < SMALL_WORK) {
       small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    } else if (SgemmInPlace.takes(transA, transB, m, n, k)) {
+      SgemmInPlace.sgemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else {
       blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
