@@ -397,6 +397,12 @@ public final class Tensor implements AutoCloseable {
   /** Matrix product (m×k)·(k×n), or batched (b×m×k)·(b×k×n). */
   public Tensor matmul(Tensor o) { return MatmulOps.matmul(this, o, false, false); }
 
+  /**
+   * bias + a·b (PyTorch's addmm): a m×k, b k×n, a bias of shape [n] or [1, n] added to every row of the product in
+   * place, one node; other shapes as {@code a.matmul(b).add(bias)}.
+   */
+  public static Tensor addmm(Tensor bias, Tensor a, Tensor b) { return MatmulOps.addmm(bias, a, b); }
+
   // ---- lifetime -------------------------------------------------------------------------------
 
   /** Releases this tensor's reference to its storage (and its gradient's). Idempotent. */

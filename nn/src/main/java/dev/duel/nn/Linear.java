@@ -37,9 +37,8 @@ public final class Linear extends Module {
       throw new IllegalArgumentException("Linear(" + in + ", " + out + "): input of shape "
           + java.util.Arrays.toString(x.shape()) + " (want N×" + in + ")");
     }
-    Tensor y = x.matmul(weight().t());
     Tensor b = param("bias");
-    return b == null ? y : y.add(b);
+    return b == null ? x.matmul(weight().t()) : Tensor.addmm(b, x, weight().t());
   }
 
   @Override

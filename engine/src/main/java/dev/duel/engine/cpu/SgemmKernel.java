@@ -72,7 +72,7 @@ final class SgemmKernel {
    * 0.989× (0.965–1.013) at 2048 and 1.020× (0.990–1.050) at 512, and in one JVM (TileRowsExperiment) the batch-64
    * shapes of the reference models took 1.06–1.24× the time with 12 rows (a 64-row product pads 12-row tiles to
    * 72 rows), the 256- to 6272-row ones 0.94–1.14×, none clearly faster. Hence 12 rows only from {@link #LARGE_M}
-   * rows, and only where measured. On the Zen 5 (session 21) the 8×32 and 12×32 tiles both run at the core's peak in
+   * rows, and only where measured. On the Zen 5 (session 21) the 8×32 and 12×32 tiles both run at a C intrinsics tile's speed in
    * L1 (221–223 and 214–220 GFLOP/s), but the 12-row tile brings {@link GemmStreamA}'s order with it: paired against
    * OpenBLAS, 12-row JVMs took 0.933× (0.919–0.948) the 8-row JVMs' time at n = 1024; with 1024-deep slices, the 8-row
    * build took 1.088× (1.060–1.118) the 12-row build's time at 2048² and 1.090× at 1024² (docs/benchmarks.md, session 21). Not measured on the Zen 4: 8 rows there.
