@@ -95,6 +95,18 @@ public interface Backend {
   // ---- matrix multiply ------------------------------------------------------------------------
 
   /**
+   * y[i, j] = act(y[i, j] + bias[biasOff + j·biasStride]) in place over a row-major m×n y, act {@link UnaryOp#RELU} or
+   * {@link UnaryOp#LEAKY_RELU} (slope alpha) or null for the bias alone: a linear layer's bias and activation after
+   * its GEMM ({@code Tensor.addmm}). The default runs the add and the activation in turn; the CPU does both to each
+   * row while it is in L1. The same floats either way.
+   */
+  default void addRowBiasActivation(int m, int n, Buffer bias, long biasOff, long biasStride, UnaryOp act, float alpha,
+                                    Buffer y) {
+    binary(BinaryOp.ADD, new int[] {m, n}, y, 0, new long[] {n, 1}, bias, biasOff, new long[] {0, n == 1 ? 0 : biasStride}, y);
+    if (act != null) unary(act, alpha, y, 0, y, (long) m * n);
+  }
+
+  /**
    * C = alpha·op(A)·op(B) + beta·C, row-major; op(A) is m×k, op(B) is k×n, C is m×n. With transA
    * A is stored k×m. {@code batch} independent products at the given element strides.
    */

@@ -154,6 +154,8 @@ final class GradCheckSuite {
     b.first("matmul_batched", d -> new Tensor[] {d.uniform(2, 3, 4), d.uniform(2, 4, 2)}, x -> x[0].matmul(x[1]));
     b.first("matmul_transposed", d -> new Tensor[] {d.uniform(4, 3), d.uniform(5, 4)}, x -> x[0].t().matmul(x[1].t()));
     b.first("addmm", d -> new Tensor[] {d.uniform(5), d.uniform(3, 4), d.uniform(4, 5)}, x -> Tensor.addmm(x[0], x[1], x[2]));
+    b.first("addmm_leaky_relu", d -> linearInputs(d, 0.15),
+        x -> Tensor.addmmActivation(x[2], x[0], x[1], UnaryOp.LEAKY_RELU, 0.2f).matmul(x[3]));
     b.first("addmm_linear", d -> new Tensor[] {d.uniform(1, 5), d.uniform(3, 4), d.uniform(5, 4)},
         x -> Tensor.addmm(x[0], x[1], x[2].t()));
     b.first("conv2d", d -> new Tensor[] {d.uniform(2, 2, 5, 4), d.uniform(3, 2, 3, 2), d.uniform(3)},
@@ -193,6 +195,8 @@ final class GradCheckSuite {
         x -> Normalization.batchNorm(x[0], x[1], x[2], x[3], x[4], false, 0.1f, 1e-5f).tanh(), 0);
     b.penalty("gp_batch_norm_train", d -> new Tensor[] {d.uniform(4, 3), d.positive(3), d.constant(d.u(3, -1, 1), 3)},
         x -> Normalization.batchNorm(x[0], x[1], x[2], null, null, true, 0.1f, 1e-5f), 0);
+    b.penalty("gp_addmm_leaky_relu", d -> linearInputs(d, 0.15),
+        x -> Tensor.addmmActivation(x[2], x[0], x[1], UnaryOp.LEAKY_RELU, 0.2f).matmul(x[3]), 0);
     b.penalty("gp_addmm_tanh", d -> new Tensor[] {d.uniform(2), d.uniform(3, 4), d.uniform(2, 4)},
         x -> Tensor.addmm(x[0], x[1], x[2].t()).tanh(), 1);
     b.penalty("gp_tanh", d -> new Tensor[] {d.uniform(3, 4), d.uniform(4, 2)}, x -> x[0].matmul(x[1]).tanh(), 0);

@@ -22,7 +22,7 @@ final class MatmulOps {
   }
 
   static Tensor matmul(Tensor a, Tensor b, boolean unusedA, boolean unusedB) {
-    return product(a, b, null);
+    return product(a, b, null, null, 0f);
   }
 
   /**
@@ -34,14 +34,30 @@ final class MatmulOps {
    * measured).
    */
   static Tensor addmm(Tensor bias, Tensor a, Tensor b) {
-    boolean rowBias = a.shape.length == 2 && b.shape.length == 2 && bias.backend == a.backend
-        && ((bias.shape.length == 1 && bias.shape[0] == b.shape[1])
-            || (bias.shape.length == 2 && bias.shape[0] == 1 && bias.shape[1] == b.shape[1]));
-    return rowBias ? product(a, b, bias) : a.matmul(b).add(bias);
+    return rowBias(bias, a, b) ? product(a, b, bias, null, 0f) : a.matmul(b).add(bias);
   }
 
-  /** a·b, plus bias on every row when it is not null (2-D operands, checked by addmm). */
-  private static Tensor product(Tensor a, Tensor b, Tensor bias) {
+  /**
+   * act(bias + a·b) with act RELU or LEAKY_RELU (slope alpha): the linear layer and the activation after it as one op,
+   * the bias and the activation applied to each row of the product in one pass ({@link Backend#addRowBiasActivation}).
+   * The same floats as addmm and the activation in turn; the backward takes the activation's gradient from the output
+   * (as {@link ElementwiseOps#activationGrad} does), then addmm's.
+   */
+  static Tensor addmmActivation(Tensor bias, Tensor a, Tensor b, UnaryOp act, float alpha) {
+    ElementwiseOps.requireFusible("addmm", act, alpha);
+    if (!rowBias(bias, a, b)) return ElementwiseOps.unary(act, alpha, addmm(bias, a, b));
+    return product(a, b, bias, act, alpha);
+  }
+
+  /** Whether addmm fuses this bias: 2-D a and b, a bias of shape [n] or [1, n] on their device. */
+  private static boolean rowBias(Tensor bias, Tensor a, Tensor b) {
+    return a.shape.length == 2 && b.shape.length == 2 && bias.backend == a.backend
+        && ((bias.shape.length == 1 && bias.shape[0] == b.shape[1])
+            || (bias.shape.length == 2 && bias.shape[0] == 1 && bias.shape[1] == b.shape[1]));
+  }
+
+  /** a·b, then, when bias is not null, act(· + bias) on every row (2-D operands, checked by rowBias; act may be null). */
+  private static Tensor product(Tensor a, Tensor b, Tensor bias, UnaryOp act, float alpha) {
     if (a.backend != b.backend) {
       throw new IllegalArgumentException("matmul: tensors on different devices (" + a.backend.name() + ", "
           + b.backend.name() + ")");
@@ -74,10 +90,10 @@ final class MatmulOps {
           bc.buffer(), bc.offset, lb.ld, rb == 3 ? bc.strides[0] : 0,
           0f, c.buffer(), 0, n, (long) m * n, batch);
     }
-    if (bias != null) {
-      // C += bias on every row, in place (the bias's row stride is 0).
-      long[] biasStrides = {0, n == 1 ? 0 : bias.strides[bias.shape.length - 1]};
-      a.backend.binary(BinaryOp.ADD, outShape, c.buffer(), 0, c.strides, bias.buffer(), bias.offset, biasStrides, c.buffer());
+    if (bias != null && m > 0 && n > 0) {
+      // C = act(C + bias) on every row, in place.
+      a.backend.addRowBiasActivation(m, n, bias.buffer(), bias.offset, bias.strides[bias.shape.length - 1], act, alpha,
+          c.buffer());
     }
     // ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G. An operand stored transposed (a weight used as Wᵀ) gets its gradient
     // computed transposed too, (∂L/∂A)ᵀ = B·Gᵀ, so that after the view's own backward it is contiguous
@@ -89,9 +105,11 @@ final class MatmulOps {
             : lb.trans ? g.transpose(-2, -1).matmul(ac).transpose(-2, -1) : ac.transpose(-2, -1).matmul(g)};
     if (bias == null) return c.recordOp("matmul", operands, ac, bc);
     int[] biasShape = bias.shape;
-    return c.recordOp("addmm", g -> {
-      Tensor[] ab = operands.apply(g);
-      return new Tensor[] {ab[0], ab[1], !Autograd.needsGrad(bias) ? null : ElementwiseOps.sumTo(g, biasShape)};
+    String name = act == null ? "addmm" : "addmm_" + act.name().toLowerCase(java.util.Locale.ROOT);
+    return c.recordOp(name, g -> {
+      Tensor gz = act == null ? g : ElementwiseOps.activationGrad(act, alpha, c, g);
+      Tensor[] ab = operands.apply(gz);
+      return new Tensor[] {ab[0], ab[1], !Autograd.needsGrad(bias) ? null : ElementwiseOps.sumTo(gz, biasShape)};
     }, ac, bc, bias);
   }
 }

@@ -195,6 +195,13 @@ public final class ProfilingBackend implements Backend {
   }
 
   @Override
+  public void addRowBiasActivation(int m, int n, Buffer bias, long biasOff, long biasStride, UnaryOp act, float alpha,
+                                   Buffer y) {
+    time("addRowBiasActivation " + (act == null ? "" : act + " ") + m + "x" + n,
+        () -> inner.addRowBiasActivation(m, n, bias, biasOff, biasStride, act, alpha, y));
+  }
+
+  @Override
   public void conv2dBiasActivation(ConvShape s, Buffer x, Buffer w, Buffer bias, UnaryOp act, float alpha, Buffer y) {
     time(conv("conv2d+bias+" + act.name().toLowerCase(java.util.Locale.ROOT), s),
         () -> inner.conv2dBiasActivation(s, x, w, bias, act, alpha, y));

@@ -403,6 +403,15 @@ public final class Tensor implements AutoCloseable {
    */
   public static Tensor addmm(Tensor bias, Tensor a, Tensor b) { return MatmulOps.addmm(bias, a, b); }
 
+  /**
+   * act(bias + a·b) with act RELU or LEAKY_RELU (slope alpha): a linear layer and its activation as one op, the bias and
+   * the activation applied to each row of the product in one pass; the same floats as {@link #addmm} and the
+   * activation in turn.
+   */
+  public static Tensor addmmActivation(Tensor bias, Tensor a, Tensor b, UnaryOp act, float alpha) {
+    return MatmulOps.addmmActivation(bias, a, b, act, alpha);
+  }
+
   // ---- lifetime -------------------------------------------------------------------------------
 
   /** Releases this tensor's reference to its storage (and its gradient's). Idempotent. */

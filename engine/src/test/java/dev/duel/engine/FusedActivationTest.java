@@ -9,8 +9,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fused ops {@link Convolution#conv2dActivation} and {@link Normalization#batchNormActivation} against the two
- * ops in turn (each checked by finite differences elsewhere): the same outputs, the same first derivatives and, with
+ * The fused ops {@link Convolution#conv2dActivation}, {@link Normalization#batchNormActivation} and {@link
+ * Tensor#addmmActivation} (with {@link Tensor#addmm}) against the ops in turn (each checked by finite differences elsewhere): the same outputs, the same first derivatives and, with
  * a graph of the gradient (a gradient penalty), the same second derivatives, bit for bit, on every device; inputs
  * with exact zeros, where the activation's gradient switches.
  */
@@ -117,10 +117,38 @@ class FusedActivationTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("devices")
+  void addmmWithItsActivationEqualsTheOps(Backend be) {
+    Generator rng = new Generator(13);
+    try (MemoryScope scope = MemoryScope.open()) {
+      // x m×k, W n×k (used as Wᵀ, a linear layer's weight), bias [n] or [1, n]; n = 1 is D's last layer.
+      for (int[] sh : new int[][] {{5, 7, 3}, {16, 33, 40}, {9, 12, 1}, {64, 100, 70}}) {
+        int m = sh[0], k = sh[1], n = sh[2];
+        Tensor x = input(be, rng, m, k).requiresGrad(true);
+        Tensor w = rng.normal(be, 0f, 0.5f, n, k).requiresGrad(true);
+        Tensor b = (n % 2 == 0 ? input(be, rng, 1, n) : input(be, rng, n)).requiresGrad(true);
+        Tensor[] in = {x, w, b};
+        Tensor r = rng.normal(be, 0f, 1f, m, n);
+        String shape = be.name() + " addmm " + java.util.Arrays.toString(sh) + " bias " + java.util.Arrays.toString(b.shape());
+        assertSameFunction(t -> t[0].matmul(t[1].t()).add(t[2]), t -> Tensor.addmm(t[2], t[0], t[1].t()), in, r, shape);
+        for (float[] act : ACTS) {
+          UnaryOp op = op(act);
+          float slope = act[1];
+          Function<Tensor[], Tensor> fused = t -> Tensor.addmmActivation(t[2], t[0], t[1].t(), op, slope);
+          Function<Tensor[], Tensor> plain = t -> ElementwiseOps.unary(op, slope, t[0].matmul(t[1].t()).add(t[2]));
+          assertSameFunction(plain, fused, in, r, shape + " " + op + " " + slope);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("devices")
   void aNegativeSlopeIsNotFused(Backend be) {
     try (MemoryScope scope = MemoryScope.open()) {
       Tensor x = Tensor.zeros(be, 2, 1, 5, 5), w = Tensor.zeros(be, 3, 1, 3, 3), b = Tensor.zeros(be, 3);
       assertThrows(IllegalArgumentException.class, () -> Convolution.conv2dActivation(x, w, b, 1, 1, UnaryOp.LEAKY_RELU, -0.5f));
+      assertThrows(IllegalArgumentException.class, () -> Tensor.addmmActivation(Tensor.zeros(be, 3), Tensor.zeros(be, 2, 4),
+          Tensor.zeros(be, 4, 3), UnaryOp.LEAKY_RELU, -0.5f));
       assertThrows(IllegalArgumentException.class, () -> Normalization.batchNormActivation(x, Tensor.ones(be, 1),
           Tensor.zeros(be, 1), null, null, true, 0.1f, 1e-5f, UnaryOp.TANH, 0f));
     }

@@ -5,7 +5,7 @@ import dev.duel.engine.UnaryOp;
 
 /**
  * PyTorch's ReLU and LeakyReLU(slope) as a layer. {@link Sequential} hands one that follows a layer able to apply it
- * as it writes its output ({@link FusesActivation}: Conv2d with a bias, BatchNorm) to that layer, so the pair runs as
+ * as it writes its output ({@link FusesActivation}: Linear and Conv2d with a bias, BatchNorm) to that layer, so the pair runs as
  * one op: the same floats and gradients, one pass fewer over the activations.
  */
 public final class Activation extends Module {

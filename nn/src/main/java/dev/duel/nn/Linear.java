@@ -4,8 +4,12 @@ import dev.duel.engine.Backend;
 import dev.duel.engine.Generator;
 import dev.duel.engine.Tensor;
 
-/** y = x·Wᵀ + b; x: N×in, W: out×in, b: out (PyTorch's nn.Linear). */
-public final class Linear extends Module {
+/**
+ * y = x·Wᵀ + b; x: N×in, W: out×in, b: out (PyTorch's nn.Linear). With a bias it takes the ReLU or LeakyReLU after it
+ * ({@link FusesActivation}): act(x·Wᵀ + b) as one op, the bias and the activation applied to each row of the product
+ * in one pass.
+ */
+public final class Linear extends Module implements FusesActivation {
   private final int in, out;
   private boolean spectral;
 
@@ -33,12 +37,24 @@ public final class Linear extends Module {
 
   @Override
   public Tensor forward(Tensor x) {
+    checkInput(x);
+    Tensor b = param("bias");
+    return b == null ? x.matmul(weight().t()) : Tensor.addmm(b, x, weight().t());
+  }
+
+  @Override
+  public Tensor forwardActivated(Tensor x, Activation act) {
+    Tensor b = param("bias");
+    if (b == null || !act.op().fusible(act.slope())) return act.forward(forward(x));
+    checkInput(x);
+    return Tensor.addmmActivation(b, x, weight().t(), act.op(), act.slope());
+  }
+
+  private void checkInput(Tensor x) {
     if (x.dim() != 2 || x.size(1) != in) {
       throw new IllegalArgumentException("Linear(" + in + ", " + out + "): input of shape "
           + java.util.Arrays.toString(x.shape()) + " (want N×" + in + ")");
     }
-    Tensor b = param("bias");
-    return b == null ? x.matmul(weight().t()) : Tensor.addmm(b, x, weight().t());
   }
 
   @Override

@@ -12,8 +12,8 @@ public class Sequential extends Module {
   }
 
   /**
-   * The layers in order; a layer that can apply the activation after it ({@link FusesActivation}: Conv2d with a
-   * bias, BatchNorm) is handed that {@link Activation} and the two run as one op (the same floats, one pass fewer).
+   * The layers in order; a layer that can apply the activation after it ({@link FusesActivation}: Linear and
+   * Conv2d with a bias, BatchNorm) is handed that {@link Activation} and the two run as one op (the same floats, one pass fewer).
    */
   @Override
   public Tensor forward(Tensor x) {

@@ -110,6 +110,16 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void addRowBiasActivation(int m, int n, Buffer bias, long biasOff, long biasStride, UnaryOp act, float alpha,
+                                   Buffer y) {
+    if (biasStride != 1 && n > 1) {
+      Backend.super.addRowBiasActivation(m, n, bias, biasOff, biasStride, act, alpha, y);
+    } else {
+      CpuKernels.addRowBiasActivation(m, n, a(bias), (int) biasOff, act, alpha, a(y));
+    }
+  }
+
+  @Override
   public void reduce(ReduceOp op, Buffer x, long xOff, int outer, int len, int inner, Buffer out) {
     CpuKernels.reduce(op, a(x), (int) xOff, outer, len, inner, a(out));
   }

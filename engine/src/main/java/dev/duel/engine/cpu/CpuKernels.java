@@ -38,6 +38,21 @@ final class CpuKernels {
     for (int i = 0; i < n; i++) out[o + i] = CpuReference.unary(op, alpha, x[xOff + i]);
   }
 
+  /**
+   * y[i, j] = act(y[i, j] + bias[bOff + j]) for an m×n y, act null for the bias alone: each row gets the add and the
+   * activation while it is in L1 (one pass over y instead of two), rows split over the pool.
+   */
+  static void addRowBiasActivation(int m, int n, float[] bias, int bOff, UnaryOp act, float alpha, float[] y) {
+    int bs = n == 1 ? 0 : 1;
+    CpuPool.parallelFor(m, Math.max(1, GRAIN / Math.max(1, n)), (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int row = i * n;
+        if (!VectorLoops.binaryRow(BinaryOp.ADD, y, row, 1, bias, bOff, bs, y, row, n)) throw new AssertionError();
+        if (act != null) unaryRange(act, alpha, y, row, y, row, n);
+      }
+    });
+  }
+
   /** gx = gy · op'(x), y = op(x). */
   static void unaryBackward(UnaryOp op, float alpha, float[] x, float[] y, float[] gy, float[] gx, int n) {
     CpuPool.parallelFor(n, GRAIN, (from, to) -> unaryBackwardRange(op, alpha, x, y, gy, gx, from, to));
