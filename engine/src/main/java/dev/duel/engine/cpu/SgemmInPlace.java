@@ -12,11 +12,10 @@ import jdk.incubator.vector.VectorMask;
  * C = alpha·Aᵀ·B + beta·C (transA, B not transposed) with a small B, multiplied without packing: both operands
  * already lie in the micro-kernel's layout. Aᵀ is stored k×m, so its p-th row holds a tile's rows side by side
  * (op(A)[i, p] = a[aOff + p·lda + i]); B is stored k×n, so its p-th row holds a panel's columns (b[bOff + p·ldb + j]).
- * {@link SgemmKernel#tile(int, int, float[], int, int, float[], int, int, float, float, float[], int, int)} reads
- * them where they lie, with strides lda and ldb. B (k·n ≤ {@link #B_FLOATS}, 32 KiB) stays in L1 for every tile.
+ * {@link SgemmStridedKernel}'s tiles read them where they lie, with strides lda and ldb. B (k·n ≤ {@link #B_FLOATS}, 32 KiB) stays in L1 for every tile.
  *
  * <pre>
- *   C's rows cut into one part per thread, in whole tiles of mr = SgemmKernel.rowsFor(m) rows
+ *   C's rows cut into one part per thread, in whole tiles of mr = SgemmKernel.ROWS rows (4 or 8)
  *   for each mr-row tile i of the part:  for each full NR-column panel j:
  *       C[i:+mr, j:+NR] = alpha·Σ_p Aᵀ[p, i:+mr]ᵀ·B[p, j:+NR] + beta·C          (the tile, in place)
  *   the part's last rows (fewer than mr):  A's rows packed into a zero-padded panel, tiles into scratch, merged
@@ -26,8 +25,9 @@ import jdk.incubator.vector.VectorMask;
  * </pre>
  *
  * Every element is the same FMA chain over p = 0…k−1 from zero as in {@link GemmDriver}'s tiles (k ≤ KC: one slice
- * there too), then the same epilogue (full tiles: the kernel's; edges: {@link GemmDriver#mergeEdge}), on the same
- * tiles, so the result is the packed path's to the bit. Why: at k = 64 a thread's packing of all of B and of its rows of A, and the n = 100 tail's narrow tile (one
+ * there too), then the same epilogue (full tiles: the kernel's; edges: {@link GemmDriver#mergeEdge}), so where the
+ * packed path uses the same tile (m below {@link SgemmKernel#LARGE_M}, or a CPU without the 12-row tile) the result is
+ * its to the bit; from LARGE_M rows on a Zen 5 or Intel the last rows' epilogue may round differently. Why: at k = 64 a thread's packing of all of B and of its rows of A, and the n = 100 tail's narrow tile (one
  * load and 8 broadcasts per 8 FMAs, for 4 useful columns of 16) cost about as much as the full tiles' multiply-adds
  * (TN:128x100x64 on the Zen 5: per thread 0.6–0.8 µs packing B, 0.3–0.45 µs packing A, ~1 µs the tail, 3.8–4.4 µs
  * the full tiles). {@code -Dduel.sgemm.inPlace=false} sends these products to the packed path, for A/B measurements.
@@ -87,7 +87,7 @@ final class SgemmInPlace {
   /** Sgemm's contract for a product {@link #takes} (arguments checked, m, n, k ≥ 1, alpha ≠ 0). */
   static void sgemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                     float beta, float[] c, int cOff, int ldc) {
-    int mr = SgemmKernel.rowsFor(m);
+    int mr = SgemmKernel.ROWS;
     int parts = CpuPool.runsInline() ? 1 : Math.min(CpuPool.threads(), (m + mr - 1) / mr);
     if (parts <= 1) {
       rows(0, m, n, k, mr, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
@@ -129,7 +129,7 @@ final class SgemmInPlace {
     for (int i = i0; i < fullRowsEnd; i += mr) {
       int cRow = cOff + i * ldc;
       for (int j = 0; j < full; j += NR) {
-        SgemmKernel.tile(mr, k, a, aOff + i, lda, b, bOff + j, ldb, alpha, beta, c, cRow + j, ldc);
+        SgemmStridedKernel.tile(mr, k, a, aOff + i, lda, b, bOff + j, ldb, alpha, beta, c, cRow + j, ldc);
       }
     }
     float[] aPanel = null;
@@ -138,7 +138,7 @@ final class SgemmInPlace {
       aPanel = s.aPanel(k * mr);
       SgemmPack.packA(true, a, aOff, lda, fullRowsEnd, i1 - fullRowsEnd, 0, k, mr, aPanel, 0);
       for (int j = 0; j < full; j += NR) {
-        SgemmKernel.tile(mr, k, aPanel, 0, mr, b, bOff + j, ldb, 1f, 0f, s.edge, 0, NR);
+        SgemmStridedKernel.tile(mr, k, aPanel, 0, mr, b, bOff + j, ldb, 1f, 0f, s.edge, 0, NR);
         GemmDriver.mergeEdge(s.edge, i1 - fullRowsEnd, NR, alpha, beta, c, cOff + fullRowsEnd * ldc + j, ldc);
       }
     }
@@ -154,8 +154,8 @@ final class SgemmInPlace {
       int rows = Math.min(mr, i1 - i);
       float[] ap = rows == mr ? a : aPanel;
       int aAt = rows == mr ? aOff + i : 0, aStride = rows == mr ? lda : mr;
-      if (w <= L) SgemmKernel.narrowTile(mr, k, ap, aAt, aStride, bPanel, 0, NR, s.edge);
-      else SgemmKernel.tile(mr, k, ap, aAt, aStride, bPanel, 0, NR, 1f, 0f, s.edge, 0, NR);
+      if (w <= L) SgemmStridedKernel.narrowTile(mr, k, ap, aAt, aStride, bPanel, 0, NR, s.edge);
+      else SgemmStridedKernel.tile(mr, k, ap, aAt, aStride, bPanel, 0, NR, 1f, 0f, s.edge, 0, NR);
       GemmDriver.mergeEdge(s.edge, rows, w, alpha, beta, c, cOff + i * ldc + full, ldc);
     }
   }

@@ -14,9 +14,6 @@ import jdk.incubator.vector.VectorSpecies;
  *   C[i, j] = alpha·Σ_p ap[p, i]·bp[p, j] + beta·C[i, j]   for i < MR, j < NR; beta = 0 never reads C
  * </pre>
  *
- * The k-th step's MR floats of A and NR floats of B lie aStride and bStride apart: MR and NR for packed panels,
- * lda and ldb for a Aᵀ and a B read where they lie ({@link SgemmInPlace}).
- *
  * NR = 2 vectors of the preferred species (16 floats with AVX2, 32 with AVX-512). MR = 4 with AVX2:
  * eight vector accumulators; each k step is 2 vector loads of B, 4 broadcasts of A and 8 FMAs. MR = 8,
  * only with AVX-512: sixteen accumulators, 2 loads and 8 broadcasts for 16 FMAs. Measured by
@@ -91,33 +88,22 @@ final class SgemmKernel {
     return m >= LARGE_M ? LARGE_ROWS : ROWS;
   }
 
-  /** The full mr×NR tile (mr = 4, 8 or 12) at c[cOff], rows ldc apart, from packed panels. */
+  /** The full mr×NR tile (mr = 4, 8 or 12) at c[cOff], rows ldc apart. */
   static void tile(int mr, int kc, float[] ap, int aOff, float[] bp, int bOff,
                    float alpha, float beta, float[] c, int cOff, int ldc) {
-    tile(mr, kc, ap, aOff, mr, bp, bOff, NR, alpha, beta, c, cOff, ldc);
+    if (mr == 8) tile8(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+    else if (mr == 12) tile12(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
+    else tile4(kc, ap, aOff, bp, bOff, alpha, beta, c, cOff, ldc);
   }
 
-  /**
-   * The full tile with A's k-th step at a[aOff + p·aStride] (mr floats) and B's at b[bOff + p·bStride] (NR floats):
-   * packed panels have strides mr and NR; a matrix already in that layout (Aᵀ stored k×m, B stored k×n) is read where
-   * it lies with strides lda and ldb ({@link SgemmInPlace}). A stride passed in costs nothing measurable against the
-   * constant (the 8-row tile on packed panels in L1, one JVM: 207–212 GFLOP/s either way, Zen 5).
-   */
-  static void tile(int mr, int kc, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride,
-                   float alpha, float beta, float[] c, int cOff, int ldc) {
-    if (mr == 8) tile8(kc, a, aOff, aStride, b, bOff, bStride, alpha, beta, c, cOff, ldc);
-    else if (mr == 12) tile12(kc, a, aOff, aStride, b, bOff, bStride, alpha, beta, c, cOff, ldc);
-    else tile4(kc, a, aOff, aStride, b, bOff, bStride, alpha, beta, c, cOff, ldc);
-  }
-
-  /** The 4×NR tile: A's k-th step at ap[aOff + p·aStride + i] (4 wide when packed), B's at bp[bOff + p·bStride + j]. */
-  static void tile4(int kc, float[] ap, int aOff, int aStride, float[] bp, int bOff, int bStride,
+  /** The 4×NR tile: A panels packed 4 rows wide (ap[aOff + p·4 + i]). */
+  static void tile4(int kc, float[] ap, int aOff, float[] bp, int bOff,
                     float alpha, float beta, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * aStride;
-      int bi = bOff + p * bStride;
+      int ai = aOff + p * 4;
+      int bi = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi);
       FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]);
@@ -162,16 +148,16 @@ final class SgemmKernel {
     }
   }
 
-  /** The 8×NR tile (tile4's layout, 8 rows); 16 accumulators. */
-  static void tile8(int kc, float[] ap, int aOff, int aStride, float[] bp, int bOff, int bStride,
+  /** The 8×NR tile: A panels packed 8 rows wide (ap[aOff + p·8 + i]); 16 accumulators. */
+  static void tile8(int kc, float[] ap, int aOff, float[] bp, int bOff,
                     float alpha, float beta, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
     FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00;
     FloatVector c60 = c00, c61 = c00, c70 = c00, c71 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * aStride;
-      int bi = bOff + p * bStride;
+      int ai = aOff + p * 8;
+      int bi = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi);
       FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]);
@@ -240,8 +226,8 @@ final class SgemmKernel {
     }
   }
 
-  /** The 12×NR tile (tile4's layout, 12 rows); 24 accumulators, 2 B vectors and a broadcast in AVX-512's 32 registers. */
-  static void tile12(int kc, float[] ap, int aOff, int aStride, float[] bp, int bOff, int bStride,
+  /** The 12×NR tile: A panels packed 12 rows wide (ap[aOff + p·12 + i]); 24 accumulators, 2 B vectors and a broadcast in AVX-512's 32 registers. */
+  static void tile12(int kc, float[] ap, int aOff, float[] bp, int bOff,
                      float alpha, float beta, float[] c, int cOff, int ldc) {
     FloatVector c00 = FloatVector.zero(F), c01 = c00, c10 = c00, c11 = c00;
     FloatVector c20 = c00, c21 = c00, c30 = c00, c31 = c00;
@@ -250,8 +236,8 @@ final class SgemmKernel {
     FloatVector c80 = c00, c81 = c00, c90 = c00, c91 = c00;
     FloatVector ca0 = c00, ca1 = c00, cb0 = c00, cb1 = c00;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * aStride;
-      int bi = bOff + p * bStride;
+      int ai = aOff + p * 12;
+      int bi = bOff + p * NR;
       FloatVector b0 = FloatVector.fromArray(F, bp, bi);
       FloatVector b1 = FloatVector.fromArray(F, bp, bi + L);
       FloatVector a = FloatVector.broadcast(F, ap[ai]);
@@ -357,21 +343,16 @@ final class SgemmKernel {
    * tile's two loads and 2·mr FMAs.
    */
   static void narrowTile(int mr, int kc, float[] ap, int aOff, float[] bp, int bOff, float[] edge) {
-    narrowTile(mr, kc, ap, aOff, mr, bp, bOff, NR, edge);
+    if (mr == 8) narrow8(kc, ap, aOff, bp, bOff, edge);
+    else if (mr == 12) narrow12(kc, ap, aOff, bp, bOff, edge);
+    else narrow4(kc, ap, aOff, bp, bOff, edge);
   }
 
-  /** {@link #narrowTile} with the strides of {@link #tile(int, int, float[], int, int, float[], int, int, float, float, float[], int, int)}. */
-  static void narrowTile(int mr, int kc, float[] a, int aOff, int aStride, float[] b, int bOff, int bStride, float[] edge) {
-    if (mr == 8) narrow8(kc, a, aOff, aStride, b, bOff, bStride, edge);
-    else if (mr == 12) narrow12(kc, a, aOff, aStride, b, bOff, bStride, edge);
-    else narrow4(kc, a, aOff, aStride, b, bOff, bStride, edge);
-  }
-
-  private static void narrow4(int kc, float[] ap, int aOff, int aStride, float[] bp, int bOff, int bStride, float[] edge) {
+  private static void narrow4(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] edge) {
     FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * aStride;
-      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * bStride);
+      int ai = aOff + p * 4;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * NR);
       c0 = FloatVector.broadcast(F, ap[ai]).fma(b0, c0);
       c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b0, c1);
       c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b0, c2);
@@ -383,11 +364,11 @@ final class SgemmKernel {
     c3.intoArray(edge, 3 * NR);
   }
 
-  private static void narrow8(int kc, float[] ap, int aOff, int aStride, float[] bp, int bOff, int bStride, float[] edge) {
+  private static void narrow8(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] edge) {
     FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * aStride;
-      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * bStride);
+      int ai = aOff + p * 8;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * NR);
       c0 = FloatVector.broadcast(F, ap[ai]).fma(b0, c0);
       c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b0, c1);
       c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b0, c2);
@@ -407,12 +388,12 @@ final class SgemmKernel {
     c7.intoArray(edge, 7 * NR);
   }
 
-  private static void narrow12(int kc, float[] ap, int aOff, int aStride, float[] bp, int bOff, int bStride, float[] edge) {
+  private static void narrow12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] edge) {
     FloatVector c0 = FloatVector.zero(F), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
     FloatVector c8 = c0, c9 = c0, ca = c0, cb = c0;
     for (int p = 0; p < kc; p++) {
-      int ai = aOff + p * aStride;
-      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * bStride);
+      int ai = aOff + p * 12;
+      FloatVector b0 = FloatVector.fromArray(F, bp, bOff + p * NR);
       c0 = FloatVector.broadcast(F, ap[ai]).fma(b0, c0);
       c1 = FloatVector.broadcast(F, ap[ai + 1]).fma(b0, c1);
       c2 = FloatVector.broadcast(F, ap[ai + 2]).fma(b0, c2);

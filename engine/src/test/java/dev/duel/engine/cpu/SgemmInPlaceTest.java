@@ -68,7 +68,7 @@ class SgemmInPlaceTest {
     Sgemm.MatrixB pb = new Sgemm.MatrixB();
     pa.set(true, a, aOff, lda);
     pb.set(false, b, bOff, ldb);
-    GemmDriver.gemm(SgemmKernel.rowsFor(m), m, n, k, alpha, pa, pb, beta, packed, cOff, ldc);
+    GemmDriver.gemm(SgemmKernel.ROWS, m, n, k, alpha, pa, pb, beta, packed, cOff, ldc);
     if (inline) {
       // Inside a parallel body the pool is taken, so the product runs on this thread alone.
       CpuPool.parallelTasks(2, (from, to) -> {
