@@ -28,6 +28,10 @@ import jdk.incubator.vector.VectorSpecies;
  * third of this one. 4×16 reaches ~75 GFLOP/s per core on L1-resident panels, about what gcc -O2
  * makes of a 6×16 intrinsics kernel here. Broadcasting A in registers (permutes) or loading A
  * pre-broadcast were no faster; aligned off-heap (MemorySegment) panels ran at a third of the speed.
+ *
+ * <p>{@link SgemmStridedKernel} holds copies of the 4- and 8-row tiles with A's and B's strides as arguments, for
+ * {@link SgemmInPlace} (passing strides to these tiles cost small packed products 9–11%, session 22). A change to the
+ * arithmetic here belongs there too: SgemmInPlaceTest compares the two paths bit for bit and fails otherwise.
  */
 final class SgemmKernel {
   private SgemmKernel() {}
