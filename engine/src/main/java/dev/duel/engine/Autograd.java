@@ -7,7 +7,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 
 /**
  * Reverse-mode differentiation over the recorded graph: a topological sort from the outputs, then a
@@ -24,7 +23,7 @@ public final class Autograd {
   public static void backward(Tensor output, Tensor gradOutput, boolean retainGraph) {
     Tensor[] outs = {output};
     Tensor[] gouts = {gradOutput};
-    run(outs, gouts, null, false, retainGraph, (leaf, g) -> accumulateLeaf(leaf, g, false));
+    run(outs, gouts, null, false, retainGraph, (leaf, g, owned) -> accumulateLeaf(leaf, g, false, owned));
   }
 
   /**
@@ -35,7 +34,7 @@ public final class Autograd {
   public static void backward(Tensor output, java.util.Collection<Tensor> leaves) {
     Set<Tensor> targets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     targets.addAll(leaves);
-    run(new Tensor[] {output}, null, targets, false, false, (leaf, g) -> accumulateLeaf(leaf, g, false));
+    run(new Tensor[] {output}, null, targets, false, false, (leaf, g, owned) -> accumulateLeaf(leaf, g, false, owned));
   }
 
   /**
@@ -47,7 +46,7 @@ public final class Autograd {
     Set<Tensor> targets = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     targets.addAll(Arrays.asList(inputs));
     Map<Tensor, Tensor> found = new IdentityHashMap<>();
-    run(outputs, gradOutputs, targets, createGraph, retainGraph, found::put);
+    run(outputs, gradOutputs, targets, createGraph, retainGraph, (t, g, owned) -> found.put(t, g));
     Tensor[] result = new Tensor[inputs.length];
     for (int i = 0; i < inputs.length; i++) result[i] = found.get(inputs[i]);
     return result;
@@ -74,7 +73,17 @@ public final class Autograd {
     return needed == null || needed.contains(t);
   }
 
-  private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph) {
+  /**
+   * The gradient's destination in {@link #run}: a leaf (or requested input) and its gradient; {@code owned} when
+   * the gradient is a whole buffer that this run's closures made and that no other pending gradient shares, so the
+   * sink may keep the buffer instead of copying it.
+   */
+  @FunctionalInterface
+  private interface Sink {
+    void accept(Tensor t, Tensor g, boolean owned);
+  }
+
+  private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph, boolean owned) {
     Tensor existing;
     if (createGraph) {
       existing = leaf.grad();
@@ -83,14 +92,24 @@ public final class Autograd {
     }
     Tensor zeroed = leaf.takeZeroedGrad();
     if (zeroed != null) {
-      zeroed.assign(g);                    // the zeros zeroGrad() left pending, plus g
+      // The zeros zeroGrad() left pending, plus g: g's buffer itself when g is this run's own (the zeroed buffer goes
+      // back to the backend with g), else a copy of g.
+      if (owned && zeroed.holdsUnsharedBuffer()) {
+        zeroed.exchangeStorage(g);
+        g.close();
+      } else {
+        zeroed.assign(g);
+      }
       return;
     }
     existing = leaf.grad();
     if (existing == null) {
-      Tensor copy = Tensor.allocate(leaf.backend, leaf.shape);
-      copy.assign(g);
-      leaf.setGrad(MemoryScope.keepWith(copy, leaf));
+      Tensor kept = g;
+      if (!owned) {
+        kept = Tensor.allocate(leaf.backend, leaf.shape);
+        kept.assign(g);
+      }
+      leaf.setGrad(MemoryScope.keepWith(kept, leaf));
     } else {
       // existing += g, in place (existing is contiguous: it was allocated above).
       leaf.backend.binary(BinaryOp.ADD, existing.shape, existing.buffer(), existing.offset, existing.strides,
@@ -99,7 +118,7 @@ public final class Autograd {
   }
 
   private static void run(Tensor[] outputs, Tensor[] gradOutputs, Set<Tensor> targets, boolean createGraph,
-                          boolean retainGraph, BiConsumer<Tensor, Tensor> sink) {
+                          boolean retainGraph, Sink sink) {
     List<Tensor> order = topologicalOrder(outputs);
     // needed(t): t is a target, or some input of t is needed. Without targets, every leaf is one.
     Set<Tensor> needed = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -113,6 +132,12 @@ public final class Autograd {
       if (need) needed.add(t);
     }
     Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+    // How many gradients waiting in `grads` use each storage. A closure may pass its gradOutput on (copy, add), give
+    // one tensor to two inputs, or views of one buffer (a product and its transpose); a gradient whose buffer was
+    // made in this run and that no other waiting gradient shares is the sink's to keep. A consumed gradient's
+    // memory is not read again: with createGraph off the closures keep none.
+    Map<Storage, Integer> waiting = new IdentityHashMap<>();
+    long firstMadeHere = Storage.nextSerial();
     Set<Tensor> outerNeeded = NEEDED.get();   // a closure may itself call grad (nested runs)
     NEEDED.set(needed);
     try (GradMode mode = GradMode.set(createGraph)) {
@@ -133,13 +158,18 @@ public final class Autograd {
           throw new IllegalArgumentException("gradOutput shape " + Shape.str(g.shape) + " != output shape "
               + Shape.str(out.shape));
         }
-        grads.merge(out, g, Tensor::add);
+        handOut(grads, waiting, out, g);
       }
       for (int i = order.size() - 1; i >= 0; i--) {
         Tensor t = order.get(i);
         Tensor g = grads.remove(t);
+        if (g != null) waiting.merge(g.storageObject(), -1, Integer::sum);
         if (g == null || !needed.contains(t)) continue;
-        if (targets != null ? targets.contains(t) : t.gradFn == null) sink.accept(t, g);
+        if (targets != null ? targets.contains(t) : t.gradFn == null) {
+          Storage s = g.storageObject();
+          boolean owned = !createGraph && s.serial >= firstMadeHere && waiting.get(s) == 0 && g.isWholeBuffer();
+          sink.accept(t, g, owned);
+        }
         Node node = t.gradFn;
         if (node == null) continue;
         Tensor[] inputGrads = node.apply(g);
@@ -151,7 +181,7 @@ public final class Autograd {
             throw new IllegalStateException("backward of op '" + node.op + "' produced a gradient of shape "
                 + Shape.str(gi.shape) + " for input " + k + " of shape " + Shape.str(in.shape));
           }
-          grads.merge(in, gi, Tensor::add);
+          handOut(grads, waiting, in, gi);
         }
       }
     } finally {
@@ -160,6 +190,15 @@ public final class Autograd {
         for (Tensor t : order) if (t.gradFn != null) t.gradFn.free();
       }
     }
+  }
+
+  /** Adds g to t's waiting gradient (a new sum tensor when t has one already), counting the storages that wait. */
+  private static void handOut(Map<Tensor, Tensor> grads, Map<Storage, Integer> waiting, Tensor t, Tensor g) {
+    Tensor before = grads.get(t);
+    Tensor now = before == null ? g : before.add(g);
+    grads.put(t, now);
+    if (before != null) waiting.merge(before.storageObject(), -1, Integer::sum);
+    waiting.merge(now.storageObject(), 1, Integer::sum);
   }
 
   /** Post-order over the graph: every tensor after all the inputs it was computed from. */

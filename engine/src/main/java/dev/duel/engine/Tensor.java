@@ -157,6 +157,38 @@ public final class Tensor implements AutoCloseable {
     return offset;
   }
 
+  /** This tensor's storage, for {@link Autograd}'s bookkeeping of which gradients share memory. */
+  Storage storageObject() {
+    return storage;
+  }
+
+  /** Whether this tensor is its storage's whole buffer in row-major order (offset 0, contiguous, no spare room). */
+  boolean isWholeBuffer() {
+    return !closed && !storage.isFreed() && offset == 0 && isContiguous() && storage.buffer.size() == numel();
+  }
+
+  /**
+   * Swaps the storages of two tensors of the same shape that are each their whole buffer, this one with no other
+   * view of its storage: Autograd's accumulation takes a gradient its closures just made as a leaf's zeroed
+   * gradient without copying it, and the leaf's grad stays the same Tensor object (PyTorch's AccumulateGrad keeps
+   * such a gradient the same way).
+   */
+  void exchangeStorage(Tensor other) {
+    if (!Arrays.equals(shape, other.shape) || backend != other.backend || !isWholeBuffer() || storage.isShared()
+        || !other.isWholeBuffer()) {
+      throw new IllegalStateException("exchangeStorage: " + Shape.str(shape) + " and " + Shape.str(other.shape)
+          + " are not both whole buffers of the same shape, the first unshared");
+    }
+    Storage mine = storage;
+    storage = other.storage;
+    other.storage = mine;
+  }
+
+  /** Whether {@link #exchangeStorage} may give this tensor's storage away: no view of it exists. */
+  boolean holdsUnsharedBuffer() {
+    return isWholeBuffer() && !storage.isShared();
+  }
+
   private Storage storage() {
     if (closed || storage.isFreed()) {
       throw new IllegalStateException("tensor " + Shape.str(shape) + " was used after close() (or after the "
