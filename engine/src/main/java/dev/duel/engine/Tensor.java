@@ -269,9 +269,10 @@ public final class Tensor implements AutoCloseable {
   }
 
   /**
-   * Sets the gradient to zero in place (keeps its memory), or leaves it null. The zeros are written when the
-   * gradient is next read ({@link #grad()}), unless a backward's accumulation comes first: that copies its gradient
-   * into the buffer instead of adding it to zeros (0 + g = g), one pass over the buffer instead of three.
+   * Sets the gradient to zero in place (the same Tensor object, a buffer of its size), or leaves it null. The zeros
+   * are written when the gradient is next read ({@link #grad()}), unless a backward's accumulation comes first: that
+   * puts its gradient there instead of adding it to zeros (0 + g = g): the buffer its closures made, swapped in, when
+   * nothing else shares either buffer, else a copy (one pass over the buffer instead of three).
    */
   public void zeroGrad() {
     if (grad != null) gradZeroPending = true;

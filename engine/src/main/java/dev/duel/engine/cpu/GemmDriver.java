@@ -283,7 +283,8 @@ final class GemmDriver {
     void run(int parts, int m, int n, int k, int mr, float alpha, APacker packA, BPacker packB,
              float beta, float[] c, int cOff, int ldc) {
       this.parts = parts;
-      this.alongRows = m >= n;
+      String force = System.getProperty("duel.tmp.along");
+      this.alongRows = force == null ? m >= n : force.equals("rows");
       this.m = m;
       this.n = n;
       this.k = k;
