@@ -26,7 +26,7 @@ import static dev.duel.engine.cpu.SgemmKernel.NR;
  * HeapAlignment} can tell where the array is (bBase, aWholeBase, the per-task A offset).
  *
  * <p>On more than one thread a product first goes through {@link #privateParts}: if C can be cut into one
- * block per thread (along the larger of m and n) without copying more than {@link #SPLIT_COPY_FLOATS}
+ * block per thread (along the larger of m and n, or along m for a small B: {@link #splitsAlongRows}) without copying more than {@link #SPLIT_COPY_FLOATS}
  * packed floats, each thread runs the loop nest above on its own block, inline, with its own pack
  * buffers ({@link Split}), so no packed panel crosses between cores. Otherwise the loop nest runs once
  * with B packed into one buffer shared by every thread.
@@ -93,6 +93,11 @@ final class GemmDriver {
   /** Packs rows [i0, i0+mc) × depth [p0, p0+kc) of A: panel r (rows i0+r·mr…) at ap[apOff + r·kc·mr], kc×mr, zero-padded. */
   interface APacker {
     void packA(int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff);
+
+    /** Whether packing gathers each panel step from mr separate rows (A stored m×k), rather than copying runs. */
+    default boolean packAGathers() {
+      return true;
+    }
   }
 
   /**
@@ -101,6 +106,11 @@ final class GemmDriver {
    */
   interface BPacker {
     void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp, int bpOff);
+
+    /** Whether packing gathers each panel step from NR separate rows (B stored n×k), rather than copying runs. */
+    default boolean packBGathers() {
+      return true;
+    }
   }
 
   private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
@@ -140,10 +150,11 @@ final class GemmDriver {
           aShared ? new float[aNeed + HeapAlignment.SLACK_FLOATS] : null);
       return;
     }
-    int parts = privateParts(m, n, k, mr, splitCopy);
+    boolean alongRows = splitsAlongRows(m, n, k, packA, packB);
+    int parts = privateParts(m, n, k, mr, splitCopy, alongRows);
     if (parts > 1) {
       Split split = ws.split.running ? new Split() : ws.split;
-      split.run(parts, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc);
+      split.run(parts, alongRows, m, n, k, mr, alpha, packA, packB, beta, c, cOff, ldc);
     } else {
       runShared(ws, ws.job, mr, m, n, k, alpha, packA, packB, beta, c, cOff, ldc);
     }
@@ -152,19 +163,43 @@ final class GemmDriver {
   /**
    * How many blocks of C a product is cut into, each multiplied by one thread that packs its own A and B
    * ({@link Split}); 1 means the shared path ({@link Job}: B packed once, read by every thread). The cut
-   * is along the larger of m and n, in whole tiles, one block per thread. Cut along m, every thread packs
+   * is along m or n ({@link #splitsAlongRows}), in whole tiles, one block per thread. Cut along m, every thread packs
    * all of B and its own rows of A, so the copies add (parts − 1)·k·n packed floats (likewise along n);
    * the cut is made while that stays within {@code splitCopy}. What it buys: no packed panel written by
    * one core is read by another. On the 2-core Zen 5 VM of docs/benchmarks.md (session 9) that
    * cache-to-cache traffic made the shared path 1.2–2.6× slower than the cut at every reference shape,
    * and even at n = 4096 it was not faster.
    */
-  static int privateParts(int m, int n, int k, int mr, long splitCopy) {
+  static int privateParts(int m, int n, int k, int mr, long splitCopy, boolean alongRows) {
     int threads = CpuPool.threads();
     if (threads == 1 || CpuPool.runsInline()) return 1;
-    int parts = Math.min(threads, m >= n ? (m + mr - 1) / mr : (n + NR - 1) / NR);
-    double copies = (double) (parts - 1) * k * Math.min(m, n);
+    int parts = Math.min(threads, alongRows ? (m + mr - 1) / mr : (n + NR - 1) / NR);
+    double copies = (double) (parts - 1) * k * (alongRows ? n : m);
     return copies <= splitCopy ? parts : 1;
+  }
+
+  /** {@link #privateParts} cut along the larger of m and n. */
+  static int privateParts(int m, int n, int k, int mr, long splitCopy) {
+    return privateParts(m, n, k, mr, splitCopy, m >= n);
+  }
+
+  /**
+   * The most floats of B (k·n) that the private split copies into every thread to cut along m when n is the larger
+   * ({@link #splitsAlongRows}): 32 768 (128 KiB).
+   */
+  static final int ROWS_CUT_B_FLOATS = 32768;
+
+  /**
+   * Whether the private split cuts C along m (each thread packs all of B) rather than n (all of A): along the larger
+   * of the two, except that a small B (k·n ≤ {@link #ROWS_CUT_B_FLOATS}) which packs by contiguous copies is copied
+   * rather than an A whose packing gathers down its columns (A·B, A stored m×k). Paired on the Zen 5 (session 23),
+   * cut along m, NN:64x128x256 took 0.82–0.90× and NN:64x100x128 0.92–0.96× the time; where B was 131 072 floats
+   * or more (NN:64x256x512, NN:256x512x784) 1.07–1.31×, and where B's packing gathers too (NT:64x256x128,
+   * NT:64x256x512) 1.11–1.16×.
+   */
+  static boolean splitsAlongRows(int m, int n, int k, APacker packA, BPacker packB) {
+    if (m >= n) return true;
+    return packA.packAGathers() && !packB.packBGathers() && (long) k * n <= ROWS_CUT_B_FLOATS;
   }
 
   private static void runShared(Workspace ws, Job job, int mr, int m, int n, int k, float alpha, APacker packA,
@@ -280,11 +315,10 @@ final class GemmDriver {
       for (int t = from; t < to; t++) runPart(t);
     };
 
-    void run(int parts, int m, int n, int k, int mr, float alpha, APacker packA, BPacker packB,
+    void run(int parts, boolean alongRows, int m, int n, int k, int mr, float alpha, APacker packA, BPacker packB,
              float beta, float[] c, int cOff, int ldc) {
       this.parts = parts;
-      String force = System.getProperty("duel.tmp.along");
-      this.alongRows = force == null ? m >= n : force.equals("rows");
+      this.alongRows = alongRows;
       this.m = m;
       this.n = n;
       this.k = k;

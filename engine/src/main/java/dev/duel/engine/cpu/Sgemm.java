@@ -123,6 +123,11 @@ public final class Sgemm {
     public void packA(int i0, int mc, int p0, int kc, int mr, float[] ap, int apOff) {
       SgemmPack.packA(trans, a, off, ld, i0, mc, p0, kc, mr, ap, apOff);
     }
+
+    @Override
+    public boolean packAGathers() {
+      return !trans;
+    }
   }
 
   /** op(B) of a row-major matrix. */
@@ -147,6 +152,11 @@ public final class Sgemm {
     @Override
     public void packB(int p0, int kc, int j0, int nc, int qFrom, int qTo, float[] bp, int bpOff) {
       SgemmPack.packB(trans, b, off, ld, p0, kc, j0, nc, qFrom, qTo, bp, bpOff);
+    }
+
+    @Override
+    public boolean packBGathers() {
+      return trans;
     }
   }
 

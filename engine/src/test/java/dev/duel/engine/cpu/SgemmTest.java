@@ -1,6 +1,7 @@
 package dev.duel.engine.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -304,6 +305,33 @@ class SgemmTest {
       if (from == 0) inside[0] = GemmDriver.privateParts(64, 512, 784, 8, Long.MAX_VALUE);
     });
     assertEquals(1, inside[0]);
+  }
+
+  /**
+   * The cut is along the larger of m and n, except along m for a small B that packs by copies beside an A that
+   * packs by gathers (A·B): each thread then copies B rather than gathers A.
+   */
+  @Test
+  void theSplitCutsAlongMForASmallContiguousB() {
+    Sgemm.MatrixA gatheredA = new Sgemm.MatrixA(), copiedA = new Sgemm.MatrixA();
+    Sgemm.MatrixB copiedB = new Sgemm.MatrixB(), gatheredB = new Sgemm.MatrixB();
+    gatheredA.set(false, new float[1], 0, 1);
+    copiedA.set(true, new float[1], 0, 1);
+    copiedB.set(false, new float[1], 0, 1);
+    gatheredB.set(true, new float[1], 0, 1);
+    assertTrue(GemmDriver.splitsAlongRows(64, 100, 128, gatheredA, copiedB), "NN, B 12 800 floats");
+    assertTrue(GemmDriver.splitsAlongRows(64, 128, 256, gatheredA, copiedB), "NN, B exactly the limit");
+    assertFalse(GemmDriver.splitsAlongRows(64, 129, 256, gatheredA, copiedB), "NN, B one column over");
+    assertFalse(GemmDriver.splitsAlongRows(64, 128, 256, gatheredA, gatheredB), "NT: B gathers too");
+    assertFalse(GemmDriver.splitsAlongRows(64, 128, 256, copiedA, copiedB), "TN: A copies");
+    assertTrue(GemmDriver.splitsAlongRows(512, 128, 4096, copiedA, gatheredB), "m ≥ n: along m");
+    int t = CpuPool.threads();
+    if (t > 1) {
+      // Along m the copies are B's: (parts − 1)·k·n floats.
+      long copies = (long) (Math.min(t, 8) - 1) * 128 * 100;
+      assertEquals(Math.min(t, 8), GemmDriver.privateParts(64, 100, 128, 8, copies, true));
+      assertEquals(1, GemmDriver.privateParts(64, 100, 128, 8, copies - 1, true));
+    }
   }
 
   @Test
