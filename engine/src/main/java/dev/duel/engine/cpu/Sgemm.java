@@ -50,7 +50,8 @@ public final class Sgemm {
                 GemmStreamA.KC, GemmStreamA.KC)
             : "",
         SgemmSkinny.PARALLEL_ELEMENTS,
-        SgemmInPlace.ENABLED ? "Aᵀ·B with k·n ≤ " + SgemmInPlace.B_FLOATS + " read in place, unpacked" : "Aᵀ·B always packed",
+        SgemmInPlace.ENABLED ? "Aᵀ·B with k·n ≤ " + SgemmInPlace.B_FLOATS + " read in place, unpacked; A·B with k·n ≤ "
+            + SgemmInPlace.PACKED_A_B_FLOATS + ", B read in place" : "Aᵀ·B and A·B always packed",
         CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"
             : "C cut per thread while the packed copies stay within " + GemmDriver.SPLIT_COPY_FLOATS + " floats",
         HeapAlignment.available() ? "start on cache lines" : "start where their arrays do (no native access to find the lines)");
@@ -68,7 +69,7 @@ public final class Sgemm {
     } else if ((long) m * n * k < SMALL_WORK) {
       small(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else if (SgemmInPlace.takes(transA, transB, m, n, k)) {
-      SgemmInPlace.sgemm(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      SgemmInPlace.sgemm(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     } else {
       blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }

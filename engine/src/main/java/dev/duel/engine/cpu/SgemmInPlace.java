@@ -31,6 +31,15 @@ import jdk.incubator.vector.VectorMask;
  * load and 8 broadcasts per 8 FMAs, for 4 useful columns of 16) cost about as much as the full tiles' multiply-adds
  * (TN:128x100x64 on the Zen 5: per thread 0.6–0.8 µs packing B, 0.3–0.45 µs packing A, ~1 µs the tail, 3.8–4.4 µs
  * the full tiles). {@code -Dduel.sgemm.inPlace=false} sends these products to the packed path, for A/B measurements.
+ *
+ * <p>A·B (A stored m×k, not transposed) with k·n ≤ {@link #PACKED_A_B_FLOATS} comes here too ({@link #rowsPackedA}):
+ * a thread gathers its rows of A into packed panels as the packed path does, but reads B where it lies instead of
+ * packing all of it (the private split copies B into every thread for such products, {@link
+ * GemmDriver#splitsAlongRows}); the column tail is the packed path's zero-padded panel and narrow tile, so the result
+ * is the packed path's to the bit at the same tile. Paired on the Zen 5 (session 23, {@code
+ * -Dduel.sgemm.inPlaceNN=0} against the default), the packed path took 1.087× (1.041–1.134) NN:64x100x128's time and
+ * 1.030× (1.013–1.048) NN:256x100x128's; at 32768 floats NN:64x128x256 0.86× (0.81–0.91, one run with a slow JVM)
+ * and NN:256x128x256 1.00×, so the limit stays at 16384.
  */
 final class SgemmInPlace {
   private SgemmInPlace() {}
@@ -43,9 +52,20 @@ final class SgemmInPlace {
   static final boolean ENABLED = CpuSettings.choice("duel.sgemm.inPlace", "true",
       "true or false (whether small Aᵀ·B products are multiplied without packing)", "true", "false").equals("true");
 
-  /** Whether {@link Sgemm} sends this product here: Aᵀ·B with k·n ≤ {@link #B_FLOATS} and k ≤ KC (one slice). */
+  /**
+   * The most floats of B (k·n) read in place beside an A packed per thread (A·B, {@link #rowsPackedA}): B is then
+   * read once per tile row of a thread's part rather than packed by every thread.
+   */
+  static final int PACKED_A_B_FLOATS = (int) CpuSettings.read("duel.sgemm.inPlaceNN", 16384, 0, 1,
+      "a number of floats >= 0 (the largest k·n of an A·B product whose B is read in place; 0: none)");
+
+  /**
+   * Whether {@link Sgemm} sends this product here, k ≤ KC (one slice): Aᵀ·B with k·n ≤ {@link #B_FLOATS}, or A·B
+   * with k·n ≤ {@link #PACKED_A_B_FLOATS}.
+   */
   static boolean takes(boolean transA, boolean transB, int m, int n, int k) {
-    return ENABLED && transA && !transB && (long) k * n <= B_FLOATS && k <= GemmDriver.KC;
+    if (!ENABLED || transB || k > GemmDriver.KC) return false;
+    return (long) k * n <= (transA ? B_FLOATS : PACKED_A_B_FLOATS);
   }
 
   /** Per-thread scratch: an edge tile, a packed panel of A's last rows, one of B's last columns, the tail's sums. */
@@ -69,7 +89,7 @@ final class SgemmInPlace {
 
   /** One product's arguments, for the parts run on the pool; reused per calling thread so a call allocates nothing. */
   private static final class Job {
-    boolean running;
+    boolean running, transA;
     int parts, m, n, k, mr, lda, ldb, ldc, aOff, bOff, cOff;
     float alpha, beta;
     float[] a, b, c;
@@ -77,7 +97,7 @@ final class SgemmInPlace {
       for (int t = from; t < to; t++) {
         int tiles = (m + mr - 1) / mr;
         int i0 = (int) ((long) t * tiles / parts) * mr, i1 = Math.min(m, (int) ((long) (t + 1) * tiles / parts) * mr);
-        if (i1 > i0) rows(i0, i1, n, k, mr, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (i1 > i0) part(transA, i0, i1, n, k, mr, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       }
     };
   }
@@ -85,16 +105,17 @@ final class SgemmInPlace {
   private static final ThreadLocal<Job> JOB = ThreadLocal.withInitial(Job::new);
 
   /** Sgemm's contract for a product {@link #takes} (arguments checked, m, n, k ≥ 1, alpha ≠ 0). */
-  static void sgemm(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                    float beta, float[] c, int cOff, int ldc) {
+  static void sgemm(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff,
+                    int ldb, float beta, float[] c, int cOff, int ldc) {
     int mr = SgemmKernel.ROWS;
     int parts = CpuPool.runsInline() ? 1 : Math.min(CpuPool.threads(), (m + mr - 1) / mr);
     if (parts <= 1) {
-      rows(0, m, n, k, mr, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      part(transA, 0, m, n, k, mr, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     Job job = JOB.get();
     if (job.running) job = new Job();
+    job.transA = transA;
     job.parts = parts;
     job.m = m;
     job.n = n;
@@ -117,6 +138,46 @@ final class SgemmInPlace {
     } finally {
       job.running = false;
       job.a = job.b = job.c = null;
+    }
+  }
+
+  /** Rows [i0, i1) of C on this thread: {@link #rows} for Aᵀ·B, {@link #rowsPackedA} for A·B. */
+  private static void part(boolean transA, int i0, int i1, int n, int k, int mr, float alpha, float[] a, int aOff,
+                           int lda, float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    if (transA) rows(i0, i1, n, k, mr, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    else rowsPackedA(i0, i1, n, k, mr, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+  }
+
+  /**
+   * Rows [i0, i1) of C = alpha·A·B + beta·C, A stored m×k: its rows gather into packed k×mr panels (as the packed
+   * path packs them, the last one zero-padded), B is read where it lies; B's last n mod NR columns are packed into
+   * one zero-padded panel for the narrow or full tile, as the packed path's last panel.
+   */
+  static void rowsPackedA(int i0, int i1, int n, int k, int mr, float alpha, float[] a, int aOff, int lda,
+                          float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc) {
+    Scratch s = SCRATCH.get();
+    int rows = i1 - i0, tiles = (rows + mr - 1) / mr, full = n / NR * NR, w = n - full;
+    float[] ap = s.aPanel(tiles * k * mr);
+    SgemmPack.packA(false, a, aOff, lda, i0, rows, 0, k, mr, ap, 0);
+    for (int t = 0; t < tiles; t++) {
+      int i = i0 + t * mr, tileRows = Math.min(mr, i1 - i), at = t * k * mr, cRow = cOff + i * ldc;
+      for (int j = 0; j < full; j += NR) {
+        if (tileRows == mr) {
+          SgemmStridedKernel.tile(mr, k, ap, at, mr, b, bOff + j, ldb, alpha, beta, c, cRow + j, ldc);
+        } else {
+          SgemmStridedKernel.tile(mr, k, ap, at, mr, b, bOff + j, ldb, 1f, 0f, s.edge, 0, NR);
+          GemmDriver.mergeEdge(s.edge, tileRows, NR, alpha, beta, c, cRow + j, ldc);
+        }
+      }
+    }
+    if (w == 0) return;
+    float[] bPanel = s.bPanel(k * NR);
+    SgemmPack.packB(false, b, bOff, ldb, 0, k, full, w, 0, 1, bPanel, 0);
+    for (int t = 0; t < tiles; t++) {
+      int i = i0 + t * mr, tileRows = Math.min(mr, i1 - i), at = t * k * mr;
+      if (w <= L) SgemmStridedKernel.narrowTile(mr, k, ap, at, mr, bPanel, 0, NR, s.edge);
+      else SgemmStridedKernel.tile(mr, k, ap, at, mr, bPanel, 0, NR, 1f, 0f, s.edge, 0, NR);
+      GemmDriver.mergeEdge(s.edge, tileRows, w, alpha, beta, c, cOff + i * ldc + full, ldc);
     }
   }
 
