@@ -39,7 +39,7 @@ public final class Sgemm {
   public static String describe() {
     return String.format(java.util.Locale.ROOT,
         "micro-kernel %d×%d (%d accumulators of %d-bit vectors)%s, blocks MC %d KC %d NC %d%s; n = 1, m = 1, k = 1 unpacked"
-            + " (split over the threads from %d elements); %s; %d threads, %s; packed panels %s",
+            + " (split over the threads from %d elements, A·x from %d); %s; %d threads, %s; packed panels %s",
         SgemmKernel.ROWS, SgemmKernel.NR, 2 * SgemmKernel.ROWS, F.vectorBitSize(),
         SgemmKernel.LARGE_ROWS == SgemmKernel.ROWS ? ""
             : String.format(java.util.Locale.ROOT, ", %d×%d from m = %d", SgemmKernel.LARGE_ROWS, SgemmKernel.NR, SgemmKernel.LARGE_M),
@@ -49,7 +49,7 @@ public final class Sgemm {
                 GemmStreamA.MIN_SIDE, GemmStreamA.BLOCK_FLOATS * Float.BYTES / 1024, GemmStreamA.blockColumns(GemmStreamA.KC),
                 GemmStreamA.KC, GemmStreamA.KC)
             : "",
-        SgemmSkinny.PARALLEL_ELEMENTS,
+        SgemmSkinny.PARALLEL_ELEMENTS, SgemmSkinny.DOTS_PARALLEL_ELEMENTS,
         SgemmInPlace.ENABLED ? "Aᵀ·B with k·n ≤ " + SgemmInPlace.B_FLOATS + " read in place, unpacked; A·B with k·n ≤ "
             + SgemmInPlace.PACKED_A_B_FLOATS + ", B read in place" : "Aᵀ·B and A·B always packed",
         CpuPool.threads(), GemmDriver.SPLIT_COPY_FLOATS == 0 ? "shared packing always"

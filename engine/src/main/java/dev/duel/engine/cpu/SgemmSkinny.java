@@ -49,6 +49,16 @@ final class SgemmSkinny {
     return cpu.amdZen5OrLater() ? 1 << 17 : 1 << 16;
   }
 
+  /**
+   * Elements of A from which the row-major GEMV (y = A·x: rows of dot products, independent per row) splits over
+   * the threads: 64K everywhere ({@code -Dduel.skinny.parallelDots} overrides it). On the 2-core Zen 5 (session 23,
+   * paired, {@code -Dduel.skinny.parallel=65536} against 128K) the split took 0.625× (0.606–0.646) NN:256x1x256's
+   * time, while the transposed GEMV took 1.16× and the 256×256 outer product 1.83× split, so those keep
+   * {@link #PARALLEL_ELEMENTS}.
+   */
+  static final long DOTS_PARALLEL_ELEMENTS = CpuSettings.read("duel.skinny.parallelDots", 1 << 16, 0, 1,
+      "a number of elements >= 0 (the row-major GEMV size from which it splits over the threads)");
+
   private static long parallelElements() {
     return CpuSettings.read("duel.skinny.parallel", defaultParallelElements(CpuModel.HOST), 0, 1,
         "a number of elements >= 0 (the GEMV/GER size from which a product splits over the threads)");
@@ -110,7 +120,7 @@ final class SgemmSkinny {
       for (int p = 0; p < k; p++) xs[p] = x[xOff + p * incx];
       xs0 = 0;
     }
-    if ((long) m * k < PARALLEL_ELEMENTS || CpuPool.runsInline()) {
+    if ((long) m * k < (transA ? PARALLEL_ELEMENTS : DOTS_PARALLEL_ELEMENTS) || CpuPool.runsInline()) {
       gemvRows(transA, 0, m, k, alpha, a, aOff, lda, xs, xs0, beta, y, yOff, incy);
       return;
     }
