@@ -166,8 +166,10 @@ public final class Autograd {
         if (g != null) waiting.merge(g.storageObject(), -1, Integer::sum);
         if (g == null || !needed.contains(t)) continue;
         if (targets != null ? targets.contains(t) : t.gradFn == null) {
+          // Only a leaf may keep g's buffer: a target with a closure passes g on below, perhaps as a view.
           Storage s = g.storageObject();
-          boolean owned = !createGraph && s.serial >= firstMadeHere && waiting.get(s) == 0 && g.isWholeBuffer();
+          boolean owned = !createGraph && t.gradFn == null && s.serial >= firstMadeHere && waiting.get(s) == 0
+              && g.isWholeBuffer();
           sink.accept(t, g, owned);
         }
         Node node = t.gradFn;

@@ -174,7 +174,7 @@ public final class Tensor implements AutoCloseable {
    * such a gradient the same way).
    */
   void exchangeStorage(Tensor other) {
-    if (!Arrays.equals(shape, other.shape) || backend != other.backend || !isWholeBuffer() || storage.isShared()
+    if (!Arrays.equals(shape, other.shape) || backend != other.backend || !holdsUnsharedBuffer()
         || !other.isWholeBuffer()) {
       throw new IllegalStateException("exchangeStorage: " + Shape.str(shape) + " and " + Shape.str(other.shape)
           + " are not both whole buffers of the same shape, the first unshared");

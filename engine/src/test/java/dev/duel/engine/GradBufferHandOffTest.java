@@ -112,6 +112,21 @@ class GradBufferHandOffTest {
     }
   }
 
+  /**
+   * A requested input with a closure (backward(loss, inputs) may name one) passes its gradient on: reshape's backward
+   * hands a view of it to h. So only a leaf keeps the buffer; y's gradient here is a copy, h's its own.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource(DEVICES)
+  void aRequestedInputWithAClosureDoesNotKeepTheBuffer(Backend be) {
+    Tensor w = t(be, new int[] {4}, 1f, 2f, 3f, 4f).requiresGrad(true);
+    Tensor h = w.mul(3f);
+    Tensor y = h.reshape(2, 2);
+    Autograd.backward(y.mul(5f).sum(), List.of(y, h));
+    h.grad().assign(t(be, new int[] {4}, -1f, -1f, -1f, -1f));
+    assertArrayEquals(new float[] {5f, 5f, 5f, 5f}, y.grad().toArray(), 0f, "y's gradient shares h's memory");
+  }
+
   /** A leaf's gradient that is a view of a larger buffer (DataParallel's flat buckets) is written in place. */
   @ParameterizedTest(name = "{0}")
   @MethodSource(DEVICES)

@@ -9,7 +9,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 
 /**
- * C = alpha·Aᵀ·B + beta·C (transA, B not transposed) with a small B, multiplied without packing: both operands
+ * C = alpha·op(A)·B + beta·C with a small plain B. For op(A) = Aᵀ the product is multiplied without packing: both operands
  * already lie in the micro-kernel's layout. Aᵀ is stored k×m, so its p-th row holds a tile's rows side by side
  * (op(A)[i, p] = a[aOff + p·lda + i]); B is stored k×n, so its p-th row holds a panel's columns (b[bOff + p·ldb + j]).
  * {@link SgemmStridedKernel}'s tiles read them where they lie, with strides lda and ldb. B (k·n ≤ {@link #B_FLOATS}, 32 KiB) stays in L1 for every tile.
@@ -165,8 +165,7 @@ final class SgemmInPlace {
         if (tileRows == mr) {
           SgemmStridedKernel.tile(mr, k, ap, at, mr, b, bOff + j, ldb, alpha, beta, c, cRow + j, ldc);
         } else {
-          SgemmStridedKernel.tile(mr, k, ap, at, mr, b, bOff + j, ldb, 1f, 0f, s.edge, 0, NR);
-          GemmDriver.mergeEdge(s.edge, tileRows, NR, alpha, beta, c, cRow + j, ldc);
+          edgeTile(mr, k, ap, at, mr, b, bOff + j, ldb, tileRows, NR, alpha, beta, c, cRow + j, ldc, s.edge);
         }
       }
     }
@@ -174,11 +173,21 @@ final class SgemmInPlace {
     float[] bPanel = s.bPanel(k * NR);
     SgemmPack.packB(false, b, bOff, ldb, 0, k, full, w, 0, 1, bPanel, 0);
     for (int t = 0; t < tiles; t++) {
-      int i = i0 + t * mr, tileRows = Math.min(mr, i1 - i), at = t * k * mr;
-      if (w <= L) SgemmStridedKernel.narrowTile(mr, k, ap, at, mr, bPanel, 0, NR, s.edge);
-      else SgemmStridedKernel.tile(mr, k, ap, at, mr, bPanel, 0, NR, 1f, 0f, s.edge, 0, NR);
-      GemmDriver.mergeEdge(s.edge, tileRows, w, alpha, beta, c, cOff + i * ldc + full, ldc);
+      int i = i0 + t * mr;
+      edgeTile(mr, k, ap, t * k * mr, mr, bPanel, 0, NR, Math.min(mr, i1 - i), w, alpha, beta, c, cOff + i * ldc + full,
+          ldc, s.edge);
     }
+  }
+
+  /**
+   * The first rows × cols of an mr×NR tile (A's step p at a[aAt + p·aStride], B's at b[bAt + p·bStride]) computed
+   * into edge and merged into C at c[cAt]: the narrow tile when cols ≤ L (the packed path's choice for its tail).
+   */
+  private static void edgeTile(int mr, int k, float[] a, int aAt, int aStride, float[] b, int bAt, int bStride,
+                               int rows, int cols, float alpha, float beta, float[] c, int cAt, int ldc, float[] edge) {
+    if (cols <= L) SgemmStridedKernel.narrowTile(mr, k, a, aAt, aStride, b, bAt, bStride, edge);
+    else SgemmStridedKernel.tile(mr, k, a, aAt, aStride, b, bAt, bStride, 1f, 0f, edge, 0, NR);
+    GemmDriver.mergeEdge(edge, rows, cols, alpha, beta, c, cAt, ldc);
   }
 
   /** Rows [i0, i1) of C, all n columns, on this thread; i0 is a multiple of mr. */
@@ -199,8 +208,8 @@ final class SgemmInPlace {
       aPanel = s.aPanel(k * mr);
       SgemmPack.packA(true, a, aOff, lda, fullRowsEnd, i1 - fullRowsEnd, 0, k, mr, aPanel, 0);
       for (int j = 0; j < full; j += NR) {
-        SgemmStridedKernel.tile(mr, k, aPanel, 0, mr, b, bOff + j, ldb, 1f, 0f, s.edge, 0, NR);
-        GemmDriver.mergeEdge(s.edge, i1 - fullRowsEnd, NR, alpha, beta, c, cOff + fullRowsEnd * ldc + j, ldc);
+        edgeTile(mr, k, aPanel, 0, mr, b, bOff + j, ldb, i1 - fullRowsEnd, NR, alpha, beta, c,
+            cOff + fullRowsEnd * ldc + j, ldc, s.edge);
       }
     }
     if (w == 0) return;
@@ -215,9 +224,7 @@ final class SgemmInPlace {
       int rows = Math.min(mr, i1 - i);
       float[] ap = rows == mr ? a : aPanel;
       int aAt = rows == mr ? aOff + i : 0, aStride = rows == mr ? lda : mr;
-      if (w <= L) SgemmStridedKernel.narrowTile(mr, k, ap, aAt, aStride, bPanel, 0, NR, s.edge);
-      else SgemmStridedKernel.tile(mr, k, ap, aAt, aStride, bPanel, 0, NR, 1f, 0f, s.edge, 0, NR);
-      GemmDriver.mergeEdge(s.edge, rows, w, alpha, beta, c, cOff + i * ldc + full, ldc);
+      edgeTile(mr, k, ap, aAt, aStride, bPanel, 0, NR, rows, w, alpha, beta, c, cOff + i * ldc + full, ldc, s.edge);
     }
   }
 

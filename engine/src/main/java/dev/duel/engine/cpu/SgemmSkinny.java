@@ -52,9 +52,9 @@ final class SgemmSkinny {
   /**
    * Elements of A from which the row-major GEMV (y = A·x: rows of dot products, independent per row) splits over
    * the threads: 64K everywhere ({@code -Dduel.skinny.parallelDots} overrides it). On the 2-core Zen 5 (session 23,
-   * paired, {@code -Dduel.skinny.parallel=65536} against 128K) the split took 0.625× (0.606–0.646) NN:256x1x256's
-   * time (8 JVMs), while the transposed GEMV took 1.17× (1.14–1.21) and the 256×256 outer product 1.61× (1.48–1.75)
-   * split (8 JVMs), so those keep {@link #PARALLEL_ELEMENTS}.
+   * paired, 8 JVMs) the serial GEMV took 1.526× (1.498–1.555) the split one's time at NN:256x1x256, while split the
+   * transposed GEMV took 1.17× (1.14–1.21) and the 256×256 outer product 1.61× (1.48–1.75) the serial time, so those
+   * keep {@link #PARALLEL_ELEMENTS}.
    */
   static final long DOTS_PARALLEL_ELEMENTS = CpuSettings.read("duel.skinny.parallelDots", 1 << 16, 0, 1,
       "a number of elements >= 0 (the row-major GEMV size from which it splits over the threads)");
